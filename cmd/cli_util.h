@@ -1,0 +1,35 @@
+/* What every subcommand shares: exit codes and the one-line messages.
+ *
+ * Messages follow one form: "memory-analyzer: cannot read 'x.trace':
+ * truncated after chunk 12" -- lowercase, the subject quoted, no final
+ * period, on stderr. */
+#ifndef MA_CLI_UTIL_H
+#define MA_CLI_UTIL_H
+
+#include <stdarg.h>
+
+/* Exit codes, documented in docs/exit-codes.md and stable for scripts. */
+enum ma_exit {
+	MA_EXIT_OK = 0,        /* done; for check: every gate passed */
+	MA_EXIT_GATE = 1,      /* check: a gate failed */
+	MA_EXIT_USAGE = 2,     /* bad options or arguments, bad config file */
+	MA_EXIT_INPUT = 3,     /* an input could not be read at all */
+	MA_EXIT_DAMAGED = 4,   /* a report was made, but from a damaged or
+				* truncated trace: part of the data is missing */
+	MA_EXIT_INTERNAL = 5,  /* out of memory or another internal failure */
+};
+
+#define MA_PROGRAM "memory-analyzer"
+
+/* Prints "memory-analyzer: <message>\n" on stderr. */
+void ma_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void ma_warning(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* ma_error, then exit(code). */
+void ma_die(int code, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3), noreturn));
+
+/* Whether colour should be used on the stream with this fd: a terminal,
+ * NO_COLOR unset, TERM not "dumb". */
+int ma_use_colour(int fd);
+
+#endif

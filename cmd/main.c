@@ -1,0 +1,22 @@
+/* memory-analyzer: dispatch to a subcommand, or run the report. */
+#include "config.h"
+
+#include <string.h>
+
+#include "commands.h"
+
+const struct ma_command ma_commands[] = {
+	{ "record", cmd_record, "run a program with the probe and write its traces" },
+	{ "dump", cmd_dump, "print the records of a trace for humans" },
+	{ NULL, NULL, NULL },
+};
+
+int main(int argc, char **argv)
+{
+	if (argc > 1) {
+		for (const struct ma_command *c = ma_commands; c->name; c++)
+			if (!strcmp(argv[1], c->name))
+				return c->run(argc - 1, argv + 1);
+	}
+	return cmd_report(argc, argv);
+}

@@ -1,0 +1,1 @@
+# analysis: replay, aggregation, symbols; sources and unit tests

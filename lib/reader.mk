@@ -1,0 +1,1 @@
+# the trace reader: sources and unit tests

@@ -1,0 +1,174 @@
+/* Encoding and decoding of trace records and chunk headers.
+ *
+ * Used by both the probe and the reader, so nothing here allocates, locks,
+ * or touches stdio: callers pass the buffers.  The layout is defined in
+ * trace_format.h. */
+#ifndef MA_TRACE_CODEC_H
+#define MA_TRACE_CODEC_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "trace_format.h"
+
+/* A decoded record.  Strings point into the decoded payload buffer and are
+ * not NUL-terminated; they stay valid while that buffer does. */
+struct ma_bytes {
+	const uint8_t *ptr;
+	uint32_t len;
+};
+
+struct ma_record {
+	uint8_t tag;          /* enum ma_rec_tag */
+	/* For REALLOC and MREMAP in replay order (ma_trace_next): 1 when this
+	 * delivery is the release of the old block at ts, 2 when it is the
+	 * acquisition of the new one (ts is then ts_after).  0 otherwise. */
+	uint8_t phase;
+	uint32_t thread;      /* producer, filled by the reader from the chunk */
+	uint64_t ts;          /* absolute ns; for untimed records the ts of the
+			       * timed record before them in their chunk */
+	union {
+		struct ma_rec_process {
+			uint64_t pid, ppid, start_realtime_ns, start_monotonic_ns;
+			uint64_t flags, parent_fork_ts, stack_depth, sample_interval_ms;
+			struct ma_bytes exe, cmdline, probe_version, session;
+		} process;
+		struct ma_rec_alloc { /* ALLOC, ALLOC_ALIGNED */
+			uint64_t addr, size, stack, fn, alignment;
+		} alloc;
+		struct ma_rec_free {
+			uint64_t addr, fn;
+		} free;
+		struct ma_rec_realloc {
+			uint64_t ts_after, old_addr, new_addr, size, stack, fn;
+		} realloc;
+		struct ma_rec_mmap {
+			uint64_t addr, length, prot, flags, offset, stack, fn;
+			int64_t fd;
+			struct ma_bytes path;
+		} mmap;
+		struct ma_rec_munmap {
+			uint64_t addr, length;
+		} munmap;
+		struct ma_rec_mremap {
+			uint64_t ts_after, old_addr, old_length, new_addr, new_length;
+			uint64_t flags, stack;
+		} mremap;
+		struct ma_rec_stack {
+			uint64_t id;
+			uint32_t depth;
+			const uint8_t *frames_enc; /* encoded frames; use ma_stack_frames() */
+			uint32_t frames_len;
+		} stack;
+		struct ma_rec_module {
+			uint64_t id, bias, lo, hi;
+			struct ma_bytes path, build_id;
+		} module;
+		struct ma_rec_module_gone {
+			uint64_t id;
+		} module_gone;
+		struct ma_rec_thread {
+			uint64_t tid;
+			struct ma_bytes name;
+		} thread_start;
+		struct ma_rec_sample {
+			uint64_t rss, arena, ordblks, hblks, hblkhd, uordblks;
+			uint64_t fordblks, keepcost, psi_some_us, psi_full_us, flags;
+		} sample;
+		struct ma_rec_marker {
+			uint64_t kind;
+			struct ma_bytes name;
+			int64_t value;
+		} marker;
+		struct ma_rec_fork {
+			uint64_t child_pid;
+		} fork;
+		struct ma_rec_info {
+			struct ma_bytes key, value;
+		} info;
+		struct ma_rec_lost {
+			uint64_t count, reason;
+		} lost;
+		struct ma_rec_trailer {
+			uint64_t exit_kind;
+			int64_t exit_status;
+			uint64_t events, stacks, chunks, lost;
+		} trailer;
+	} u;
+};
+
+/* Delta state of one chunk, for the encoder and the decoder alike. */
+struct ma_codec_state {
+	uint64_t prev_ts;
+	uint64_t prev_addr;
+};
+
+static inline void ma_codec_state_init(struct ma_codec_state *st, uint64_t ts_first)
+{
+	st->prev_ts = ts_first;
+	st->prev_addr = 0;
+}
+
+/* ---- primitives ---- */
+
+/* Longest varint of a uint64_t. */
+#define MA_VARINT_MAX 10
+
+size_t ma_put_varint(uint8_t *p, uint64_t v);
+/* Reads a varint from [*p, end).  Returns 0 and advances *p, or -1 when
+ * the input ends early or the varint is longer than 10 bytes. */
+int ma_get_varint(const uint8_t **p, const uint8_t *end, uint64_t *v);
+
+static inline uint64_t ma_zigzag(int64_t v)
+{
+	return ((uint64_t)v << 1) ^ (uint64_t)(v >> 63);
+}
+
+static inline int64_t ma_unzigzag(uint64_t v)
+{
+	return (int64_t)(v >> 1) ^ -(int64_t)(v & 1);
+}
+
+/* CRC-32C (Castagnoli), continuing from `crc` (start with 0). */
+uint32_t ma_crc32c(uint32_t crc, const void *buf, size_t len);
+
+/* ---- chunk headers ---- */
+
+/* Writes the 40-byte header; crc is taken from hdr as given. */
+void ma_chunk_hdr_put(uint8_t out[MA_CHUNK_HDR_LEN], const struct ma_chunk_hdr *hdr);
+void ma_chunk_hdr_get(const uint8_t in[MA_CHUNK_HDR_LEN], struct ma_chunk_hdr *hdr);
+/* CRC of a chunk: header with crc = 0, then the stored payload. */
+uint32_t ma_chunk_crc(const struct ma_chunk_hdr *hdr, const void *payload);
+/* Fills the file prefix (magic, version). */
+void ma_file_prefix_put(uint8_t out[MA_FILE_PREFIX_LEN]);
+
+/* ---- records ---- */
+
+/* Upper bound of the encoded size of `rec` (strings and stacks included). */
+size_t ma_record_max_size(const struct ma_record *rec);
+
+/* Encodes rec at p, which must have ma_record_max_size(rec) bytes; returns
+ * the bytes written.  For MA_REC_STACK the frames come from `frames`
+ * (rec->u.stack.depth of them) and frames_enc is ignored.  Timed records
+ * need rec->ts >= st->prev_ts. */
+size_t ma_record_put(uint8_t *p, struct ma_codec_state *st,
+		     const struct ma_record *rec, const uint64_t *frames);
+
+/* Decodes one record from [*p, end), advancing *p.  Returns 0 on success,
+ * -1 when the bytes do not form a valid record (unknown tag, early end,
+ * timestamp going backwards, string overrunning the payload). */
+int ma_record_get(const uint8_t **p, const uint8_t *end,
+		  struct ma_codec_state *st, struct ma_record *rec);
+
+/* Decodes the frames of a stack record into out (at most max); returns the
+ * number decoded or -1 when the encoding is damaged. */
+int ma_stack_frames(const struct ma_rec_stack *st, uint64_t *out, uint32_t max);
+
+/* Whether a tag carries a timestamp. */
+int ma_tag_is_timed(uint8_t tag);
+/* Name of a tag, fn, exit kind... for dumps ("alloc", "malloc", ...). */
+const char *ma_tag_name(uint8_t tag);
+const char *ma_fn_name(uint64_t fn);
+const char *ma_exit_kind_name(uint64_t kind);
+
+#endif

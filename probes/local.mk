@@ -1,0 +1,1 @@
+# probes: build fragment (included by Makefile.am)
