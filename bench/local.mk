@@ -1,0 +1,11 @@
+# bench/: `make bench` measures capture and analysis against heaptrack.
+noinst_PROGRAMS += bench/churn
+bench_churn_SOURCES = bench/churn.c
+bench_churn_CFLAGS = -O2 -g -pthread $(WARN_CFLAGS)
+bench_churn_LDADD = -lpthread
+EXTRA_DIST += bench/run.py
+
+BENCH_RUNS ?= 5
+bench: all
+	python3 $(srcdir)/bench/run.py --build $(abs_builddir) --runs $(BENCH_RUNS) $(BENCH_FLAGS)
+.PHONY: bench

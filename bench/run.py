@@ -1,0 +1,252 @@
+#!/usr/bin/env python3
+"""make bench: capture and analysis cost of memory-analyzer, side by side
+with heaptrack, measured in the same run.
+
+Every workload runs uninstrumented, under our probe, under heaptrack's
+capture alone (its preload library writing the raw stream) and under the
+full `heaptrack` command, RUNS times each, interleaved, and the table shows
+medians.  Ratios are to the uninstrumented median of the same run.
+
+    bench/run.py --build DIR [--runs N] [--quick] [--only NAME,...]
+                 [--markdown FILE]
+"""
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+HT_PRELOAD = "/usr/lib/heaptrack/libheaptrack_preload.so"
+HT_INTERPRET = "/usr/lib/heaptrack/libexec/heaptrack_interpret"
+
+
+def run(cmd, env=None, cwd=None, stdin=None):
+    """Runs cmd, returns (wall seconds, max RSS bytes, exit status)."""
+    t0 = time.perf_counter()
+    with open(os.devnull, "wb") as devnull:
+        proc = subprocess.Popen(cmd, env=env, cwd=cwd, stdout=devnull,
+                                stderr=devnull, stdin=stdin)
+        _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - t0
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    return wall, usage.ru_maxrss * 1024, proc.returncode
+
+
+class Workload:
+    def __init__(self, name, cmd, env=None, cwd=None, pairs=None, threads=1):
+        self.name, self.cmd, self.env, self.cwd = name, cmd, env or {}, cwd
+        self.pairs, self.threads = pairs, threads
+
+
+def churn_workloads(build, quick):
+    churn = os.path.join(build, "bench", "churn")
+    total = 400000 if quick else 2000000
+    out = []
+    for t in (1, 2, 4, 8):
+        n = total // t
+        out.append(Workload("churn %dT" % t, [churn, "-t", str(t), "-n", str(n)],
+                            pairs=n, threads=t))
+    return out
+
+
+def real_workloads(build, tmp, quick):
+    out = []
+    demo = os.path.join(build, "examples", "memory-analyzer-demo")
+    if os.access(demo, os.X_OK):
+        out.append(Workload("demo", [demo, "--model-dir", os.path.join(tmp, "models")]))
+    if shutil.which("git"):
+        repo = os.path.join(tmp, "repo")
+        make_git_repo(repo, 60 if quick else 300)
+        out.append(Workload("git log -p", ["git", "log", "-p", "--stat"], cwd=repo))
+    if shutil.which("sqlite3"):
+        sql = os.path.join(tmp, "load.sql")
+        rows = 20000 if quick else 200000
+        with open(sql, "w") as f:
+            f.write("create table t(a integer, b text);\n"
+                    "with recursive c(x) as (select 1 union all select x+1 from c "
+                    "where x < %d) insert into t select x, hex(randomblob(16)) from c;\n"
+                    "select count(*), max(b) from (select b from t order by b);\n" % rows)
+        out.append(Workload("sqlite3", ["sqlite3", ":memory:", ".read " + sql]))
+    if shutil.which("perl"):
+        n = 30000 if quick else 300000
+        out.append(Workload("perl", ["perl", "-e",
+                   "my %%h; $h{$_} = [$_ x 3] for 1..%d; my $s = 0; "
+                   "$s += scalar @{$h{$_}} for keys %%h; print $s" % n]))
+    if shutil.which("python3"):
+        n = 30000 if quick else 300000
+        out.append(Workload("python3", ["python3", "-c",
+                   "d = {str(i): [i] * 3 for i in range(%d)}; print(sum(map(len, d.values())))" % n],
+                   env={"PYTHONMALLOC": "malloc"}))
+    return out
+
+
+def make_git_repo(repo, commits):
+    env = dict(os.environ, GIT_AUTHOR_NAME="b", GIT_AUTHOR_EMAIL="b@example.invalid",
+               GIT_COMMITTER_NAME="b", GIT_COMMITTER_EMAIL="b@example.invalid",
+               GIT_AUTHOR_DATE="2000-01-01T00:00:00Z", GIT_COMMITTER_DATE="2000-01-01T00:00:00Z")
+    os.makedirs(repo)
+    subprocess.run(["git", "init", "-q", repo], check=True, env=env)
+    for i in range(commits):
+        with open(os.path.join(repo, "f%d.txt" % (i % 20)), "a") as f:
+            f.write(("line %d\n" % i) * 20)
+        subprocess.run(["git", "-C", repo, "add", "-A"], check=True, env=env)
+        subprocess.run(["git", "-C", repo, "commit", "-q", "-m", "c%d" % i], check=True, env=env)
+
+
+class Modes:
+    """How to run a workload in each mode; the trace paths it leaves."""
+
+    def __init__(self, build, tmp):
+        self.build, self.tmp = build, tmp
+        self.probe = os.path.join(build, "probes", ".libs", "libmemory-analyzer-probe.so")
+        self.heaptrack = shutil.which("heaptrack") and os.path.exists(HT_PRELOAD)
+
+    def names(self):
+        names = ["none", "probe"]
+        if self.heaptrack:
+            names += ["ht-capture", "heaptrack"]
+        return names
+
+    def command(self, mode, w, tag):
+        env = dict(os.environ, **w.env)
+        cmd = list(w.cmd)
+        out = os.path.join(self.tmp, "%s.%s" % (mode, tag))
+        if mode == "probe":
+            env["LD_PRELOAD"] = self.probe
+            env["MEMORY_ANALYZER_OUTPUT"] = out + ".%p.trace"
+        elif mode == "ht-capture":
+            env["LD_PRELOAD"] = HT_PRELOAD
+            env["DUMP_HEAPTRACK_OUTPUT"] = out + ".raw"
+        elif mode == "heaptrack":
+            cmd = ["heaptrack", "-o", out] + cmd
+        return cmd, env, out
+
+
+def files_with_prefix(prefix):
+    d, base = os.path.split(prefix)
+    return [os.path.join(d, f) for f in os.listdir(d) if f.startswith(base)]
+
+
+def trace_stats(ma, path):
+    """(allocation calls, events) from `memory-analyzer dump --summary`."""
+    res = subprocess.run([ma, "dump", "--summary", path], capture_output=True, text=True)
+    calls = events = 0
+    for line in res.stdout.splitlines():
+        parts = line.split()
+        if len(parts) >= 2 and parts[0] in ("alloc", "alloc-aligned", "realloc", "mmap"):
+            calls += int(parts[1])
+        if len(parts) >= 2 and parts[0] in ("alloc", "alloc-aligned", "realloc", "mmap",
+                                             "free", "munmap", "mremap"):
+            events += int(parts[1])
+    return calls, events
+
+
+def measure(w, modes, runs):
+    res = {m: [] for m in modes.names()}
+    last = {}
+    for r in range(runs):
+        for m in modes.names():
+            cmd, env, out = modes.command(m, w, "%s.%d" % (w.name.replace(" ", "_"), r))
+            for f in files_with_prefix(out):
+                os.unlink(f)
+            wall, rss, status = run(cmd, env=env, cwd=w.cwd)
+            res[m].append((wall, rss))
+            last[m] = out
+    return res, last
+
+
+def median(xs):
+    return statistics.median(xs) if xs else float("nan")
+
+
+def size_of(paths):
+    return sum(os.path.getsize(p) for p in paths)
+
+
+def analysis_cost(ma, trace, ht_raw):
+    rows = {}
+    if trace:
+        wall, rss, _ = run([ma, "--format", "json", trace])
+        rows["memory-analyzer"] = (wall, rss)
+    if ht_raw and os.path.exists(HT_INTERPRET):
+        interp = ht_raw + ".interpreted"
+        t0 = time.perf_counter()
+        with open(ht_raw, "rb") as src, open(interp, "wb") as dst:
+            p = subprocess.Popen([HT_INTERPRET], stdin=src, stdout=dst, stderr=subprocess.DEVNULL)
+            _, status, u1 = os.wait4(p.pid, 0)
+        w1 = time.perf_counter() - t0
+        w2, rss2, _ = run(["heaptrack_print", interp])
+        rows["heaptrack interpret+print"] = (w1 + w2, max(u1.ru_maxrss * 1024, rss2))
+    return rows
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--build", required=True)
+    ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--quick", action="store_true", help="small workloads, for a smoke run")
+    ap.add_argument("--only", default="", help="comma-separated workload name prefixes")
+    ap.add_argument("--markdown", help="also write the tables to this file")
+    a = ap.parse_args()
+    build = os.path.abspath(a.build)
+    ma = os.path.join(build, "memory-analyzer")
+    tmp = tempfile.mkdtemp(prefix="ma-bench.")
+    modes = Modes(build, tmp)
+    if not os.path.exists(modes.probe):
+        sys.exit("bench: no probe at %s: build first" % modes.probe)
+    workloads = churn_workloads(build, a.quick) + real_workloads(build, tmp, a.quick)
+    if a.only:
+        keep = a.only.split(",")
+        workloads = [w for w in workloads if any(w.name.startswith(k) for k in keep)]
+    lines = capture_table(workloads, modes, ma, a.runs)
+    print("\n".join(lines))
+    if a.markdown:
+        with open(a.markdown, "w") as f:
+            f.write("\n".join(lines) + "\n")
+    shutil.rmtree(tmp, ignore_errors=True)
+
+
+def capture_table(workloads, modes, ma, runs):
+    lines = ["| workload | mode | wall s | ratio | ns added / alloc call | events/s/thread | "
+             "trace B / alloc call | peak RSS MiB |",
+             "|---|---|---:|---:|---:|---:|---:|---:|"]
+    analysis = ["", "| workload | analyzer | wall s | peak RSS MiB |", "|---|---|---:|---:|"]
+    for w in workloads:
+        res, last = measure(w, modes, runs)
+        base = median([x[0] for x in res["none"]])
+        traces = files_with_prefix(last["probe"])
+        main_trace = min(traces, key=len) if traces else None
+        calls, events = trace_stats(ma, main_trace) if main_trace else (0, 0)
+        if w.pairs:
+            calls = max(calls, w.pairs * w.threads)
+        for m in modes.names():
+            wall = median([x[0] for x in res[m]])
+            rss = median([x[1] for x in res[m]]) / 2 ** 20
+            added = (wall - base) * 1e9 / (calls / w.threads) if calls else float("nan")
+            evs = events / wall / w.threads if m == "probe" and events else float("nan")
+            size = float("nan")
+            if m == "probe" and traces:
+                size = size_of(traces) / calls if calls else float("nan")
+            elif m == "heaptrack":
+                zs = files_with_prefix(last[m])
+                size = size_of(zs) / calls if zs and calls else float("nan")
+            lines.append("| %s | %s | %.3f | %.2f | %s | %s | %s | %.1f |" % (
+                w.name, m, wall, wall / base, fmt(added, "%.0f"), fmt(evs, "%.2e"),
+                fmt(size, "%.2f"), rss))
+        ht_raw = last.get("ht-capture")
+        ht_raw = ht_raw + ".raw" if ht_raw else None
+        for name, (wall, rss) in analysis_cost(ma, main_trace, ht_raw).items():
+            analysis.append("| %s | %s | %.3f | %.1f |" % (w.name, name, wall, rss / 2 ** 20))
+        sys.stderr.write("bench: %s done\n" % w.name)
+    return lines + analysis
+
+
+def fmt(v, f):
+    return "-" if v != v else f % v
+
+
+if __name__ == "__main__":
+    main()
