@@ -1,0 +1,268 @@
+/* Replay order: each producer's records in its own order, producers
+ * merged by timestamp through a min-heap keyed by (ts, producer, class).
+ *
+ * A producer enters the heap as a LAZY entry keyed by its next chunk's
+ * ts_first, which is a lower bound of every record in that chunk; only
+ * when the merge pops that entry is the chunk read and decoded.  So the
+ * decoded chunks held at any time are those of producers whose chunks
+ * overlap in time, and a producer between chunks holds nothing.
+ *
+ * REALLOC and MREMAP are delivered at ts (phase 1, the old block goes) and
+ * again at ts_after (phase 2, the new block comes): another thread that
+ * reuses the old address between the two is then replayed between them,
+ * as it happened.  At equal keys the pending phase 2 comes first, so a
+ * producer's own next record never overtakes its realloc's second half. */
+#include "config.h"
+
+#include "trace_reader_int.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- the heap ---- */
+
+static int entry_less(const struct rd_entry *a, const struct rd_entry *b)
+{
+	if (a->ts != b->ts)
+		return a->ts < b->ts;
+	if (a->prod != b->prod)
+		return a->prod < b->prod;
+	return a->cls < b->cls;
+}
+
+static void sift_up(struct rd_entry *h, size_t i)
+{
+	while (i > 0) {
+		size_t up = (i - 1) / 2;
+		struct rd_entry tmp;
+		if (!entry_less(&h[i], &h[up]))
+			break;
+		tmp = h[i];
+		h[i] = h[up];
+		h[up] = tmp;
+		i = up;
+	}
+}
+
+static void sift_down(struct rd_entry *h, size_t n, size_t i)
+{
+	for (;;) {
+		size_t l = 2 * i + 1, m = i;
+		struct rd_entry tmp;
+		if (l < n && entry_less(&h[l], &h[m]))
+			m = l;
+		if (l + 1 < n && entry_less(&h[l + 1], &h[m]))
+			m = l + 1;
+		if (m == i)
+			break;
+		tmp = h[i];
+		h[i] = h[m];
+		h[m] = tmp;
+		i = m;
+	}
+}
+
+static int heap_push(struct ma_trace *t, uint64_t ts, uint32_t prod, uint32_t cls,
+		     uint32_t slot)
+{
+	if (t->nheap == t->heap_cap) {
+		size_t cap = t->heap_cap ? 2 * t->heap_cap : 16;
+		struct rd_entry *n = realloc(t->heap, cap * sizeof(*n));
+		if (!n)
+			return -1;
+		t->heap = n;
+		t->heap_cap = cap;
+	}
+	t->heap[t->nheap] = (struct rd_entry){ ts, prod, cls, slot };
+	sift_up(t->heap, t->nheap++);
+	return 0;
+}
+
+static struct rd_entry heap_pop(struct ma_trace *t)
+{
+	struct rd_entry top = t->heap[0];
+
+	t->heap[0] = t->heap[--t->nheap];
+	sift_down(t->heap, t->nheap, 0);
+	return top;
+}
+
+/* ---- pending phase-2 records ---- */
+
+static int slot_get(struct ma_trace *t, uint32_t *slot)
+{
+	if (t->nfree) {
+		*slot = t->free_slots[--t->nfree];
+		return 0;
+	}
+	if (t->nslots == t->slot_cap) {
+		size_t cap = t->slot_cap ? 2 * t->slot_cap : 16;
+		struct ma_record *n = realloc(t->slots, cap * sizeof(*n));
+		uint32_t *f;
+		if (!n)
+			return -1;
+		t->slots = n;
+		f = realloc(t->free_slots, cap * sizeof(*f));
+		if (!f)
+			return -1;
+		t->free_slots = f;
+		t->slot_cap = cap;
+	}
+	*slot = (uint32_t)t->nslots++;
+	return 0;
+}
+
+static int push_phase2(struct ma_trace *t, uint32_t prod, const struct ma_record *rec)
+{
+	uint32_t slot;
+	struct ma_record *r;
+
+	if (slot_get(t, &slot) < 0)
+		return -1;
+	r = &t->slots[slot];
+	*r = *rec;
+	r->phase = 2;
+	r->ts = rec->tag == MA_REC_REALLOC ? rec->u.realloc.ts_after : rec->u.mremap.ts_after;
+	return heap_push(t, r->ts, prod, RD_PHASE2, slot);
+}
+
+/* ---- producers ---- */
+
+static int fail(struct ma_trace *t, const struct rd_chunk *c, const char *why)
+{
+	struct ma_trace_info *in = &t->info;
+
+	snprintf(t->err, sizeof(t->err), "%s", why);
+	t->failed = 1;
+	if (!in->damaged || c->offset < in->damage_offset) {
+		in->damaged = 1;
+		in->damage_offset = c->offset;
+		snprintf(in->damage, sizeof(in->damage), "%s", why);
+	}
+	return -1;
+}
+
+/* Decodes the producer's next record into peek and queues it, or queues
+ * its next chunk, or lets it finish. */
+static int prod_advance(struct ma_trace *t, uint32_t i)
+{
+	struct rd_prod *p = &t->prods[i];
+	const struct rd_chunk *c = &t->chunks[p->first + p->pos - 1];
+	char why[160];
+
+	if (p->left == 0) {
+		ma_rd_buf_free(&p->buf);
+		if (p->pos == p->count)
+			return 0;
+		return heap_push(t, t->chunks[p->first + p->pos].ts_first, i, RD_LAZY, 0);
+	}
+	if (ma_record_get(&p->p, p->end, &p->st, &p->peek) < 0) {
+		snprintf(why, sizeof(why), "chunk %llu at offset %llu: records do not decode",
+			 (unsigned long long)c->ordinal, (unsigned long long)c->offset);
+		return fail(t, c, why);
+	}
+	p->left--;
+	if (!ma_tag_is_timed(p->peek.tag))
+		p->peek.ts = p->st.prev_ts;
+	p->peek.thread = p->thread;
+	return heap_push(t, p->peek.ts, i, RD_REC, 0);
+}
+
+/* Reads the producer's next chunk again, now for its records; it was
+ * checked at open, so a failure means the file changed since. */
+static int prod_load(struct ma_trace *t, uint32_t i)
+{
+	struct rd_prod *p = &t->prods[i];
+	const struct rd_chunk *c = &t->chunks[p->first + p->pos++];
+	struct ma_chunk_hdr h;
+	char why[256];
+
+	if (ma_rd_chunk_read(&t->f, c->offset, c->ordinal, &h, &p->buf, why, sizeof(why)) != 0)
+		return fail(t, c, why);
+	if (h.thread != c->thread || h.seq != c->seq || h.nrecords != c->nrecords) {
+		snprintf(why, sizeof(why), "chunk %llu at offset %llu: changed since the trace was opened",
+			 (unsigned long long)c->ordinal, (unsigned long long)c->offset);
+		return fail(t, c, why);
+	}
+	t->progress += MA_CHUNK_HDR_LEN + (uint64_t)h.stored_len;
+	p->p = p->buf.ptr;
+	p->end = p->buf.ptr + h.raw_len;
+	p->left = h.nrecords;
+	ma_codec_state_init(&p->st, h.ts_first);
+	return prod_advance(t, i);
+}
+
+/* Hands out a producer's peeked record; its successor is decoded on the
+ * next call, so the strings of this one stay valid until then. */
+static int deliver(struct ma_trace *t, uint32_t i, struct ma_record *rec)
+{
+	*rec = t->prods[i].peek;
+	t->advance = (long)i;
+	if (rec->tag == MA_REC_REALLOC || rec->tag == MA_REC_MREMAP) {
+		rec->phase = 1;
+		if (push_phase2(t, i, rec) < 0) {
+			snprintf(t->err, sizeof(t->err), "out of memory");
+			t->failed = 1;
+			return -1;
+		}
+	}
+	return 1;
+}
+
+int ma_trace_next(struct ma_trace *t, struct ma_record *rec)
+{
+	if (t->failed)
+		return -1;
+	if (t->advance >= 0) {
+		uint32_t i = (uint32_t)t->advance;
+		t->advance = -1;
+		if (prod_advance(t, i) < 0)
+			return -1;
+	}
+	while (t->nheap) {
+		struct rd_entry e = heap_pop(t);
+		if (e.cls == RD_LAZY) {
+			if (prod_load(t, e.prod) < 0)
+				return -1;
+			continue;
+		}
+		if (e.cls == RD_REC)
+			return deliver(t, e.prod, rec);
+		*rec = t->slots[e.slot];
+		t->free_slots[t->nfree++] = e.slot;
+		return 1;
+	}
+	return 0;
+}
+
+void ma_rd_replay_release(struct ma_trace *t)
+{
+	for (size_t i = 0; i < t->nprods; i++)
+		ma_rd_buf_free(&t->prods[i].buf);
+	free(t->heap);
+	free(t->slots);
+	free(t->free_slots);
+	t->heap = NULL;
+	t->slots = NULL;
+	t->free_slots = NULL;
+	t->nheap = t->heap_cap = 0;
+	t->nslots = t->nfree = t->slot_cap = 0;
+}
+
+int ma_trace_rewind(struct ma_trace *t)
+{
+	ma_rd_replay_release(t);
+	t->advance = -1;
+	t->progress = MA_FILE_PREFIX_LEN;
+	t->failed = 0;
+	t->err[0] = '\0';
+	for (size_t i = 0; i < t->nprods; i++) {
+		struct rd_prod *p = &t->prods[i];
+		p->pos = 0;
+		p->left = 0;
+		if (p->count && heap_push(t, t->chunks[p->first].ts_first, (uint32_t)i, RD_LAZY, 0) < 0)
+			return -1;
+	}
+	return 0;
+}
