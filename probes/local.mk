@@ -1,1 +1,63 @@
-# probes: build fragment (included by Makefile.am)
+# probes/: the preload library libmemory-analyzer-probe.so.
+#
+# The core (rings, stack table, unwinding, writer, modules, lifecycle) is a
+# convenience library that the shared object and the unit tests both link;
+# the hooks and the constructor live only in the shared object.  The probe
+# is never built with the sanitizers (it is preloaded into arbitrary
+# programs), so the tests link a second copy of the core built with
+# AM_CFLAGS.
+
+PROBE_CFLAGS = -std=gnu11 $(WARN_CFLAGS) -Werror -fvisibility=hidden \
+	-ftls-model=initial-exec -fexceptions -fno-omit-frame-pointer \
+	$(LIBUNWIND_CFLAGS) $(ZSTD_CFLAGS)
+
+probe_core_sources = \
+	probes/atomic.h probes/guard.h probes/os.h probes/os.c \
+	probes/msg.h probes/msg.c probes/probe.h \
+	probes/rawrec.h probes/rawrec.c probes/chunk.h probes/chunk.c \
+	probes/ring.h probes/ring.c probes/stacktab.h probes/stacktab.c \
+	probes/unwind.c probes/record.c probes/thread.c \
+	probes/writer.h probes/writer.c probes/sampler.c probes/modules.c \
+	probes/config.c probes/output.c probes/fork.c probes/exit.c \
+	lib/trace_format.h lib/trace_codec.h lib/trace_codec.c
+probe_core_libs = $(LIBUNWIND_LIBS) $(ZSTD_LIBS) -lpthread
+
+noinst_LTLIBRARIES += probes/libprobecore.la
+probes_libprobecore_la_SOURCES = $(probe_core_sources)
+probes_libprobecore_la_CFLAGS = $(PROBE_CFLAGS)
+probes_libprobecore_la_LIBADD = $(probe_core_libs)
+
+pkglib_LTLIBRARIES += probes/libmemory-analyzer-probe.la
+probes_libmemory_analyzer_probe_la_SOURCES = \
+	probes/bootstrap.h probes/bootstrap.c probes/init.c \
+	probes/hooks.c probes/hooks_cxx.c probes/hooks_mmap.c probes/hooks_proc.c
+probes_libmemory_analyzer_probe_la_CFLAGS = $(PROBE_CFLAGS)
+probes_libmemory_analyzer_probe_la_LDFLAGS = -module -avoid-version -shared \
+	-Wl,--version-script=$(srcdir)/probes/probe.map -Wl,-z,nodelete
+probes_libmemory_analyzer_probe_la_LIBADD = probes/libprobecore.la $(probe_core_libs) -ldl
+EXTRA_probes_libmemory_analyzer_probe_la_DEPENDENCIES = probes/probe.map
+EXTRA_DIST += probes/probe.map docs/probe.md
+
+if HAVE_CMOCKA
+check_LTLIBRARIES += probes/libprobecore-check.la
+probes_libprobecore_check_la_SOURCES = $(probe_core_sources)
+probes_libprobecore_check_la_CFLAGS = $(AM_CFLAGS) -ftls-model=initial-exec \
+	$(LIBUNWIND_CFLAGS) $(ZSTD_CFLAGS)
+probes_libprobecore_check_la_LIBADD = $(probe_core_libs)
+
+probe_unit_tests = tests/unit/test_ring tests/unit/test_stacktab
+check_PROGRAMS += $(probe_unit_tests)
+TESTS += $(probe_unit_tests)
+UNIT_TESTS += $(probe_unit_tests)
+TSAN_TESTS += $(probe_unit_tests)
+
+tests_unit_test_ring_SOURCES = tests/unit/test_ring.c
+tests_unit_test_ring_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/probes
+tests_unit_test_ring_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) $(ZSTD_CFLAGS)
+tests_unit_test_ring_LDADD = probes/libprobecore-check.la $(CMOCKA_LIBS) $(probe_core_libs)
+
+tests_unit_test_stacktab_SOURCES = tests/unit/test_stacktab.c
+tests_unit_test_stacktab_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/probes
+tests_unit_test_stacktab_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_unit_test_stacktab_LDADD = probes/libprobecore-check.la $(CMOCKA_LIBS) $(probe_core_libs)
+endif

@@ -1,0 +1,163 @@
+/* Chunk encoding and output.  Called by the writer thread (with a
+ * compressing buffer) and by producers flushing their own ring (without:
+ * a producer should spend its time in the program, and the static zstd
+ * context is large). */
+#define ZSTD_STATIC_LINKING_ONLY
+#include <errno.h>
+#include <string.h>
+#include <zstd.h>
+
+#include "atomic.h"
+#include "chunk.h"
+#include "msg.h"
+#include "os.h"
+
+#define ZSTD_LEVEL 1
+#define COMPRESS_MIN 256
+
+int probe_out_fd = -1;
+uint64_t probe_chunks_written;
+uint64_t probe_write_failures;
+
+static size_t page_round(size_t n)
+{
+	return (n + 4095) & ~(size_t)4095;
+}
+
+struct probe_chunkbuf *probe_chunkbuf_new(size_t cap, int compress)
+{
+	size_t head = page_round(sizeof(struct probe_chunkbuf));
+	size_t raw = page_round(MA_CHUNK_HDR_LEN + cap);
+	size_t zc = compress ? page_round(MA_CHUNK_HDR_LEN + ZSTD_compressBound(cap)) : 0;
+	size_t ws = compress ? page_round(ZSTD_estimateCCtxSize(ZSTD_LEVEL)) : 0;
+	size_t total = head + raw + zc + ws;
+	uint8_t *m = probe_os_map(total);
+	struct probe_chunkbuf *b = (struct probe_chunkbuf *)m;
+
+	if (!m)
+		return NULL;
+	b->map_len = total;
+	b->cap = cap;
+	b->raw = m + head;
+	if (compress) {
+		b->z = m + head + raw;
+		b->z_cap = zc - MA_CHUNK_HDR_LEN;
+		b->zctx = ZSTD_initStaticCCtx(m + head + raw + zc, ws);
+		if (!b->zctx)
+			b->z = NULL;
+	}
+	return b;
+}
+
+void probe_chunkbuf_free(struct probe_chunkbuf *b)
+{
+	if (b)
+		probe_os_unmap(b, b->map_len);
+}
+
+void probe_chunk_begin(struct probe_chunkbuf *b)
+{
+	b->len = 0;
+	b->nrec = 0;
+	b->timed = 0;
+	b->ts_first = 0;
+	ma_codec_state_init(&b->st, 0);
+}
+
+/* Keeps timestamps of a chunk non-decreasing: a signal handler's event can
+ * be pushed between a realloc's first timestamp and its record. */
+static void clamp_ts(struct probe_chunkbuf *b, struct ma_record *rec)
+{
+	if (!ma_tag_is_timed(rec->tag))
+		return;
+	if (!b->timed) {
+		b->timed = 1;
+		b->ts_first = rec->ts;
+		ma_codec_state_init(&b->st, rec->ts);
+	}
+	if (rec->ts < b->st.prev_ts)
+		rec->ts = b->st.prev_ts;
+	if (rec->tag == MA_REC_REALLOC && rec->u.realloc.ts_after < rec->ts)
+		rec->u.realloc.ts_after = rec->ts;
+	if (rec->tag == MA_REC_MREMAP && rec->u.mremap.ts_after < rec->ts)
+		rec->u.mremap.ts_after = rec->ts;
+}
+
+int probe_chunk_add(struct probe_chunkbuf *b, struct ma_record *rec, const uint64_t *frames)
+{
+	clamp_ts(b, rec);
+	if (b->len + ma_record_max_size(rec) > b->cap)
+		return -1;
+	b->len += ma_record_put(b->raw + MA_CHUNK_HDR_LEN + b->len, &b->st, rec, frames);
+	b->nrec++;
+	return 0;
+}
+
+int probe_chunk_add_raw(struct probe_chunkbuf *b, const uint64_t *w)
+{
+	struct ma_record rec;
+	const uint64_t *frames = NULL;
+
+	probe_raw_to_record(w, &rec, &frames);
+	return probe_chunk_add(b, &rec, frames);
+}
+
+int probe_chunk_add_ring(struct probe_chunkbuf *b, const uint64_t *words, uint64_t mask,
+			 uint64_t from, uint64_t to)
+{
+	int rc = 0;
+
+	while (from < to) {
+		uint64_t hdr = words[from & mask];
+		uint32_t n = PROBE_RAW_LEN(hdr);
+
+		if (n == 0 || n > PROBE_RAW_MAX_WORDS || from + n > to)
+			return -1; /* cannot happen: the ring is ours */
+		for (uint32_t i = 0; i < n; i++)
+			b->scratch[i] = words[(from + i) & mask];
+		if (probe_chunk_add_raw(b, b->scratch) < 0)
+			rc = -1;
+		from += n;
+	}
+	return rc;
+}
+
+/* Compresses the payload into b->z when that makes it smaller; returns
+ * the buffer to write (header room included) and sets *stored. */
+static uint8_t *maybe_compress(struct probe_chunkbuf *b, uint32_t *stored, uint8_t *codec)
+{
+	size_t n;
+
+	*stored = (uint32_t)b->len;
+	*codec = MA_CODEC_NONE;
+	if (!b->z || b->len < COMPRESS_MIN)
+		return b->raw;
+	n = ZSTD_compressCCtx(b->zctx, b->z + MA_CHUNK_HDR_LEN, b->z_cap,
+			      b->raw + MA_CHUNK_HDR_LEN, b->len, ZSTD_LEVEL);
+	if (ZSTD_isError(n) || n >= b->len)
+		return b->raw;
+	*stored = (uint32_t)n;
+	*codec = MA_CODEC_ZSTD;
+	return b->z;
+}
+
+int probe_chunk_write(struct probe_chunkbuf *b, uint32_t thread, uint32_t seq,
+		      uint8_t kind, uint16_t flags)
+{
+	struct ma_chunk_hdr hdr = {
+		.magic = MA_CHUNK_MAGIC, .raw_len = (uint32_t)b->len,
+		.thread = thread, .seq = seq, .kind = kind, .flags = flags,
+		.nrecords = b->nrec, .ts_first = b->ts_first,
+	};
+	uint8_t *out = maybe_compress(b, &hdr.stored_len, &hdr.codec);
+	int fd = ma_atomic_load_relaxed(&probe_out_fd);
+
+	hdr.crc = ma_chunk_crc(&hdr, out + MA_CHUNK_HDR_LEN);
+	ma_chunk_hdr_put(out, &hdr);
+	if (fd < 0 || probe_os_write_all(fd, out, MA_CHUNK_HDR_LEN + hdr.stored_len) < 0) {
+		ma_atomic_add_relaxed(&probe_write_failures, b->nrec);
+		return -1;
+	}
+	ma_atomic_add_relaxed(&probe_chunks_written, 1);
+	return 0;
+}

@@ -1,0 +1,61 @@
+/* Turning raw ring records into trace chunks and appending them to the
+ * trace file: encode with lib/trace_codec, compress with zstd when it
+ * pays, checksum, one write(2).
+ *
+ * A chunk buffer is mapped memory holding a scratch record, the payload
+ * and (when compressing) the zstd output and a static zstd context, so
+ * nothing here calls malloc.  One buffer is used by one thread at a time. */
+#ifndef PROBE_CHUNK_H
+#define PROBE_CHUNK_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "rawrec.h"
+#include "trace_codec.h"
+
+struct probe_chunkbuf {
+	size_t map_len;
+	size_t cap;               /* payload capacity */
+	size_t len;               /* payload bytes so far */
+	uint32_t nrec;
+	int timed;                /* a timed record was added (ts_first valid) */
+	uint64_t ts_first;
+	struct ma_codec_state st;
+	uint8_t *raw;             /* MA_CHUNK_HDR_LEN bytes, then the payload */
+	uint8_t *z;               /* header room + compressed payload, or NULL */
+	size_t z_cap;
+	void *zctx;               /* ZSTD_CCtx in static memory, or NULL */
+	uint64_t scratch[PROBE_RAW_MAX_WORDS];
+};
+
+/* Maps a buffer for payloads up to cap bytes; compress: use zstd. */
+struct probe_chunkbuf *probe_chunkbuf_new(size_t cap, int compress);
+void probe_chunkbuf_free(struct probe_chunkbuf *b);
+
+/* Starts an empty chunk. */
+void probe_chunk_begin(struct probe_chunkbuf *b);
+/* Encodes one raw record (contiguous words).  Returns 0, or -1 when it
+ * does not fit (the buffers are sized so this never happens). */
+int probe_chunk_add_raw(struct probe_chunkbuf *b, const uint64_t *w);
+/* Encodes a decoded record directly (header, trailer). */
+int probe_chunk_add(struct probe_chunkbuf *b, struct ma_record *rec, const uint64_t *frames);
+/* Encodes the raw records in ring positions [from, to) of words/mask. */
+int probe_chunk_add_ring(struct probe_chunkbuf *b, const uint64_t *words, uint64_t mask,
+			 uint64_t from, uint64_t to);
+/* Finishes the chunk and appends it to the trace (probe_out_fd) with one
+ * write(2).  Returns 0, or -1 when the write failed (the records are
+ * counted in probe_write_failures). */
+int probe_chunk_write(struct probe_chunkbuf *b, uint32_t thread, uint32_t seq,
+		      uint8_t kind, uint16_t flags);
+
+/* Fills rec (and *frames for stacks) from a raw record; strings point
+ * into w. */
+void probe_raw_to_record(const uint64_t *w, struct ma_record *rec, const uint64_t **frames);
+
+/* The trace file and what has gone into it. */
+extern int probe_out_fd;
+extern uint64_t probe_chunks_written;  /* atomic */
+extern uint64_t probe_write_failures;  /* atomic; events lost that way */
+
+#endif

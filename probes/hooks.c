@@ -1,0 +1,189 @@
+/* The C allocator entry points.  Each one only forwards: to the real
+ * function, and to probe_record_*() when the probe should record.  A
+ * release is recorded before the real call, an allocation after it, so a
+ * block freed on one thread is always released in the trace before
+ * another thread can be handed the same address. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <malloc.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "bootstrap.h"
+#include "os.h"
+#include "probe.h"
+
+#define EXPORT __attribute__((visibility("default")))
+
+/* Whether the real function is known; resolves on first use. */
+static inline int real_ready(void *const *fn)
+{
+	if (*fn)
+		return 1;
+	probe_bootstrap();
+	return *fn != NULL;
+}
+
+#define REAL_READY(fn) real_ready((void *const *)&probe_real.fn)
+
+EXPORT void *malloc(size_t size)
+{
+	void *p;
+
+	if (!REAL_READY(malloc))
+		return probe_arena_alloc(size, 16);
+	if (!probe_should_record())
+		return probe_real.malloc(size);
+	p = probe_real.malloc(size);
+	if (p)
+		probe_record_alloc(p, size, 0, MA_FN_MALLOC);
+	return p;
+}
+
+EXPORT void free(void *p)
+{
+	if (!p || probe_arena_owns(p))
+		return;
+	if (!REAL_READY(free))
+		return;
+	if (probe_should_record())
+		probe_record_free(p, MA_FN_FREE);
+	probe_real.free(p);
+}
+
+EXPORT void *calloc(size_t n, size_t size)
+{
+	void *p;
+
+	if (!REAL_READY(calloc)) {
+		if (size && n > (size_t)-1 / size)
+			return NULL;
+		return probe_arena_alloc(n * size, 16); /* the arena is zeroed */
+	}
+	if (!probe_should_record())
+		return probe_real.calloc(n, size);
+	p = probe_real.calloc(n, size);
+	if (p)
+		probe_record_alloc(p, n * size, 0, MA_FN_CALLOC);
+	return p;
+}
+
+/* realloc of a block handed out by the bootstrap arena. */
+static void *arena_realloc(void *old, size_t size)
+{
+	size_t n = probe_arena_size(old);
+	void *p = malloc(size);
+
+	if (p)
+		memcpy(p, old, n < size ? n : size);
+	return p;
+}
+
+static void *do_realloc(void *old, size_t size, int fn)
+{
+	uint64_t ts;
+	void *p;
+
+	if (old && probe_arena_owns(old))
+		return arena_realloc(old, size);
+	if (!REAL_READY(realloc))
+		return old ? NULL : probe_arena_alloc(size, 16);
+	if (!probe_should_record())
+		return probe_real.realloc(old, size);
+	ts = probe_now();
+	p = probe_real.realloc(old, size);
+	if (p || old)
+		probe_record_realloc(ts, old, p, size, fn);
+	return p;
+}
+
+EXPORT void *realloc(void *old, size_t size)
+{
+	return do_realloc(old, size, MA_FN_REALLOC);
+}
+
+EXPORT void *reallocarray(void *old, size_t n, size_t size)
+{
+	if (size && n > (size_t)-1 / size) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	return do_realloc(old, n * size, MA_FN_REALLOCARRAY);
+}
+
+EXPORT int posix_memalign(void **out, size_t align, size_t size)
+{
+	int rc;
+
+	if (!REAL_READY(posix_memalign)) {
+		*out = probe_arena_alloc(size, align);
+		return *out ? 0 : ENOMEM;
+	}
+	if (!probe_should_record())
+		return probe_real.posix_memalign(out, align, size);
+	rc = probe_real.posix_memalign(out, align, size);
+	if (rc == 0)
+		probe_record_alloc(*out, size, align, MA_FN_POSIX_MEMALIGN);
+	return rc;
+}
+
+/* aligned_alloc, memalign, valloc, pvalloc: same shape. */
+static void *aligned(void *(*real)(size_t, size_t), size_t align, size_t size, int fn)
+{
+	void *p;
+
+	if (!real)
+		return probe_arena_alloc(size, align);
+	if (!probe_should_record())
+		return real(align, size);
+	p = real(align, size);
+	if (p)
+		probe_record_alloc(p, size, align, fn);
+	return p;
+}
+
+EXPORT void *aligned_alloc(size_t align, size_t size)
+{
+	return aligned(REAL_READY(aligned_alloc) ? probe_real.aligned_alloc : NULL, align, size, MA_FN_ALIGNED_ALLOC);
+}
+
+EXPORT void *memalign(size_t align, size_t size)
+{
+	return aligned(REAL_READY(memalign) ? probe_real.memalign : NULL, align, size, MA_FN_MEMALIGN);
+}
+
+static void *real_valloc(size_t align, size_t size)
+{
+	(void)align;
+	return probe_real.valloc(size);
+}
+
+static void *real_pvalloc(size_t align, size_t size)
+{
+	(void)align;
+	return probe_real.pvalloc(size);
+}
+
+EXPORT void *valloc(size_t size)
+{
+	size_t page = (size_t)sysconf(_SC_PAGESIZE);
+
+	return aligned(REAL_READY(valloc) ? real_valloc : NULL, page, size, MA_FN_VALLOC);
+}
+
+EXPORT void *pvalloc(size_t size)
+{
+	size_t page = (size_t)sysconf(_SC_PAGESIZE);
+
+	return aligned(REAL_READY(pvalloc) ? real_pvalloc : NULL, page, size, MA_FN_PVALLOC);
+}
+
+EXPORT size_t malloc_usable_size(void *p)
+{
+	if (p && probe_arena_owns(p))
+		return probe_arena_size(p);
+	if (!REAL_READY(malloc_usable_size))
+		return 0;
+	return probe_real.malloc_usable_size(p);
+}

@@ -1,0 +1,145 @@
+/* The probe's core, as the hooks and the tests see it.  hooks*.c forward
+ * every intercepted call to a probe_record_*() here; nothing in this API
+ * allocates with malloc, takes a lock or makes a system call on the
+ * common path. */
+#ifndef PROBE_PROBE_H
+#define PROBE_PROBE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "atomic.h"
+#include "guard.h"
+#include "trace_format.h"
+
+#define PROBE_DEPTH_DEFAULT 64
+#define PROBE_DEPTH_MAX 256
+#define PROBE_SAMPLE_MS_DEFAULT 10
+#define PROBE_PATH_MAX 4096
+
+struct probe_config {
+	char output[PROBE_PATH_MAX]; /* pattern, %p = pid */
+	char session[256];
+	unsigned depth;
+	unsigned sample_ms;
+	int follow;
+	int off;
+};
+
+extern struct probe_config probe_cfg;
+
+enum probe_phase {
+	PROBE_PHASE_INIT = 0,   /* constructor not run yet: nothing recorded */
+	PROBE_PHASE_ON = 1,     /* recording through the rings */
+	PROBE_PHASE_DIRECT = 2, /* after the final flush: every event written at once */
+	PROBE_PHASE_OFF = 3,    /* disabled, or tracing stopped */
+};
+
+extern int probe_phase;
+
+/* Events not recorded: before the probe started, or for lack of a ring. */
+extern uint64_t probe_lost_early;
+/* Events skipped because a hook was re-entered (all threads). */
+extern uint64_t probe_lost_reentrant;
+
+/* Whether a hook should record now.  Counts the event as lost when the
+ * thread is inside the probe's recording code (a signal handler). */
+static inline int probe_should_record(void)
+{
+	struct probe_tls *t = &probe_tls;
+
+	if (__builtin_expect(t->guard != PROBE_GUARD_NONE || t->in_real, 0)) {
+		if (t->guard == PROBE_GUARD_RECORD) {
+			t->lost++;
+			ma_atomic_add_relaxed(&probe_lost_reentrant, 1);
+		}
+		return 0;
+	}
+	if (__builtin_expect(ma_atomic_load_relaxed(&probe_phase) - 1u > 1u, 0)) {
+		if (ma_atomic_load_relaxed(&probe_phase) == PROBE_PHASE_INIT)
+			ma_atomic_add_relaxed(&probe_lost_early, 1);
+		return 0;
+	}
+	return 1;
+}
+
+/* ---- events (call only when probe_should_record() said yes) ---- */
+void probe_record_alloc(void *p, size_t size, size_t align, int fn);
+void probe_record_free(void *p, int fn);
+/* realloc: the timestamp before the call, then the record after it. */
+void probe_record_realloc(uint64_t ts_before, void *old, void *p, size_t size, int fn);
+void probe_record_mmap(void *p, size_t len, int prot, int flags, int fd, off_t off, int fn);
+void probe_record_munmap(void *p, size_t len);
+void probe_record_mremap(uint64_t ts_before, void *old, size_t old_len, void *p,
+			 size_t new_len, int flags);
+/* Annotation (MA_REC_MARKER); name is truncated to 255 bytes. */
+void probe_record_marker(int kind, const char *name, int64_t value);
+void probe_record_fork(pid_t child);
+
+/* Pushes a raw record (rawrec.h) into the calling thread's ring, writing
+ * its MA_REC_THREAD and pending MA_REC_LOST first.  Caller holds the guard. */
+void probe_record_raw(const uint64_t *w, uint32_t n);
+/* The calling thread's stack id, defining the stack when new.  Caller
+ * holds the guard. */
+uint64_t probe_stack_capture(void);
+
+/* ---- threads (thread.c) ---- */
+struct probe_ring;
+/* The calling thread's ring, attaching one on first use; NULL when none
+ * could be mapped. */
+struct probe_ring *probe_thread_ring(void);
+struct probe_ring *probe_ring_first(void);
+/* The process's own producer (thread 0): samples; written by the writer. */
+extern struct probe_ring *probe_ring0;
+int probe_threads_init(void);
+/* After fork, in the child: every ring but the caller's is freed. */
+void probe_threads_after_fork(void);
+/* Writer: gives the ring of a dead thread back once drained. */
+void probe_thread_retire_dead(struct probe_ring *r);
+/* Events pushed so far, all threads. */
+uint64_t probe_threads_events(void);
+
+/* ---- unwinding (unwind.c) ---- */
+void probe_unwind_init(void);
+
+/* ---- modules (modules.c) ---- */
+/* Writes MA_REC_MODULE for objects not seen before, MA_REC_MODULE_GONE
+ * for those gone.  Caller holds the guard. */
+void probe_modules_scan(void);
+/* Forgets every module (fork child: all are written again). */
+void probe_modules_forget(void);
+/* The probe's own text range, to skip its frames. */
+extern uintptr_t probe_self_lo, probe_self_hi;
+
+/* ---- configuration (config.c) ---- */
+void probe_config_read(void);
+/* Removes the probe from LD_PRELOAD in environ, in place. */
+void probe_env_unpreload(void);
+
+/* ---- output (output.c) ---- */
+/* Opens the trace for this process and writes the header chunk; flags
+ * are ma_proc_flag.  Returns 0, or -1 after one message on stderr. */
+int probe_output_open(uint64_t flags, uint64_t parent_fork_ts);
+void probe_output_close(void);
+/* Writes the trailer chunk. */
+void probe_output_trailer(int exit_kind, int64_t status);
+
+/* ---- sampling (sampler.c) ---- */
+void probe_sampler_open(void);
+/* Fills a raw MA_REC_SAMPLE record (13 words). */
+void probe_sampler_take(uint64_t *w);
+
+/* ---- lifecycle (init.c, exit.c, fork.c) ---- */
+/* Flushes everything, writes the trailer, switches to direct mode; only
+ * the first call does anything. */
+void probe_finish(int exit_kind, int64_t status);
+extern int probe_exit_status;
+void probe_fork_install(void);
+void probe_exit_install(void);
+void probe_fork_parent_ts(void);
+/* Moves fd to a high number (a program's own dup2(fd, 3) or `exec 3>`
+ * must not hit it) and makes it close-on-exec; returns the new fd. */
+int probe_fd_hide(int fd);
+
+#endif

@@ -1,0 +1,181 @@
+/* Ring consumers: the lock-and-claim protocol described in ring.h.  The
+ * producer's fast path is the inline probe_ring_push. */
+#include <string.h>
+
+#include "chunk.h"
+#include "os.h"
+#include "ring.h"
+#include "writer.h"
+
+#define CONS_LOCK 1ull
+
+static uint32_t cons_seq(uint64_t c)
+{
+	return (uint32_t)(c >> 1) & 0x7fffffffu;
+}
+
+static uint32_t cons_end(uint64_t c)
+{
+	return (uint32_t)(c >> 32);
+}
+
+static uint64_t cons_make(uint64_t end, uint32_t seq, uint64_t lock)
+{
+	return ((uint64_t)(uint32_t)end << 32) | ((uint64_t)(seq & 0x7fffffffu) << 1) | lock;
+}
+
+/* 64-bit position of a claimed end that is at most `head`. */
+static uint64_t pos_below(uint64_t head, uint32_t end)
+{
+	return head - (uint32_t)((uint32_t)head - end);
+}
+
+/* 64-bit position of a claimed end that is at least `ref`. */
+static uint64_t pos_above(uint64_t ref, uint32_t end)
+{
+	return ref + (uint32_t)(end - (uint32_t)ref);
+}
+
+size_t probe_ring_payload_max(uint64_t cap)
+{
+	/* A raw word becomes at most one 10-byte varint; the slack covers the
+	 * producer's extra event and ma_record_max_size's fixed margin. */
+	return (size_t)cap * 10 + PROBE_RAW_MAX_WORDS * 10 + 16384;
+}
+
+struct probe_ring *probe_ring_new(uint64_t cap)
+{
+	size_t len = sizeof(struct probe_ring) + cap * sizeof(uint64_t);
+	struct probe_ring *r = probe_os_map(len);
+
+	if (r)
+		r->cap = cap;
+	return r;
+}
+
+void probe_ring_reset(struct probe_ring *r, uint32_t thread, int32_t tid)
+{
+	r->thread = thread;
+	r->tid = tid;
+	r->announced = 0;
+	ma_atomic_store_relaxed(&r->events, 0);
+	memset(r->cache, 0, sizeof(r->cache));
+	ma_atomic_store_relaxed(&r->head, 0);
+	ma_atomic_store_relaxed(&r->tail, 0);
+	ma_atomic_store_release(&r->cons, 0);
+}
+
+/* Drops the lock, moving tail to the furthest claimed end (the producer
+ * may have claimed more while we held it). */
+void probe_ring_release(struct probe_ring *r, uint64_t to)
+{
+	uint64_t c = ma_atomic_load_acquire(&r->cons);
+
+	for (;;) {
+		ma_atomic_store_release(&r->tail, pos_above(to, cons_end(c)));
+		if (ma_atomic_cas_acq_rel(&r->cons, &c, c & ~CONS_LOCK))
+			return;
+	}
+}
+
+int probe_ring_take(struct probe_ring *r, uint64_t *from, uint64_t *to, uint32_t *seq)
+{
+	uint64_t c = ma_atomic_load_acquire(&r->cons);
+
+	do {
+		if (c & CONS_LOCK)
+			return -1;
+		*to = ma_atomic_load_acquire(&r->head);
+		*from = pos_below(*to, cons_end(c));
+		if (*from == *to)
+			return 0;
+	} while (!ma_atomic_cas_acq_rel(&r->cons, &c, cons_make(*to, cons_seq(c) + 1, CONS_LOCK)));
+	*seq = cons_seq(c);
+	return 1;
+}
+
+int probe_ring_drain(struct probe_ring *r, struct probe_chunkbuf *buf, uint16_t flags)
+{
+	uint64_t from, to;
+	uint32_t seq;
+	int rc = probe_ring_take(r, &from, &to, &seq);
+
+	if (rc <= 0)
+		return rc;
+	probe_chunk_begin(buf);
+	probe_chunk_add_ring(buf, r->words, r->cap - 1, from, to);
+	probe_ring_release(r, to);
+	if (probe_chunk_write(buf, r->thread, seq, MA_CHUNK_RECORDS, flags) < 0)
+		return -1;
+	return (int)buf->nrec;
+}
+
+static struct probe_chunkbuf *direct_buf(struct probe_ring *r)
+{
+	if (!r->direct)
+		r->direct = probe_chunkbuf_new(probe_ring_payload_max(r->cap), 0);
+	return r->direct;
+}
+
+/* Producer only: writes out [claimed end, head) plus the record w (when
+ * not NULL).  Returns 0 when w still has to be pushed (the ring is empty
+ * now), 1 when w went out in the chunk. */
+static int flush_producer(struct probe_ring *r, const uint64_t *w)
+{
+	uint64_t head = ma_atomic_load_relaxed(&r->head);
+	uint64_t c = ma_atomic_load_acquire(&r->cons);
+	struct probe_chunkbuf *b = direct_buf(r);
+	uint64_t lock;
+
+	do {
+		lock = c & CONS_LOCK;
+	} while (!ma_atomic_cas_acq_rel(&r->cons, &c, cons_make(head, cons_seq(c) + 1, CONS_LOCK)));
+
+	if (b) {
+		probe_chunk_begin(b);
+		probe_chunk_add_ring(b, r->words, r->cap - 1, pos_below(head, cons_end(c)), head);
+		if (lock && w)
+			probe_chunk_add_raw(b, w);
+	}
+	if (!lock)
+		probe_ring_release(r, head);
+	if (!b) {
+		ma_atomic_add_relaxed(&probe_write_failures, 1);
+		return lock != 0;
+	}
+	probe_chunk_write(b, r->thread, cons_seq(c), MA_CHUNK_RECORDS, MA_CHUNK_F_DIRECT);
+	return lock != 0;
+}
+
+int probe_ring_overflow(struct probe_ring *r, const uint64_t *w, uint32_t n)
+{
+	(void)n;
+	return flush_producer(r, w);
+}
+
+void probe_ring_flush_own(struct probe_ring *r)
+{
+	uint64_t head = ma_atomic_load_relaxed(&r->head);
+
+	if (pos_below(head, cons_end(ma_atomic_load_acquire(&r->cons))) != head)
+		flush_producer(r, NULL);
+}
+
+uint32_t probe_ring_take_seq(struct probe_ring *r)
+{
+	return cons_seq(ma_atomic_add_acq_rel(&r->cons, 2));
+}
+
+int probe_ring_is_empty(struct probe_ring *r)
+{
+	uint64_t c = ma_atomic_load_acquire(&r->cons);
+	uint64_t head = ma_atomic_load_acquire(&r->head);
+
+	return !(c & CONS_LOCK) && (uint32_t)head == cons_end(c);
+}
+
+void probe_ring_half_full(struct probe_ring *r)
+{
+	(void)r;
+	probe_writer_kick();
+}

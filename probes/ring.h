@@ -1,0 +1,119 @@
+/* Per-thread event rings: one producer (the thread), consumers that take
+ * turns (the writer thread, the producer itself when the ring is full,
+ * the exit path).
+ *
+ * The producer stores raw records (rawrec.h: 8-byte words, a header word
+ * first) at `head` and publishes them with a release store; no lock, no
+ * system call, no allocation.  A consumer owns `tail`.
+ *
+ * Consumer exclusion is one 64-bit word, `cons`:
+ *   bit 0       consumer lock
+ *   bits 1-31   next chunk seq of this producer
+ *   bits 32-63  end of the range claimed so far (ring position, mod 2^32)
+ * A consumer takes the lock, a seq and the range [end, head) in one CAS,
+ * so seq order is the order of the events.  When the ring is full and the
+ * lock is held by someone else, the producer claims [end, head) plus its
+ * new event the same way (the lock stays with its holder), encodes them as
+ * a chunk of its own and writes it: nothing is dropped, nobody waits.  The
+ * lock holder moves `tail` to the claimed end when it releases.
+ *
+ * Rings are mapped with mmap, registered in a lock-free list and never
+ * unmapped; the writer hands the ring of a dead thread to the next new
+ * thread. */
+#ifndef PROBE_RING_H
+#define PROBE_RING_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "atomic.h"
+
+#define PROBE_RING_WORDS_DEFAULT (1u << 14) /* 128 KiB */
+#define PROBE_STACK_CACHE 256               /* direct-mapped hash -> id */
+
+enum probe_ring_state {
+	PROBE_RING_FREE = 0,    /* may be claimed by a new thread */
+	PROBE_RING_CLAIMED = 1, /* being set up */
+	PROBE_RING_ACTIVE = 2,  /* has a producer */
+};
+
+struct probe_stack_cache_entry {
+	uint64_t hash;
+	uint64_t id;
+};
+
+struct probe_chunkbuf;
+
+struct probe_ring {
+	struct probe_ring *next; /* registry; never unlinked */
+	uint32_t state;          /* enum probe_ring_state */
+	uint32_t thread;         /* producer serial in this trace, 0 = process */
+	int32_t tid;
+	uint32_t announced;      /* MA_REC_THREAD written (producer only) */
+	uint64_t cap;            /* words, a power of two */
+	uint64_t events;         /* events pushed (producer writes, relaxed) */
+	struct probe_chunkbuf *direct; /* producer's chunk buffer, mapped lazily */
+	uint64_t cons __attribute__((aligned(64)));
+	uint64_t tail;
+	uint64_t head __attribute__((aligned(64)));
+	struct probe_stack_cache_entry cache[PROBE_STACK_CACHE];
+	uint64_t words[] __attribute__((aligned(64)));
+};
+
+/* Maps a ring of cap words (a power of two); NULL when mmap fails. */
+struct probe_ring *probe_ring_new(uint64_t cap);
+/* Makes r empty for a new producer with the given serial (seq restarts). */
+void probe_ring_reset(struct probe_ring *r, uint32_t thread, int32_t tid);
+
+/* Slow path of probe_ring_push: flushes the ring; returns 0 when the event
+ * went into the ring after the flush, 1 when it was written directly. */
+int probe_ring_overflow(struct probe_ring *r, const uint64_t *w, uint32_t n);
+
+/* Called (rarely) when a push makes the ring half full. */
+void probe_ring_half_full(struct probe_ring *r);
+
+/* Appends a raw record of n words (n <= cap / 4). */
+static inline void probe_ring_push(struct probe_ring *r, const uint64_t *w, uint32_t n)
+{
+	uint64_t head = ma_atomic_load_relaxed(&r->head);
+	uint64_t used = head - ma_atomic_load_acquire(&r->tail);
+	uint64_t mask = r->cap - 1;
+
+	if (used + n > r->cap) {
+		if (probe_ring_overflow(r, w, n))
+			return;
+		head = ma_atomic_load_relaxed(&r->head);
+		used = head - ma_atomic_load_acquire(&r->tail);
+	}
+	for (uint32_t i = 0; i < n; i++)
+		r->words[(head + i) & mask] = w[i];
+	ma_atomic_store_release(&r->head, head + n);
+	if (used < r->cap / 2 && used + n >= r->cap / 2)
+		probe_ring_half_full(r);
+}
+
+/* Consumer side: takes the lock and encodes everything published into a
+ * chunk, releases the lock, then writes the chunk.  Returns the number of
+ * records written, 0 when empty, -1 when another consumer holds the lock
+ * or the write failed.  flags: ma_chunk_flag of the chunk. */
+int probe_ring_drain(struct probe_ring *r, struct probe_chunkbuf *buf, uint16_t flags);
+
+/* The two halves of a drain, for consumers that encode on their own:
+ * take the lock, a seq and the range [*from, *to) (returns 1; 0 when
+ * there is nothing, -1 when the lock is held), then release. */
+int probe_ring_take(struct probe_ring *r, uint64_t *from, uint64_t *to, uint32_t *seq);
+void probe_ring_release(struct probe_ring *r, uint64_t to);
+
+/* Producer only: writes out everything in its ring now (direct mode). */
+void probe_ring_flush_own(struct probe_ring *r);
+
+/* Takes one chunk seq without touching the lock (trailer, header). */
+uint32_t probe_ring_take_seq(struct probe_ring *r);
+
+/* Whether the ring holds records nobody has consumed or claimed. */
+int probe_ring_is_empty(struct probe_ring *r);
+
+/* Size of the chunk payload buffer that holds a whole ring of cap words. */
+size_t probe_ring_payload_max(uint64_t cap);
+
+#endif

@@ -1,0 +1,398 @@
+/* Unit tests of the probe's per-thread rings (probes/ring.c): records
+ * wrap around the end of the ring, a full ring is written out by its
+ * producer (also while a consumer holds the lock), and many producers
+ * with a concurrent consumer lose and duplicate nothing.  The chunks go
+ * to a temporary trace file that is decoded with lib/trace_codec.
+ *
+ * Run with a trace file as argument it prints a summary of that trace
+ * instead (a debugging aid). */
+#include <pthread.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <zstd.h>
+
+#include "chunk.h"
+#include "rawrec.h"
+#include "ring.h"
+#include "trace_codec.h"
+
+/* ---- decoding a trace file ---- */
+
+struct seen {
+	uint32_t thread, seq;
+	uint16_t flags;
+	uint8_t kind;
+	struct ma_record rec;
+};
+
+struct decoded {
+	struct seen *v;
+	size_t n, cap;
+	uint8_t *payloads[1 << 16];
+	size_t npayloads;
+	size_t chunks;
+};
+
+static void decoded_add(struct decoded *d, const struct ma_chunk_hdr *h, const struct ma_record *r)
+{
+	if (d->n == d->cap) {
+		d->cap = d->cap ? d->cap * 2 : 1024;
+		d->v = realloc(d->v, d->cap * sizeof(*d->v));
+		assert_non_null(d->v);
+	}
+	d->v[d->n++] = (struct seen){ h->thread, h->seq, h->flags, h->kind, *r };
+}
+
+static uint8_t *chunk_payload(const struct ma_chunk_hdr *h, const uint8_t *stored)
+{
+	uint8_t *raw = malloc(h->raw_len + 1);
+
+	assert_non_null(raw);
+	if (h->codec == MA_CODEC_ZSTD)
+		assert_int_equal(ZSTD_decompress(raw, h->raw_len, stored, h->stored_len), h->raw_len);
+	else
+		memcpy(raw, stored, h->raw_len);
+	return raw;
+}
+
+/* Decodes every chunk of the file; fails the test on any damage. */
+static void decode_file(FILE *f, struct decoded *d)
+{
+	uint8_t prefix[MA_FILE_PREFIX_LEN], hb[MA_CHUNK_HDR_LEN];
+	struct ma_chunk_hdr h;
+
+	rewind(f);
+	assert_int_equal(fread(prefix, 1, sizeof(prefix), f), sizeof(prefix));
+	assert_memory_equal(prefix, MA_FILE_MAGIC, MA_FILE_MAGIC_LEN);
+	while (fread(hb, 1, sizeof(hb), f) == sizeof(hb)) {
+		ma_chunk_hdr_get(hb, &h);
+		assert_int_equal(h.magic, MA_CHUNK_MAGIC);
+		uint8_t *stored = malloc(h.stored_len + 1);
+
+		assert_int_equal(fread(stored, 1, h.stored_len, f), h.stored_len);
+		assert_int_equal(ma_chunk_crc(&h, stored), h.crc);
+		uint8_t *raw = chunk_payload(&h, stored);
+		const uint8_t *p = raw, *end = raw + h.raw_len;
+		struct ma_codec_state st;
+		struct ma_record rec;
+
+		free(stored);
+		ma_codec_state_init(&st, h.ts_first);
+		for (uint32_t i = 0; i < h.nrecords; i++) {
+			assert_int_equal(ma_record_get(&p, end, &st, &rec), 0);
+			decoded_add(d, &h, &rec);
+		}
+		assert_ptr_equal(p, end);
+		d->payloads[d->npayloads++] = raw;
+		d->chunks++;
+	}
+}
+
+static void decoded_free(struct decoded *d)
+{
+	for (size_t i = 0; i < d->npayloads; i++)
+		free(d->payloads[i]);
+	free(d->v);
+	free(d);
+}
+
+static int by_thread_seq(const void *a, const void *b)
+{
+	const struct seen *x = a, *y = b;
+
+	if (x->thread != y->thread)
+		return x->thread < y->thread ? -1 : 1;
+	if (x->seq != y->seq)
+		return x->seq < y->seq ? -1 : 1;
+	/* records of one chunk keep their file order (rec.thread holds it) */
+	return x->rec.thread < y->rec.thread ? -1 : 1;
+}
+
+/* ---- fixtures ---- */
+
+static FILE *trace;
+
+static int setup(void **state)
+{
+	uint8_t prefix[MA_FILE_PREFIX_LEN];
+
+	(void)state;
+	trace = tmpfile();
+	assert_non_null(trace);
+	ma_file_prefix_put(prefix);
+	assert_int_equal(fwrite(prefix, 1, sizeof(prefix), trace), sizeof(prefix));
+	fflush(trace);
+	probe_out_fd = fileno(trace);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	probe_out_fd = -1;
+	fclose(trace);
+	return 0;
+}
+
+static struct decoded *decode_sorted(void)
+{
+	struct decoded *d = calloc(1, sizeof(*d));
+
+	decode_file(trace, d);
+	/* chunks of one producer may land in the file out of seq order;
+	 * rec.thread (unused here) remembers the file order */
+	for (size_t i = 0; i < d->n; i++)
+		d->v[i].rec.thread = (uint32_t)i;
+	qsort(d->v, d->n, sizeof(*d->v), by_thread_seq);
+	return d;
+}
+
+/* A FREE record whose address is the sequence number. */
+static void push_free(struct probe_ring *r, uint64_t i)
+{
+	uint64_t w[4] = { PROBE_RAW_HDR(MA_REC_FREE, 4), 1000 + i, i, MA_FN_FREE };
+
+	probe_ring_push(r, w, 4);
+}
+
+/* A MARKER of varying length (5 + 0..4 words), name "m<i>..." */
+static void push_marker(struct probe_ring *r, uint64_t i)
+{
+	uint64_t w[16];
+	char name[40];
+	uint32_t len = (uint32_t)(i % 33);
+
+	memset(name, 'a' + (int)(i % 26), sizeof(name));
+	w[1] = 1000 + i;
+	w[2] = MA_MARK_POINT;
+	w[3] = i;
+	w[4] = len;
+	w[0] = PROBE_RAW_HDR(MA_REC_MARKER, 5 + probe_raw_put_bytes(w + 5, name, len));
+	probe_ring_push(r, w, PROBE_RAW_LEN(w[0]));
+}
+
+static struct probe_chunkbuf *consumer_buf(struct probe_ring *r, int compress)
+{
+	struct probe_chunkbuf *b = probe_chunkbuf_new(probe_ring_payload_max(r->cap), compress);
+
+	assert_non_null(b);
+	return b;
+}
+
+/* Records of one thread must be 0..n-1 in order, each once. */
+static void check_sequence(struct decoded *d, uint32_t thread, uint64_t n, int markers)
+{
+	uint64_t next = 0, prev_ts = 0;
+
+	for (size_t i = 0; i < d->n; i++) {
+		const struct seen *s = &d->v[i];
+
+		if (s->thread != thread)
+			continue;
+		if (markers) {
+			assert_int_equal(s->rec.tag, MA_REC_MARKER);
+			assert_int_equal(s->rec.u.marker.value, next);
+			assert_int_equal(s->rec.u.marker.name.len, next % 33);
+		} else {
+			assert_int_equal(s->rec.tag, MA_REC_FREE);
+			assert_int_equal(s->rec.u.free.addr, next);
+		}
+		assert_true(s->rec.ts >= prev_ts);
+		prev_ts = s->rec.ts;
+		next++;
+	}
+	assert_int_equal(next, n);
+}
+
+/* ---- tests ---- */
+
+static void test_wrap_around(void **state)
+{
+	struct probe_ring *r = probe_ring_new(64);
+	struct probe_chunkbuf *b = consumer_buf(r, 0);
+	struct decoded *d;
+
+	(void)state;
+	probe_ring_reset(r, 7, 1);
+	for (uint64_t i = 0; i < 1000; i++) {
+		push_marker(r, i);
+		if (i % 5 == 4)
+			assert_true(probe_ring_drain(r, b, 0) > 0);
+	}
+	probe_ring_drain(r, b, 0);
+	assert_true(probe_ring_is_empty(r));
+	d = decode_sorted();
+	check_sequence(d, 7, 1000, 1);
+	decoded_free(d);
+	probe_chunkbuf_free(b);
+}
+
+static void test_full_ring_flushed_by_producer(void **state)
+{
+	struct probe_ring *r = probe_ring_new(128);
+	struct decoded *d;
+	size_t direct = 0;
+
+	(void)state;
+	probe_ring_reset(r, 3, 1);
+	for (uint64_t i = 0; i < 5000; i++)
+		push_free(r, i);
+	probe_ring_flush_own(r);
+	assert_true(probe_ring_is_empty(r));
+	d = decode_sorted();
+	check_sequence(d, 3, 5000, 0);
+	for (size_t i = 0; i < d->n; i++)
+		direct += (d->v[i].flags & MA_CHUNK_F_DIRECT) != 0;
+	assert_int_equal(direct, d->n);
+	decoded_free(d);
+}
+
+/* The consumer holds the lock while the producer fills the ring: the
+ * producer writes its events as chunks of its own, ordered after the
+ * consumer's by seq. */
+static void test_full_ring_while_consumer_holds_lock(void **state)
+{
+	struct probe_ring *r = probe_ring_new(64);
+	struct probe_chunkbuf *b = consumer_buf(r, 1);
+	uint64_t from, to;
+	uint32_t seq;
+	struct decoded *d;
+
+	(void)state;
+	probe_ring_reset(r, 5, 1);
+	for (uint64_t i = 0; i < 10; i++)
+		push_free(r, i);
+	assert_int_equal(probe_ring_take(r, &from, &to, &seq), 1);
+	assert_int_equal(to - from, 40);
+	for (uint64_t i = 10; i < 300; i++)
+		push_free(r, i);
+	probe_chunk_begin(b);
+	probe_chunk_add_ring(b, r->words, r->cap - 1, from, to);
+	probe_ring_release(r, to);
+	assert_int_equal(probe_chunk_write(b, r->thread, seq, MA_CHUNK_RECORDS, 0), 0);
+	probe_ring_drain(r, b, 0);
+	assert_true(probe_ring_is_empty(r));
+	d = decode_sorted();
+	check_sequence(d, 5, 300, 0);
+	decoded_free(d);
+	probe_chunkbuf_free(b);
+}
+
+#define PRODUCERS 4
+#define PER_PRODUCER 200000
+
+static struct probe_ring *rings[PRODUCERS];
+static int producers_done;
+
+static void *producer(void *arg)
+{
+	struct probe_ring *r = arg;
+
+	for (uint64_t i = 0; i < PER_PRODUCER; i++) {
+		push_free(r, i);
+	}
+	probe_ring_flush_own(r);
+	__atomic_add_fetch(&producers_done, 1, __ATOMIC_RELEASE);
+	return NULL;
+}
+
+static void *consumer(void *arg)
+{
+	struct probe_chunkbuf *b = arg;
+
+	while (__atomic_load_n(&producers_done, __ATOMIC_ACQUIRE) < PRODUCERS)
+		for (int i = 0; i < PRODUCERS; i++)
+			probe_ring_drain(rings[i], b, 0);
+	return NULL;
+}
+
+static void test_many_producers_one_consumer(void **state)
+{
+	pthread_t p[PRODUCERS], c;
+	struct probe_chunkbuf *b;
+	struct decoded *d;
+
+	(void)state;
+	for (int i = 0; i < PRODUCERS; i++) {
+		rings[i] = probe_ring_new(256);
+		probe_ring_reset(rings[i], (uint32_t)i + 1, i + 1);
+	}
+	b = consumer_buf(rings[0], 1);
+	producers_done = 0;
+	assert_int_equal(pthread_create(&c, NULL, consumer, b), 0);
+	for (int i = 0; i < PRODUCERS; i++)
+		assert_int_equal(pthread_create(&p[i], NULL, producer, rings[i]), 0);
+	for (int i = 0; i < PRODUCERS; i++)
+		pthread_join(p[i], NULL);
+	pthread_join(c, NULL);
+	for (int i = 0; i < PRODUCERS; i++) {
+		probe_ring_drain(rings[i], b, 0);
+		assert_true(probe_ring_is_empty(rings[i]));
+	}
+	d = decode_sorted();
+	for (int i = 0; i < PRODUCERS; i++)
+		check_sequence(d, (uint32_t)i + 1, PER_PRODUCER, 0);
+	decoded_free(d);
+	probe_chunkbuf_free(b);
+}
+
+/* ---- summary of a trace file (debugging aid) ---- */
+
+static int summarize(const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	struct decoded *d = calloc(1, sizeof(*d));
+	size_t count[MA_REC_TAG_MAX + 1] = { 0 };
+
+	if (!f)
+		return 1;
+	decode_file(f, d);
+	for (size_t i = 0; i < d->n; i++) {
+		const struct ma_record *r = &d->v[i].rec;
+
+		count[r->tag]++;
+		if (r->tag == MA_REC_MODULE)
+			printf("module %lu %.*s bid=%u\n", (unsigned long)r->u.module.id,
+			       (int)r->u.module.path.len, r->u.module.path.ptr,
+			       r->u.module.build_id.len);
+		else if (r->tag == MA_REC_TRAILER || r->tag == MA_REC_LOST)
+			printf("%s: %lu %ld %lu %lu %lu %lu (thread %u)\n", ma_tag_name(r->tag),
+			       (unsigned long)r->u.trailer.exit_kind, (long)r->u.trailer.exit_status,
+			       (unsigned long)r->u.trailer.events, (unsigned long)r->u.trailer.stacks,
+			       (unsigned long)r->u.trailer.chunks, (unsigned long)r->u.trailer.lost,
+			       d->v[i].thread);
+		else if (r->tag == MA_REC_PROCESS)
+			printf("process pid %lu flags %lu exe %.*s\n", (unsigned long)r->u.process.pid,
+			       (unsigned long)r->u.process.flags, (int)r->u.process.exe.len,
+			       r->u.process.exe.ptr);
+	}
+	printf("chunks %zu records %zu\n", d->chunks, d->n);
+	for (int t = 1; t <= MA_REC_TAG_MAX; t++)
+		if (count[t])
+			printf("  %-12s %zu\n", ma_tag_name((uint8_t)t), count[t]);
+	fclose(f);
+	decoded_free(d);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_wrap_around, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_full_ring_flushed_by_producer, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_full_ring_while_consumer_holds_lock, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_many_producers_one_consumer, setup, teardown),
+	};
+
+	if (argc > 1)
+		return summarize(argv[1]);
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
