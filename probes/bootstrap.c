@@ -74,6 +74,8 @@ static void resolve_all(void)
 	RESOLVE(dlopen, "dlopen");
 	RESOLVE(dlclose, "dlclose");
 	RESOLVE(fork, "fork");
+	RESOLVE(execve, "execve");
+	RESOLVE(execvpe, "execvpe");
 	RESOLVE(exit, "exit");
 	RESOLVE(_exit, "_exit");
 	RESOLVE(_Exit, "_Exit");

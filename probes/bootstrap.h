@@ -27,6 +27,8 @@ struct probe_real {
 	void *(*dlopen)(const char *, int);
 	int (*dlclose)(void *);
 	pid_t (*fork)(void);
+	int (*execve)(const char *, char *const[], char *const[]);
+	int (*execvpe)(const char *, char *const[], char *const[]);
 	void (*exit)(int) __attribute__((noreturn));
 	void (*_exit)(int) __attribute__((noreturn));
 	void (*_Exit)(int) __attribute__((noreturn));

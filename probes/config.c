@@ -2,6 +2,7 @@
  * Read once in the constructor; getenv does not allocate. */
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "probe.h"
 
@@ -90,4 +91,25 @@ void probe_env_unpreload(void)
 	for (char **e = environ; e && *e; e++)
 		if (strncmp(*e, "LD_PRELOAD=", 11) == 0)
 			unpreload(*e + 11);
+}
+
+int probe_env_take_parent(void)
+{
+	extern char **environ;
+	size_t k = sizeof(PROBE_ENV_PARENT) - 1;
+	int traced = 0;
+	char **out = environ;
+
+	for (char **e = environ; e && *e; e++) {
+		if (strncmp(*e, PROBE_ENV_PARENT "=", k + 1) == 0) {
+			long pid = strtol(*e + k + 1, NULL, 10);
+
+			traced |= pid == (long)getpid() || pid == (long)getppid();
+			continue; /* the program must not see it */
+		}
+		*out++ = *e;
+	}
+	if (out)
+		*out = NULL;
+	return traced;
 }

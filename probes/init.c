@@ -11,7 +11,10 @@
 
 static void start(void)
 {
+	uint64_t flags;
+
 	probe_config_read();
+	flags = probe_env_take_parent() ? MA_PROC_F_EXEC_CHILD : 0;
 	if (probe_cfg.off) {
 		probe_phase = PROBE_PHASE_OFF;
 		return;
@@ -19,7 +22,7 @@ static void start(void)
 	if (!probe_cfg.follow)
 		probe_env_unpreload();
 	probe_unwind_init();
-	if (probe_threads_init() < 0 || probe_output_open(0, 0) < 0) {
+	if (probe_threads_init() < 0 || probe_output_open(flags, 0) < 0) {
 		probe_phase = PROBE_PHASE_OFF;
 		return;
 	}

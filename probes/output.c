@@ -35,8 +35,8 @@ int probe_fd_hide(int fd)
 	return hi;
 }
 
-/* Expands %p to the pid (and %% to %); appends .<pid> when `suffix`. */
-static int expand(char *out, size_t size, const char *pat, int suffix, int *has_pid)
+/* Expands %p to the pid (and %% to %).  Sets *has_pid. */
+static size_t expand(char *out, size_t size, const char *pat, int *has_pid)
 {
 	size_t n = 0;
 
@@ -53,23 +53,32 @@ static int expand(char *out, size_t size, const char *pat, int suffix, int *has_
 			out[n++] = *p;
 		}
 	}
-	if (suffix)
-		n += probe_format(out + n, size - n, ".%d", (int)getpid());
 	out[n] = '\0';
-	return n + 1 < size ? 0 : -1;
+	return n;
 }
 
+/* Creates the trace.  When the name is taken: a child of a traced process
+ * with a fixed name appends .<pid>; a process image started by exec in a
+ * traced process (same pid, same name) appends .1, .2, ... */
 static int create(char *path, size_t size)
 {
-	int has_pid, fd;
+	int has_pid, fd = -1;
+	size_t base = expand(path, size, probe_cfg.output, &has_pid);
 
-	if (expand(path, size, probe_cfg.output, 0, &has_pid) < 0)
+	if (base + 32 >= size) {
+		errno = ENAMETOOLONG;
 		return -1;
-	fd = open(path, OPEN_FLAGS, 0600);
-	if (fd < 0 && errno == EEXIST && !has_pid) {
-		/* a fork or exec child of a traced process with a fixed name */
-		expand(path, size, probe_cfg.output, 1, &has_pid);
+	}
+	for (int i = 0; i < 100; i++) {
+		size_t n = base;
+
+		if (i > 0 && !has_pid)
+			n += probe_format(path + n, size - n, ".%d", (int)getpid());
+		if (i > 1 || (i > 0 && has_pid))
+			probe_format(path + n, size - n, ".%d", has_pid ? i : i - 1);
 		fd = open(path, OPEN_FLAGS, 0600);
+		if (fd >= 0 || errno != EEXIST)
+			break;
 	}
 	return fd < 0 ? -1 : probe_fd_hide(fd);
 }
@@ -114,7 +123,7 @@ static int write_header(int fd, uint64_t flags, uint64_t parent_fork_ts)
 
 int probe_output_open(uint64_t flags, uint64_t parent_fork_ts)
 {
-	char path[PROBE_PATH_MAX + 32];
+	char path[PROBE_PATH_MAX + 32] = "";
 	int fd;
 
 	if (!ctl)

@@ -113,7 +113,11 @@ void probe_modules_forget(void);
 extern uintptr_t probe_self_lo, probe_self_hi;
 
 /* ---- configuration (config.c) ---- */
+#define PROBE_ENV_PARENT "MEMORY_ANALYZER_PARENT"
 void probe_config_read(void);
+/* Whether the previous image of this process (exec) or its parent was
+ * traced; removes the marker from environ, in place. */
+int probe_env_take_parent(void);
 /* Removes the probe from LD_PRELOAD in environ, in place. */
 void probe_env_unpreload(void);
 
