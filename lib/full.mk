@@ -1,0 +1,32 @@
+# The parts of the full report: workspace scan, config file, ratings,
+# sizes; their sources and unit tests.
+ma_analysis_sources += lib/units.h lib/units.c \
+	lib/config_file.h lib/config_file.c \
+	lib/ratings.h lib/ratings.c
+
+if HAVE_CMOCKA
+full_unit_tests = tests/unit/test_units tests/unit/test_config \
+	tests/unit/test_ratings tests/unit/test_annotations
+check_PROGRAMS += $(full_unit_tests)
+TESTS += $(full_unit_tests)
+UNIT_TESTS += $(full_unit_tests)
+
+tests_unit_test_units_SOURCES = tests/unit/test_units.c
+tests_unit_test_units_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_unit_test_units_LDADD = lib/libma.la $(CMOCKA_LIBS)
+
+tests_unit_test_config_SOURCES = tests/unit/test_config.c
+tests_unit_test_config_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_unit_test_config_LDADD = lib/libma.la $(CMOCKA_LIBS)
+
+tests_unit_test_ratings_SOURCES = tests/unit/test_ratings.c
+tests_unit_test_ratings_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_unit_test_ratings_LDADD = lib/libma.la $(CMOCKA_LIBS)
+
+# The annotation header as users compile it; the test also checks its
+# constants against lib/trace_format.h.
+tests_unit_test_annotations_SOURCES = tests/unit/test_annotations.c
+tests_unit_test_annotations_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/probes
+tests_unit_test_annotations_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_unit_test_annotations_LDADD = $(CMOCKA_LIBS)
+endif
