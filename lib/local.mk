@@ -7,6 +7,7 @@ ma_lib_libadd =
 
 include lib/reader.mk
 include lib/analysis.mk
+include lib/full.mk
 
 noinst_LTLIBRARIES += lib/libma.la
 lib_libma_la_SOURCES = $(ma_codec_sources) $(ma_reader_sources) $(ma_analysis_sources)
