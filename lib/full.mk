@@ -2,11 +2,15 @@
 # sizes; their sources and unit tests.
 ma_analysis_sources += lib/units.h lib/units.c \
 	lib/config_file.h lib/config_file.c \
-	lib/ratings.h lib/ratings.c
+	lib/ratings.h lib/ratings.c \
+	lib/workspace.h lib/workspace.c lib/workspace_cargo.c \
+	lib/workspace_int.h lib/workspace_json.c \
+	lib/workspace_toml.c lib/workspace_memory.c
 
 if HAVE_CMOCKA
 full_unit_tests = tests/unit/test_units tests/unit/test_config \
-	tests/unit/test_ratings tests/unit/test_annotations
+	tests/unit/test_ratings tests/unit/test_workspace \
+	tests/unit/test_annotations
 check_PROGRAMS += $(full_unit_tests)
 TESTS += $(full_unit_tests)
 UNIT_TESTS += $(full_unit_tests)
@@ -22,6 +26,10 @@ tests_unit_test_config_LDADD = lib/libma.la $(CMOCKA_LIBS)
 tests_unit_test_ratings_SOURCES = tests/unit/test_ratings.c
 tests_unit_test_ratings_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 tests_unit_test_ratings_LDADD = lib/libma.la $(CMOCKA_LIBS)
+
+tests_unit_test_workspace_SOURCES = tests/unit/test_workspace.c
+tests_unit_test_workspace_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_unit_test_workspace_LDADD = lib/libma.la $(CMOCKA_LIBS)
 
 # The annotation header as users compile it; the test also checks its
 # constants against lib/trace_format.h.
