@@ -1,0 +1,270 @@
+#include "config.h"
+
+#include "frames.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "symbols.h"
+
+/* lib/symbols.c may be missing from a build of the library: then frames
+ * show as module+offset. */
+#pragma weak ma_symbols_new
+#pragma weak ma_symbols_free
+#pragma weak ma_symbols_add_module
+#pragma weak ma_symbols_module_gone
+#pragma weak ma_symbols_resolve
+
+/* Source frames one machine frame may expand to (inlining). */
+#define MAX_INLINE 16
+
+int ma_symctx_init(struct ma_symctx *c, struct ma_pool *pool,
+		   const struct ma_analysis_opts *opts)
+{
+	memset(c, 0, sizeof(*c));
+	c->pool = pool;
+	if (!opts->no_symbols && ma_symbols_new) {
+		struct ma_symbols_opts so = { opts->debug_dirs, opts->sysroot };
+		c->sym = ma_symbols_new(&so);
+		if (!c->sym)
+			return -1;
+	}
+	return 0;
+}
+
+void ma_symctx_release(struct ma_symctx *c)
+{
+	if (c->sym)
+		ma_symbols_free(c->sym);
+	free(c->mods);
+	memset(c, 0, sizeof(*c));
+}
+
+int ma_symctx_add_module(struct ma_symctx *c, const struct ma_rec_module *m, uint64_t ts)
+{
+	struct ma_module *mod;
+
+	if (c->nmods == c->amods) {
+		size_t na = c->amods ? c->amods * 2 : 32;
+		struct ma_module *v = realloc(c->mods, na * sizeof(*v));
+		if (!v)
+			return -1;
+		c->mods = v;
+		c->amods = na;
+	}
+	mod = &c->mods[c->nmods];
+	mod->path = ma_pool_intern(c->pool, (const char *)m->path.ptr, m->path.len);
+	if (!mod->path)
+		return -1;
+	mod->id = m->id;
+	mod->bias = m->bias;
+	mod->lo = m->lo;
+	mod->hi = m->hi;
+	mod->ts_load = ts;
+	mod->ts_gone = UINT64_MAX;
+	c->nmods++;
+	if (c->sym)
+		return ma_symbols_add_module(c->sym, m->id, m->bias, m->lo, m->hi, mod->path,
+					     m->build_id.ptr, m->build_id.len, ts);
+	return 0;
+}
+
+void ma_symctx_module_gone(struct ma_symctx *c, uint64_t id, uint64_t ts)
+{
+	for (size_t i = c->nmods; i-- > 0;)
+		if (c->mods[i].id == id && c->mods[i].ts_gone == UINT64_MAX) {
+			c->mods[i].ts_gone = ts;
+			break;
+		}
+	if (c->sym)
+		ma_symbols_module_gone(c->sym, id, ts);
+}
+
+/* The module holding addr at ts; failing that, the last that ever held
+ * it (a stack may be first used after its module is gone). */
+static const struct ma_module *module_at(const struct ma_symctx *c, uint64_t addr,
+					 uint64_t ts)
+{
+	const struct ma_module *any = NULL;
+
+	for (size_t i = c->nmods; i-- > 0;) {
+		const struct ma_module *m = &c->mods[i];
+		if (addr < m->lo || addr >= m->hi)
+			continue;
+		if (m->ts_load <= ts && ts <= m->ts_gone)
+			return m;
+		if (!any)
+			any = m;
+	}
+	return any;
+}
+
+static const char *base_name(const char *path)
+{
+	const char *s = path ? strrchr(path, '/') : NULL;
+
+	return s ? s + 1 : path ? path : "";
+}
+
+static int starts(const char *s, const char *prefix)
+{
+	return s && !strncmp(s, prefix, strlen(prefix));
+}
+
+static int is_probe_frame(const struct ma_frame *f)
+{
+	return starts(base_name(f->module), "libmemory-analyzer-probe");
+}
+
+/* Frames of the allocator itself, hidden when they are the innermost:
+ * glibc's malloc.c and arena.c, libstdc++'s operator new. */
+static int is_allocator_frame(const struct ma_frame *f)
+{
+	const char *mod = base_name(f->module);
+	const char *file = base_name(f->file);
+
+	if (starts(mod, "libc.so") || starts(mod, "libc-")) {
+		if (!strcmp(file, "malloc.c") || !strcmp(file, "arena.c"))
+			return 1;
+		return starts(f->function, "__libc_") || starts(f->function, "_int_") ||
+		       starts(f->function, "malloc") || starts(f->function, "calloc") ||
+		       starts(f->function, "realloc") || starts(f->function, "free");
+	}
+	if (starts(mod, "libstdc++"))
+		return starts(f->function, "operator new") ||
+		       starts(f->function, "operator delete");
+	return 0;
+}
+
+/* One machine frame as source frames into out; returns how many. */
+static int resolve(struct ma_symctx *c, uint64_t addr, uint64_t ts,
+		   struct ma_frame *out, int max)
+{
+	const struct ma_module *m = module_at(c, addr, ts);
+	struct ma_frame_info fi[MAX_INLINE];
+	int n = 1;
+
+	memset(out, 0, sizeof(*out));
+	out->addr = addr;
+	out->module = m ? m->path : NULL;
+	out->offset = m ? addr - m->bias : addr;
+	if (!c->sym)
+		return 1;
+	n = ma_symbols_resolve(c->sym, addr, ts, fi, max < MAX_INLINE ? max : MAX_INLINE);
+	for (int i = 0; i < n; i++) {
+		out[i].addr = addr;
+		out[i].function = ma_pool_str(c->pool, fi[i].function);
+		out[i].file = ma_pool_str(c->pool, fi[i].file);
+		out[i].line = fi[i].line;
+		out[i].module = fi[i].module ? ma_pool_str(c->pool, fi[i].module) : out->module;
+		out[i].offset = fi[i].module ? fi[i].offset : out[0].offset;
+		out[i].inlined = fi[i].inlined;
+	}
+	return n > 0 ? n : 1;
+}
+
+int ma_symctx_stack(struct ma_symctx *c, const uint64_t *addrs, uint32_t depth,
+		    uint64_t ts, struct ma_stack *out)
+{
+	size_t cap = (size_t)depth * 2 + MAX_INLINE;
+	struct ma_frame *tmp = malloc(cap * sizeof(*tmp));
+	unsigned n = 0;
+	int leading = 1;
+
+	memset(out, 0, sizeof(*out));
+	if (!tmp)
+		return -1;
+	for (uint32_t i = 0; i < depth && cap - n >= MAX_INLINE; i++) {
+		struct ma_frame one[MAX_INLINE];
+		int k = resolve(c, addrs[i], ts, one, MAX_INLINE);
+
+		for (int j = 0; j < k; j++) {
+			if (is_probe_frame(&one[j]) || (leading && is_allocator_frame(&one[j])))
+				continue;
+			leading = 0;
+			tmp[n++] = one[j];
+		}
+	}
+	out->frames = n ? ma_pool_alloc(c->pool, n * sizeof(*tmp)) : NULL;
+	if (n && !out->frames) {
+		free(tmp);
+		return -1;
+	}
+	if (n)
+		memcpy(out->frames, tmp, n * sizeof(*tmp));
+	out->nframes = n;
+	free(tmp);
+	return 0;
+}
+
+/* "path+0x1234;..." over every recorded frame: equal in a fork child and
+ * in an exec'd process whatever the load addresses. */
+static const char *site_key(struct ma_symctx *c, const uint64_t *addrs, uint32_t depth,
+			    uint64_t ts)
+{
+	size_t cap = 64 + (size_t)depth * 48, len = 0;
+	char *buf = malloc(cap);
+	const char *key;
+
+	if (!buf)
+		return NULL;
+	buf[0] = '\0';
+	for (uint32_t i = 0; i < depth; i++) {
+		const struct ma_module *m = module_at(c, addrs[i], ts);
+		const char *p = m ? m->path : "";
+		size_t need = strlen(p) + 32;
+		if (len + need >= cap) {
+			char *b = realloc(buf, cap = (len + need) * 2);
+			if (!b) {
+				free(buf);
+				return NULL;
+			}
+			buf = b;
+		}
+		len += (size_t)snprintf(buf + len, cap - len, "%s+%" PRIx64 ";", p,
+					m ? addrs[i] - m->bias : addrs[i]);
+	}
+	key = ma_pool_intern(c->pool, buf, len);
+	free(buf);
+	return key;
+}
+
+static const char *frame_key(struct ma_symctx *c, const struct ma_frame *f,
+			     enum ma_group_by by)
+{
+	char buf[64];
+
+	if (by == MA_GROUP_MODULE)
+		return f->module ? f->module : ma_pool_str(c->pool, "[unknown]");
+	if (f->function)
+		return f->function;
+	snprintf(buf, sizeof(buf), "%s+0x%" PRIx64, base_name(f->module), f->offset);
+	return ma_pool_str(c->pool, buf);
+}
+
+const char *ma_symctx_key(struct ma_symctx *c, const uint64_t *addrs, uint32_t depth,
+			  uint64_t ts, enum ma_group_by by, struct ma_stack *shown)
+{
+	struct ma_stack full;
+	struct ma_frame *one;
+
+	memset(shown, 0, sizeof(*shown));
+	if (by == MA_GROUP_SITE)
+		return site_key(c, addrs, depth, ts);
+	if (ma_symctx_stack(c, addrs, depth, ts, &full) < 0)
+		return NULL;
+	if (!full.nframes)
+		return ma_pool_str(c->pool, "[unknown]");
+	one = &full.frames[0];
+	/* The group shows its function (or module) alone. */
+	if (by == MA_GROUP_MODULE) {
+		one->function = one->file = NULL;
+		one->line = 0;
+		one->inlined = 0;
+	}
+	shown->frames = one;
+	shown->nframes = 1;
+	return frame_key(c, one, by);
+}

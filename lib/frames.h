@@ -1,0 +1,46 @@
+/* From recorded return addresses to the frames a report shows: the
+ * trace's module map, the symbolizer (lib/symbols.h), hiding the probe's
+ * own frames and the allocator's internals, and the keys lists are
+ * grouped by.  Only what is asked for is ever symbolized. */
+#ifndef MA_FRAMES_H
+#define MA_FRAMES_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "analysis.h"
+#include "pool.h"
+#include "trace_codec.h"
+
+struct ma_symbols;
+
+struct ma_module {
+	uint64_t id, bias, lo, hi;
+	uint64_t ts_load, ts_gone;   /* ts_gone UINT64_MAX while loaded */
+	const char *path;            /* in the pool */
+};
+
+struct ma_symctx {
+	struct ma_module *mods;
+	size_t nmods, amods;
+	struct ma_symbols *sym;      /* NULL: module+offset only */
+	struct ma_pool *pool;        /* owns every string and frame handed out */
+};
+
+/* Strings and frames handed out live in pool.  -1 when out of memory. */
+int ma_symctx_init(struct ma_symctx *c, struct ma_pool *pool,
+		   const struct ma_analysis_opts *opts);
+void ma_symctx_release(struct ma_symctx *c);
+int ma_symctx_add_module(struct ma_symctx *c, const struct ma_rec_module *m, uint64_t ts);
+void ma_symctx_module_gone(struct ma_symctx *c, uint64_t id, uint64_t ts);
+
+/* The frames of a stack a report shows, innermost first. */
+int ma_symctx_stack(struct ma_symctx *c, const uint64_t *addrs, uint32_t depth,
+		    uint64_t ts, struct ma_stack *out);
+/* The key a stack is grouped under (interned: compare pointers), and for
+ * MA_GROUP_FUNCTION and MA_GROUP_MODULE the one frame shown for the group
+ * into *shown.  NULL when out of memory. */
+const char *ma_symctx_key(struct ma_symctx *c, const uint64_t *addrs, uint32_t depth,
+			  uint64_t ts, enum ma_group_by by, struct ma_stack *shown);
+
+#endif

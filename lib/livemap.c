@@ -1,0 +1,120 @@
+#include "config.h"
+
+#include "livemap.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define MIN_SLOTS 64
+
+static size_t slot_of(uint64_t addr, size_t mask)
+{
+	/* Allocator addresses share their low bits; mix them all in. */
+	uint64_t h = addr * 0x9e3779b97f4a7c15ull;
+	return (size_t)(h ^ (h >> 29)) & mask;
+}
+
+void ma_livemap_init(struct ma_livemap *m)
+{
+	memset(m, 0, sizeof(*m));
+}
+
+void ma_livemap_release(struct ma_livemap *m)
+{
+	free(m->slots);
+	ma_livemap_init(m);
+}
+
+void ma_livemap_clear(struct ma_livemap *m)
+{
+	if (m->slots)
+		memset(m->slots, 0, (m->mask + 1) * sizeof(*m->slots));
+	m->count = 0;
+}
+
+static struct ma_block *find_slot(const struct ma_livemap *m, uint64_t addr)
+{
+	size_t i = slot_of(addr, m->mask);
+
+	while (m->slots[i].addr && m->slots[i].addr != addr)
+		i = (i + 1) & m->mask;
+	return &m->slots[i];
+}
+
+static int grow(struct ma_livemap *m)
+{
+	size_t n = m->slots ? (m->mask + 1) * 2 : MIN_SLOTS;
+	struct ma_livemap bigger = { calloc(n, sizeof(struct ma_block)), n - 1, 0 };
+
+	if (!bigger.slots)
+		return -1;
+	for (size_t i = 0; m->slots && i <= m->mask; i++)
+		if (m->slots[i].addr)
+			*find_slot(&bigger, m->slots[i].addr) = m->slots[i];
+	bigger.count = m->count;
+	free(m->slots);
+	*m = bigger;
+	return 0;
+}
+
+int ma_livemap_put(struct ma_livemap *m, const struct ma_block *b, struct ma_block *old)
+{
+	struct ma_block *s;
+
+	/* Keep the load under 3/4 so probes stay short. */
+	if ((!m->slots || (m->count + 1) * 4 > (m->mask + 1) * 3) && grow(m) < 0)
+		return -1;
+	s = find_slot(m, b->addr);
+	if (s->addr) {
+		if (old)
+			*old = *s;
+		*s = *b;
+		return 1;
+	}
+	*s = *b;
+	m->count++;
+	return 0;
+}
+
+struct ma_block *ma_livemap_get(const struct ma_livemap *m, uint64_t addr)
+{
+	struct ma_block *s;
+
+	if (!m->slots || !addr)
+		return NULL;
+	s = find_slot(m, addr);
+	return s->addr ? s : NULL;
+}
+
+/* Backward-shift deletion: move later members of the probe run into the
+ * hole when their home slot allows it, so lookups never need tombstones. */
+int ma_livemap_remove(struct ma_livemap *m, uint64_t addr, struct ma_block *out)
+{
+	struct ma_block *s = ma_livemap_get(m, addr);
+	size_t hole, i;
+
+	if (!s)
+		return 0;
+	if (out)
+		*out = *s;
+	hole = (size_t)(s - m->slots);
+	for (i = (hole + 1) & m->mask; m->slots[i].addr; i = (i + 1) & m->mask) {
+		size_t home = slot_of(m->slots[i].addr, m->mask);
+		/* Unless i's home lies cyclically in (hole, i], it may move. */
+		if (((i - home) & m->mask) >= ((i - hole) & m->mask)) {
+			m->slots[hole] = m->slots[i];
+			hole = i;
+		}
+	}
+	memset(&m->slots[hole], 0, sizeof(m->slots[hole]));
+	m->count--;
+	return 1;
+}
+
+struct ma_block *ma_livemap_each(const struct ma_livemap *m, size_t *i)
+{
+	for (; m->slots && *i <= m->mask; (*i)++)
+		if (m->slots[*i].addr)
+			return &m->slots[(*i)++];
+	return NULL;
+}

@@ -1,0 +1,48 @@
+/* The live set: every block allocated and not yet released, by address.
+ *
+ * An open-addressing hash table with linear probing and backward-shift
+ * deletion, so it never holds tombstones and its size follows the live
+ * set, not the number of events replayed.  Address 0 marks an empty slot
+ * (no allocator returns it). */
+#ifndef MA_LIVEMAP_H
+#define MA_LIVEMAP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+enum ma_block_flag {
+	MA_BLOCK_F_INHERITED = 1u << 0, /* came from the parent across fork */
+};
+
+struct ma_block {
+	uint64_t addr;
+	uint64_t size;
+	uint64_t stack;    /* stack id in the owning replay's stack table */
+	uint64_t serial;   /* allocation number of its thread, for temporaries */
+	uint32_t thread;   /* producer that allocated it */
+	uint8_t fn;        /* enum ma_fn of the allocation */
+	uint8_t flags;     /* enum ma_block_flag */
+};
+
+struct ma_livemap {
+	struct ma_block *slots;
+	size_t mask;       /* capacity - 1, capacity a power of two */
+	size_t count;
+};
+
+void ma_livemap_init(struct ma_livemap *m);
+void ma_livemap_release(struct ma_livemap *m);
+/* Forgets every block, keeps the memory. */
+void ma_livemap_clear(struct ma_livemap *m);
+/* Inserts b (replacing a block at the same address, whose old value is
+ * then copied to *old when old is not NULL).  Returns 1 when it replaced
+ * one, 0 when new, -1 when out of memory. */
+int ma_livemap_put(struct ma_livemap *m, const struct ma_block *b, struct ma_block *old);
+struct ma_block *ma_livemap_get(const struct ma_livemap *m, uint64_t addr);
+/* Removes addr, copying the block to *out.  Returns 1, or 0 if absent. */
+int ma_livemap_remove(struct ma_livemap *m, uint64_t addr, struct ma_block *out);
+
+/* Iteration: for (i = 0; (b = ma_livemap_each(m, &i)); ) ... */
+struct ma_block *ma_livemap_each(const struct ma_livemap *m, size_t *i);
+
+#endif

@@ -1,0 +1,378 @@
+#include "config.h"
+
+#include "replay.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "histogram.h"
+
+/* Producers beyond this get no temporary-allocation tracking: it bounds
+ * the serials array whatever a trace claims. */
+#define MAX_TRACKED_THREADS (1u << 20)
+#define MAX_STACK_DEPTH 4096
+
+int ma_replay_init(struct ma_replay *r, const struct ma_trace_info *info,
+		   const struct ma_analysis_opts *opts, struct ma_pool *pool)
+{
+	uint64_t span = info->last_ts > info->first_ts ? info->last_ts - info->first_ts : 0;
+
+	memset(r, 0, sizeof(*r));
+	r->opts = opts;
+	r->info = info;
+	r->t0 = info->start_monotonic_ns && info->start_monotonic_ns <= info->first_ts
+			? info->start_monotonic_ns : info->first_ts;
+	ma_livemap_init(&r->live);
+	ma_regions_init(&r->maps);
+	ma_stacktab_init(&r->stacks);
+	if (ma_timeline_init(&r->tl, opts->timeline_points, span) < 0)
+		return -1;
+	return ma_symctx_init(&r->sym, pool, opts);
+}
+
+void ma_replay_release(struct ma_replay *r)
+{
+	ma_livemap_release(&r->live);
+	ma_regions_release(&r->maps);
+	ma_stacktab_release(&r->stacks);
+	ma_symctx_release(&r->sym);
+	ma_timeline_release(&r->tl);
+	free(r->serials);
+	free(r->frames_buf);
+	free(r->mm);
+	free(r->inherited);
+	memset(r, 0, sizeof(*r));
+}
+
+uint64_t ma_replay_rel(const struct ma_replay *r, uint64_t ts)
+{
+	return ts > r->t0 ? ts - r->t0 : 0;
+}
+
+void ma_replay_begin(struct ma_replay *r, int pass)
+{
+	r->pass = pass;
+	r->index = 0;
+	r->heap_live = 0;
+	ma_livemap_clear(&r->live);
+	ma_regions_clear(&r->maps);
+	if (r->serials)
+		memset(r->serials, 0, r->nserials * sizeof(*r->serials));
+	for (size_t i = 0; i < r->ninherited; i++) {
+		/* Inserted into a cleared map with room for them: cannot fail
+		 * other than out of memory, which the next put reports. */
+		if (ma_livemap_put(&r->live, &r->inherited[i], NULL) >= 0)
+			r->heap_live += r->inherited[i].size;
+	}
+}
+
+static uint64_t next_serial(struct ma_replay *r, uint32_t thread)
+{
+	if (thread >= MAX_TRACKED_THREADS)
+		return 0;
+	if (thread >= r->nserials) {
+		size_t n = r->nserials ? r->nserials : 16;
+		uint64_t *v;
+		while (n <= thread)
+			n *= 2;
+		v = realloc(r->serials, n * sizeof(*v));
+		if (!v)
+			return 0;
+		memset(v + r->nserials, 0, (n - r->nserials) * sizeof(*v));
+		r->serials = v;
+		r->nserials = n;
+	}
+	return ++r->serials[thread];
+}
+
+static void timeline_point(struct ma_replay *r, uint64_t rss)
+{
+	if (r->pass == 1)
+		ma_timeline_add(&r->tl, ma_replay_rel(r, r->ts), r->heap_live,
+				r->maps.bytes, rss);
+}
+
+static int alloc_block(struct ma_replay *r, uint32_t thread, uint64_t addr,
+		       uint64_t size, uint64_t stack, uint64_t fn)
+{
+	struct ma_block b = { addr, size, stack, next_serial(r, thread), thread,
+			      (uint8_t)fn, 0 };
+	struct ma_block old;
+	int k = ma_livemap_put(&r->live, &b, &old);
+
+	if (k < 0)
+		return -1;
+	if (k == 1)     /* its release was never recorded: it is gone */
+		r->heap_live -= old.size;
+	r->heap_live += size;
+	if (r->pass != 1)
+		return 0;
+	struct ma_stackstat *s = ma_stacktab_get(&r->stacks, stack);
+	if (!s)
+		return -1;
+	if (!s->calls)
+		s->first_ts = r->ts;
+	s->calls++;
+	s->bytes += size;
+	r->totals.allocations++;
+	r->totals.bytes_allocated += size;
+	r->hist[ma_size_bucket(size)]++;
+	if (r->heap_live > r->totals.peak_heap_bytes) {
+		r->totals.peak_heap_bytes = r->heap_live;
+		r->totals.peak_heap_ts = ma_replay_rel(r, r->ts);
+		r->peak_index = r->index;
+	}
+	timeline_point(r, 0);
+	return 0;
+}
+
+/* 0: malloc family, 1: new, 2: new[]; for allocation and release fns. */
+static int fn_family(uint64_t fn)
+{
+	switch (fn) {
+	case MA_FN_NEW:
+	case MA_FN_DELETE:
+		return 1;
+	case MA_FN_NEW_ARRAY:
+	case MA_FN_DELETE_ARRAY:
+		return 2;
+	default:
+		return 0;
+	}
+}
+
+static int note_mismatch(struct ma_replay *r, const struct ma_block *b, uint64_t free_fn)
+{
+	struct ma_mismatch_acc *m = NULL;
+
+	r->totals.mismatched++;
+	for (size_t i = 0; i < r->nmm && !m; i++)
+		if (r->mm[i].stack == b->stack && r->mm[i].alloc_fn == b->fn &&
+		    r->mm[i].free_fn == free_fn)
+			m = &r->mm[i];
+	if (!m) {
+		if (r->nmm == r->amm) {
+			size_t na = r->amm ? r->amm * 2 : 8;
+			struct ma_mismatch_acc *v = realloc(r->mm, na * sizeof(*v));
+			if (!v)
+				return -1;
+			r->mm = v;
+			r->amm = na;
+		}
+		m = &r->mm[r->nmm++];
+		*m = (struct ma_mismatch_acc){ b->stack, b->fn, (uint8_t)free_fn, 0, 0 };
+	}
+	m->count++;
+	m->bytes += b->size;
+	return 0;
+}
+
+static void unknown_free(struct ma_replay *r)
+{
+	/* A fork child frees what its parent allocated before fork; without
+	 * the parent's trace those blocks are unknown but expected. */
+	if (r->info->flags & MA_PROC_F_FORK_CHILD && !r->ninherited)
+		r->totals.inherited_frees++;
+	else
+		r->totals.unknown_frees++;
+}
+
+/* explicit: a free or delete, not realloc's release of the old block (a
+ * block grown by realloc is not a temporary allocation). */
+static int release_block(struct ma_replay *r, uint64_t addr, uint64_t fn, int explicit)
+{
+	struct ma_block b;
+
+	if (!addr)
+		return 0;
+	if (!ma_livemap_remove(&r->live, addr, &b)) {
+		if (r->pass == 1)
+			unknown_free(r);
+		return 0;
+	}
+	r->heap_live -= b.size;
+	if (r->pass != 1)
+		return 0;
+	timeline_point(r, 0);
+	if (b.flags & MA_BLOCK_F_INHERITED) {
+		r->totals.inherited_frees++;
+		return 0;
+	}
+	r->totals.frees++;
+	if (explicit && b.thread < r->nserials && r->serials[b.thread] == b.serial) {
+		struct ma_stackstat *s = ma_stacktab_get(&r->stacks, b.stack);
+		if (!s)
+			return -1;
+		r->totals.temporary++;
+		s->temp_calls++;
+		s->temp_bytes += b.size;
+	}
+	if (fn_family(b.fn) != fn_family(fn))
+		return note_mismatch(r, &b, fn);
+	return 0;
+}
+
+static int on_realloc(struct ma_replay *r, const struct ma_record *rec)
+{
+	const struct ma_rec_realloc *ra = &rec->u.realloc;
+
+	if (rec->phase == 1) {
+		if (r->pass == 1)
+			r->totals.calls[ra->fn < MA_FN_COUNT ? ra->fn : MA_FN_REALLOC]++;
+		/* A failed realloc (new 0, size not 0) leaves the old block. */
+		if (ra->old_addr && (ra->new_addr || !ra->size))
+			return release_block(r, ra->old_addr, ra->fn, 0);
+		return 0;
+	}
+	if (rec->phase == 2 && ra->new_addr)
+		return alloc_block(r, rec->thread, ra->new_addr, ra->size, ra->stack, ra->fn);
+	return 0;
+}
+
+static void mapped_peak(struct ma_replay *r)
+{
+	if (r->maps.bytes > r->totals.peak_mmap_bytes) {
+		r->totals.peak_mmap_bytes = r->maps.bytes;
+		r->totals.peak_mmap_ts = ma_replay_rel(r, r->ts);
+	}
+	timeline_point(r, 0);
+}
+
+static int on_mmap(struct ma_replay *r, const struct ma_record *rec)
+{
+	const struct ma_rec_mmap *m = &rec->u.mmap;
+
+	if (r->pass == 1) {
+		r->totals.calls[m->fn < MA_FN_COUNT ? m->fn : MA_FN_MMAP]++;
+		r->totals.mmap_calls++;
+		r->totals.mmap_bytes += m->length;
+		if (!ma_stacktab_get(&r->stacks, m->stack))
+			return -1;
+	}
+	if (ma_regions_map(&r->maps, m->addr, m->length, m->stack) < 0)
+		return -1;
+	if (r->pass == 1)
+		mapped_peak(r);
+	return 0;
+}
+
+static int on_munmap(struct ma_replay *r, const struct ma_record *rec)
+{
+	if (r->pass == 1) {
+		r->totals.calls[MA_FN_MUNMAP]++;
+		r->totals.munmap_calls++;
+	}
+	ma_regions_unmap(&r->maps, rec->u.munmap.addr, rec->u.munmap.length);
+	timeline_point(r, 0);
+	return 0;
+}
+
+static int on_mremap(struct ma_replay *r, const struct ma_record *rec)
+{
+	const struct ma_rec_mremap *m = &rec->u.mremap;
+
+	if (rec->phase == 1) {
+		if (r->pass == 1)
+			r->totals.calls[MA_FN_MREMAP]++;
+		if (m->new_addr)
+			ma_regions_unmap(&r->maps, m->old_addr, m->old_length);
+		return 0;
+	}
+	if (rec->phase != 2 || !m->new_addr)
+		return 0;
+	if (ma_regions_map(&r->maps, m->new_addr, m->new_length, m->stack) < 0)
+		return -1;
+	if (r->pass == 1)
+		mapped_peak(r);
+	return 0;
+}
+
+static int on_stack(struct ma_replay *r, const struct ma_rec_stack *st)
+{
+	int n;
+
+	if (st->depth > MAX_STACK_DEPTH)
+		return 0;   /* a damaged definition: the stack stays unnamed */
+	if (st->depth > r->frames_cap) {
+		uint64_t *b = realloc(r->frames_buf, st->depth * sizeof(*b));
+		if (!b)
+			return -1;
+		r->frames_buf = b;
+		r->frames_cap = st->depth;
+	}
+	n = ma_stack_frames(st, r->frames_buf, st->depth);
+	if (n <= 0)
+		return 0;
+	return ma_stacktab_define(&r->stacks, st->id, r->frames_buf, (uint32_t)n);
+}
+
+static void on_sample(struct ma_replay *r, const struct ma_rec_sample *s)
+{
+	if (s->rss > r->totals.peak_rss_bytes) {
+		r->totals.peak_rss_bytes = s->rss;
+		r->totals.peak_rss_ts = ma_replay_rel(r, r->ts);
+	}
+	timeline_point(r, s->rss);
+}
+
+/* Records only the first pass cares about. */
+static int first_pass_only(struct ma_replay *r, const struct ma_record *rec)
+{
+	switch (rec->tag) {
+	case MA_REC_STACK:
+		return on_stack(r, &rec->u.stack);
+	case MA_REC_MODULE:
+		return ma_symctx_add_module(&r->sym, &rec->u.module, rec->ts);
+	case MA_REC_MODULE_GONE:
+		ma_symctx_module_gone(&r->sym, rec->u.module_gone.id, rec->ts);
+		return 0;
+	case MA_REC_THREAD:
+		r->totals.threads++;
+		return 0;
+	case MA_REC_SAMPLE:
+		on_sample(r, &rec->u.sample);
+		return 0;
+	case MA_REC_LOST:
+		r->totals.lost_events += rec->u.lost.count;
+		return 0;
+	case MA_REC_FORK:
+		return r->on_fork ? r->on_fork(r->fork_arg, r, rec->u.fork.child_pid) : 0;
+	default:
+		return 0;
+	}
+}
+
+int ma_replay_record(struct ma_replay *r, const struct ma_record *rec)
+{
+	uint64_t fn;
+
+	r->index++;
+	if (ma_tag_is_timed(rec->tag) && rec->ts > r->ts)
+		r->ts = rec->ts;
+	if (r->pass == 1 && r->ts > r->t0 && r->ts - r->t0 > r->totals.duration_ns)
+		r->totals.duration_ns = r->ts - r->t0;
+	switch (rec->tag) {
+	case MA_REC_ALLOC:
+	case MA_REC_ALLOC_ALIGNED:
+		fn = rec->u.alloc.fn < MA_FN_COUNT ? rec->u.alloc.fn : MA_FN_MALLOC;
+		if (r->pass == 1)
+			r->totals.calls[fn]++;
+		return alloc_block(r, rec->thread, rec->u.alloc.addr, rec->u.alloc.size,
+				   rec->u.alloc.stack, fn);
+	case MA_REC_FREE:
+		fn = rec->u.free.fn < MA_FN_COUNT ? rec->u.free.fn : MA_FN_FREE;
+		if (r->pass == 1)
+			r->totals.calls[fn]++;
+		return release_block(r, rec->u.free.addr, fn, 1);
+	case MA_REC_REALLOC:
+		return on_realloc(r, rec);
+	case MA_REC_MMAP:
+		return on_mmap(r, rec);
+	case MA_REC_MUNMAP:
+		return on_munmap(r, rec);
+	case MA_REC_MREMAP:
+		return on_mremap(r, rec);
+	default:
+		return r->pass == 1 ? first_pass_only(r, rec) : 0;
+	}
+}

@@ -1,0 +1,73 @@
+/* Replaying one trace's records into the state the analysis reads: the
+ * live set, mapped regions, the stack table, totals, timeline, size
+ * histogram, mismatched releases.  analysis.c drives it (passes,
+ * snapshots, forks); this file only applies records. */
+#ifndef MA_REPLAY_H
+#define MA_REPLAY_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "analysis.h"
+#include "frames.h"
+#include "livemap.h"
+#include "regions.h"
+#include "stackstats.h"
+#include "timeline.h"
+#include "trace_reader.h"
+
+struct ma_mismatch_acc {
+	uint64_t stack;
+	uint8_t alloc_fn, free_fn;
+	uint64_t count, bytes;
+};
+
+struct ma_replay;
+
+/* Called in the first pass at each fork record; 0 or -1 (out of memory). */
+typedef int (*ma_fork_fn)(void *arg, struct ma_replay *r, uint64_t child_pid);
+
+struct ma_replay {
+	const struct ma_analysis_opts *opts;
+	const struct ma_trace_info *info;
+	uint64_t t0;            /* the trace's time zero, absolute ns */
+	int pass;               /* 1: everything; 2: the live set only */
+	uint64_t index;         /* records applied in this pass */
+	uint64_t ts;            /* of the last timed record */
+
+	struct ma_livemap live;
+	struct ma_regions maps;
+	struct ma_stacktab stacks;
+	struct ma_symctx sym;
+	uint64_t heap_live;     /* requested bytes live */
+	uint64_t *serials;      /* allocations so far, by producer */
+	size_t nserials;
+	uint64_t *frames_buf;   /* scratch for stack definitions */
+	uint32_t frames_cap;
+
+	struct ma_totals totals;
+	uint64_t peak_index;    /* record at which peak heap was reached */
+	uint64_t hist[MA_HIST_BUCKETS];
+	struct ma_timeline tl;
+	struct ma_mismatch_acc *mm;
+	size_t nmm, amm;
+	/* Blocks inherited from a fork parent whose trace is an input. */
+	struct ma_block *inherited;
+	size_t ninherited;
+
+	ma_fork_fn on_fork;
+	void *fork_arg;
+};
+
+int ma_replay_init(struct ma_replay *r, const struct ma_trace_info *info,
+		   const struct ma_analysis_opts *opts, struct ma_pool *pool);
+void ma_replay_release(struct ma_replay *r);
+/* Starts a pass: pass 1 is the first, pass 2 replays the live set again
+ * (from the inherited blocks) without touching totals. */
+void ma_replay_begin(struct ma_replay *r, int pass);
+/* Applies one record.  0, or -1 when out of memory. */
+int ma_replay_record(struct ma_replay *r, const struct ma_record *rec);
+/* ns since the trace's start for an absolute timestamp. */
+uint64_t ma_replay_rel(const struct ma_replay *r, uint64_t ts);
+
+#endif

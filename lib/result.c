@@ -1,0 +1,308 @@
+#include "config.h"
+
+#include <inttypes.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "analysis_int.h"
+
+const char *ma_fn_display(unsigned fn)
+{
+	static const char *const names[MA_FN_COUNT] = {
+		"malloc", "calloc", "realloc", "reallocarray", "posix_memalign",
+		"aligned_alloc", "memalign", "valloc", "pvalloc", "free",
+		"operator new", "operator new[]", "operator delete", "operator delete[]",
+		"mmap", "mmap64", "munmap", "mremap",
+	};
+
+	return fn < MA_FN_COUNT ? names[fn] : "?";
+}
+
+int ma_fn_is_heap(unsigned fn)
+{
+	return fn < MA_FN_MMAP;
+}
+
+void ma_snap_label(const struct ma_snap_spec *s, char *buf, size_t len)
+{
+	switch (s->kind) {
+	case MA_SNAP_END:
+		snprintf(buf, len, "end");
+		break;
+	case MA_SNAP_PEAK:
+		snprintf(buf, len, "peak");
+		break;
+	case MA_SNAP_TIME:
+		if (s->time_ns % 1000000000u == 0)
+			snprintf(buf, len, "%" PRIu64 " s", s->time_ns / 1000000000u);
+		else
+			snprintf(buf, len, "%" PRIu64 " ms", s->time_ns / 1000000u);
+		break;
+	default:
+		snprintf(buf, len, "marker '%.60s'", s->marker ? s->marker : "");
+	}
+}
+
+static const char *pool_bytes(struct ma_pool *pool, const char *s, size_t len)
+{
+	char *copy = ma_pool_alloc(pool, len + 1);
+
+	if (!copy)
+		return NULL;
+	memcpy(copy, s, len);
+	/* cmdline holds NUL-separated arguments: show them spaced. */
+	for (size_t i = 0; i < len; i++)
+		if (!copy[i])
+			copy[i] = ' ';
+	while (len && copy[len - 1] == ' ')
+		copy[--len] = '\0';
+	return copy;
+}
+
+static const char *damage_line(struct ma_pool *pool, const struct ma_input *in)
+{
+	const struct ma_trace_info *ti = in->info;
+	char buf[640];
+
+	if (ti->damaged)
+		snprintf(buf, sizeof(buf), "%s; %" PRIu64 " bytes after it were not read",
+			 ti->damage, ti->bytes_lost);
+	else if (in->next_error[0])
+		snprintf(buf, sizeof(buf), "%s; the records after it were not read",
+			 in->next_error);
+	else if (ti->seq_gaps)
+		snprintf(buf, sizeof(buf), "%" PRIu64 " threads miss chunks: their events "
+			 "there are lost", ti->seq_gaps);
+	else if (!ti->complete)
+		snprintf(buf, sizeof(buf), "the trace has no trailer (the process was killed "
+			 "or the trace was cut short): events after its last chunk are lost");
+	else
+		return NULL;
+	return ma_pool_str(pool, buf);
+}
+
+static const char *leak_reason(const struct ma_input *in, int *are_leaks)
+{
+	const struct ma_trace_info *ti = in->info;
+
+	*are_leaks = 0;
+	if (!ti->complete || ti->damaged || in->next_error[0])
+		return "the trace is incomplete: these blocks were live when it ends, "
+		       "their release may simply not have been recorded";
+	switch (ti->trailer.exit_kind) {
+	case MA_EXIT_NORMAL:
+	case MA_EXIT_UNDERSCORE:
+		*are_leaks = 1;
+		return "never released before the process exited";
+	case MA_EXIT_EXEC:
+		return "the process called exec: these blocks were live when it did";
+	default:
+		return "the process was killed: these blocks were live when it died";
+	}
+}
+
+static int build(struct ma_analysis *a, struct ma_input *in, const struct ma_rawlist *l,
+		 enum ma_rank rank, struct ma_site_list *out)
+{
+	struct ma_sitesrc src = { &in->r, l };
+
+	return ma_sitelist_build(&a->priv->pool, &src, 1, a->opts.group_by, rank,
+				 a->opts.top, out);
+}
+
+static int mismatches(struct ma_analysis *a, struct ma_input *in, struct ma_process *p)
+{
+	struct ma_replay *r = &in->r;
+
+	p->mismatches = r->nmm ? ma_pool_alloc(&a->priv->pool, r->nmm * sizeof(*p->mismatches))
+			       : NULL;
+	if (r->nmm && !p->mismatches)
+		return -1;
+	for (size_t i = 0; i < r->nmm; i++) {
+		const struct ma_mismatch_acc *m = &r->mm[i];
+		const struct ma_stackstat *st = ma_stacktab_find(&r->stacks, m->stack);
+		struct ma_mismatch *o = &p->mismatches[i];
+
+		o->alloc_fn = m->alloc_fn;
+		o->free_fn = m->free_fn;
+		o->count = m->count;
+		o->bytes = m->bytes;
+		if (st && ma_symctx_stack(&r->sym, st->frames, st->depth, st->first_ts,
+					  &o->stack) < 0)
+			return -1;
+	}
+	p->nmismatches = r->nmm;
+	return 0;
+}
+
+static int timeline(struct ma_analysis *a, struct ma_input *in, struct ma_process *p)
+{
+	struct ma_replay *r = &in->r;
+
+	p->timeline = ma_pool_alloc(&a->priv->pool, r->tl.n * sizeof(*p->timeline));
+	if (!p->timeline)
+		return -1;
+	p->ntimeline = ma_timeline_points(&r->tl, r->totals.duration_ns, p->timeline);
+	return 0;
+}
+
+static int snapshots(struct ma_analysis *a, struct ma_input *in, struct ma_process *p)
+{
+	const struct ma_analysis_opts *o = &a->opts;
+
+	p->nsnaps = o->nsnaps;
+	for (unsigned k = 0; k < o->nsnaps; k++) {
+		struct ma_snapshot *s = &p->snaps[k];
+		ma_snap_label(&o->snaps[k], s->label, sizeof(s->label));
+		s->taken = in->snap_taken[k];
+		s->ts = in->snap_ts[k];
+		if (s->taken && build(a, in, &in->snaps[k], MA_RANK_BYTES, &s->sites) < 0)
+			return -1;
+	}
+	if (o->nsnaps == 2 && p->snaps[0].taken && p->snaps[1].taken)
+		return build(a, in, &in->diff, MA_RANK_DELTA, &p->snap_diff);
+	return 0;
+}
+
+static void header(struct ma_analysis *a, struct ma_input *in, struct ma_process *p)
+{
+	const struct ma_trace_info *ti = in->info;
+	struct ma_pool *pool = &a->priv->pool;
+
+	p->trace_path = ma_pool_str(pool, in->path);
+	p->pid = ti->pid;
+	p->ppid = ti->ppid;
+	p->flags = ti->flags;
+	p->exe = ma_pool_str(pool, ti->exe ? ti->exe : "");
+	p->cmdline = pool_bytes(pool, ti->cmdline ? ti->cmdline : "", ti->cmdline_len);
+	p->complete = ti->complete;
+	p->exit_kind = ti->trailer.exit_kind;
+	p->exit_status = ti->trailer.exit_status;
+	p->damaged = ti->damaged || in->next_error[0] || ti->seq_gaps;
+	p->damage = damage_line(pool, in);
+	p->leaks_reason = leak_reason(in, &p->leaks_are_leaks);
+}
+
+int ma_result_process(struct ma_analysis *a, struct ma_input *in, struct ma_process *p)
+{
+	struct ma_replay *r = &in->r;
+
+	header(a, in, p);
+	p->totals = r->totals;
+	memcpy(p->histogram, r->hist, sizeof(p->histogram));
+	snprintf(p->peak.label, sizeof(p->peak.label), "peak");
+	p->peak.taken = (a->opts.sections & MA_SEC_PEAK) != 0;
+	p->peak.ts = r->totals.peak_heap_ts;
+	if (build(a, in, &in->leaks, MA_RANK_BYTES, &p->leaks) < 0 ||
+	    build(a, in, &in->inherited, MA_RANK_BYTES, &p->inherited_live) < 0 ||
+	    (p->peak.taken && build(a, in, &in->peak, MA_RANK_BYTES, &p->peak.sites) < 0) ||
+	    build(a, in, &in->temp, MA_RANK_BLOCKS, &p->temporary) < 0 ||
+	    build(a, in, &in->calls, MA_RANK_CALLS, &p->top_calls) < 0 ||
+	    build(a, in, &in->calls, MA_RANK_ALLOC_BYTES, &p->top_bytes) < 0)
+		return -1;
+	if (mismatches(a, in, p) < 0 || snapshots(a, in, p) < 0)
+		return -1;
+	return (a->opts.sections & MA_SEC_TIMELINE) ? timeline(a, in, p) : 0;
+}
+
+/* ---- the sum over several processes ---- */
+
+static void add_totals(struct ma_totals *t, const struct ma_totals *p)
+{
+	/* Every field is a count or a sum except the times; peaks add up to
+	 * the sum of each process's peak (processes peak at other times). */
+	const uint64_t *src = (const uint64_t *)p;
+	uint64_t *dst = (uint64_t *)t;
+
+	for (size_t i = 0; i < sizeof(*t) / sizeof(uint64_t); i++)
+		dst[i] += src[i];
+	t->peak_heap_ts = t->peak_rss_ts = t->peak_mmap_ts = 0;
+}
+
+static int merged(struct ma_analysis *a, size_t off, enum ma_rank rank,
+		  struct ma_site_list *out)
+{
+	struct ma_analysis_private *pv = a->priv;
+	struct ma_sitesrc *src = calloc(pv->n, sizeof(*src));
+	int rc;
+
+	if (!src)
+		return -1;
+	for (size_t i = 0; i < pv->n; i++) {
+		src[i].r = &pv->in[i].r;
+		src[i].list = (const struct ma_rawlist *)((const char *)&pv->in[i] + off);
+	}
+	rc = ma_sitelist_build(&pv->pool, src, pv->n, a->opts.group_by, rank, a->opts.top, out);
+	free(src);
+	return rc;
+}
+
+static int total_mismatches(struct ma_analysis *a, struct ma_process *t)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < a->nprocs; i++)
+		n += a->procs[i].nmismatches;
+	t->mismatches = n ? ma_pool_alloc(&a->priv->pool, n * sizeof(*t->mismatches)) : NULL;
+	if (n && !t->mismatches)
+		return -1;
+	for (size_t i = 0; i < a->nprocs; i++) {
+		memcpy(t->mismatches + t->nmismatches, a->procs[i].mismatches,
+		       a->procs[i].nmismatches * sizeof(*t->mismatches));
+		t->nmismatches += a->procs[i].nmismatches;
+	}
+	return 0;
+}
+
+static void total_header(struct ma_analysis *a, struct ma_process *t)
+{
+	size_t bad = 0;
+
+	t->complete = t->leaks_are_leaks = 1;
+	for (size_t i = 0; i < a->nprocs; i++) {
+		const struct ma_process *p = &a->procs[i];
+		add_totals(&t->totals, &p->totals);
+		for (unsigned b = 0; b < MA_HIST_BUCKETS; b++)
+			t->histogram[b] += p->histogram[b];
+		t->complete &= p->complete;
+		t->leaks_are_leaks &= p->leaks_are_leaks;
+		t->damaged |= p->damaged;
+		bad += p->damage != NULL;
+	}
+	t->exe = a->procs[0].exe;
+	t->cmdline = a->procs[0].cmdline;
+	t->pid = a->procs[0].pid;
+	t->leaks_reason = t->leaks_are_leaks ? a->procs[0].leaks_reason
+		: "some traces are incomplete or their process did not exit normally: "
+		  "their blocks are only live when the trace ends";
+	if (bad) {
+		char buf[128];
+		snprintf(buf, sizeof(buf), "%zu of %zu traces are damaged or incomplete",
+			 bad, a->nprocs);
+		t->damage = ma_pool_str(&a->priv->pool, buf);
+	}
+}
+
+#define IN_OFF(field) offsetof(struct ma_input, field)
+
+int ma_result_total(struct ma_analysis *a)
+{
+	struct ma_process *t = ma_pool_alloc(&a->priv->pool, sizeof(*t));
+
+	if (!t)
+		return -1;
+	a->total = t;
+	total_header(a, t);
+	snprintf(t->peak.label, sizeof(t->peak.label), "peak (sum of each process's)");
+	t->peak.taken = (a->opts.sections & MA_SEC_PEAK) != 0;
+	if (merged(a, IN_OFF(leaks), MA_RANK_BYTES, &t->leaks) < 0 ||
+	    merged(a, IN_OFF(inherited), MA_RANK_BYTES, &t->inherited_live) < 0 ||
+	    merged(a, IN_OFF(peak), MA_RANK_BYTES, &t->peak.sites) < 0 ||
+	    merged(a, IN_OFF(temp), MA_RANK_BLOCKS, &t->temporary) < 0 ||
+	    merged(a, IN_OFF(calls), MA_RANK_CALLS, &t->top_calls) < 0 ||
+	    merged(a, IN_OFF(calls), MA_RANK_ALLOC_BYTES, &t->top_bytes) < 0)
+		return -1;
+	return total_mismatches(a, t);
+}

@@ -1,0 +1,180 @@
+#include "config.h"
+
+#include "snapshot.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "replay.h"
+
+struct group {
+	const char *key;            /* interned: compared by address */
+	struct ma_site sum;
+	struct ma_replay *rep;      /* the biggest member, whose stack is shown */
+	uint64_t rep_stack, rep_rank;
+	struct ma_stack shown;      /* for function and module groups */
+};
+
+struct grouping {
+	struct group *v;
+	size_t n, alloc;
+	uint32_t *index;            /* key hash -> position + 1 */
+	size_t mask;
+	enum ma_rank rank;
+};
+
+static uint64_t rank_of(const struct ma_site *s, enum ma_rank rank)
+{
+	switch (rank) {
+	case MA_RANK_BLOCKS:
+		return s->blocks;
+	case MA_RANK_CALLS:
+		return s->calls;
+	case MA_RANK_ALLOC_BYTES:
+		return s->alloc_bytes;
+	case MA_RANK_DELTA:
+		return (uint64_t)(s->dbytes < 0 ? -s->dbytes : s->dbytes);
+	default:
+		return s->bytes;
+	}
+}
+
+static size_t slot(const struct grouping *g, const char *key)
+{
+	uint64_t h = (uint64_t)(uintptr_t)key * 0x9e3779b97f4a7c15ull;
+	size_t i = (size_t)(h >> 20) & g->mask;
+
+	while (g->index[i] && g->v[g->index[i] - 1].key != key)
+		i = (i + 1) & g->mask;
+	return i;
+}
+
+static int grow(struct grouping *g)
+{
+	size_t cap = g->index ? (g->mask + 1) * 2 : 256;
+	uint32_t *index = calloc(cap, sizeof(*index));
+	struct group *v = realloc(g->v, cap / 2 * sizeof(*v));
+
+	if (!index || !v) {
+		free(index);
+		if (v)
+			g->v = v;
+		return -1;
+	}
+	free(g->index);
+	g->index = index;
+	g->v = v;
+	g->alloc = cap / 2;
+	g->mask = cap - 1;
+	for (size_t k = 0; k < g->n; k++)
+		g->index[slot(g, g->v[k].key)] = (uint32_t)(k + 1);
+	return 0;
+}
+
+static struct group *group_of(struct grouping *g, const char *key)
+{
+	size_t i;
+
+	if (g->n == g->alloc && grow(g) < 0)
+		return NULL;
+	i = slot(g, key);
+	if (!g->index[i]) {
+		memset(&g->v[g->n], 0, sizeof(g->v[0]));
+		g->v[g->n].key = key;
+		g->index[i] = (uint32_t)++g->n;
+	}
+	return &g->v[g->index[i] - 1];
+}
+
+static int add_site(struct grouping *g, struct ma_replay *r, const struct ma_rawsite *raw,
+		    enum ma_group_by by)
+{
+	const struct ma_stackstat *st = ma_stacktab_find(&r->stacks, raw->stack);
+	struct ma_site s = { raw->bytes, raw->blocks, raw->calls, raw->alloc_bytes,
+			     raw->dbytes, raw->dblocks, { NULL, 0 } };
+	struct ma_stack shown;
+	const char *key;
+	struct group *grp;
+
+	key = ma_symctx_key(&r->sym, st ? st->frames : NULL, st ? st->depth : 0,
+			    st ? st->first_ts : 0, by, &shown);
+	if (!key || !(grp = group_of(g, key)))
+		return -1;
+	grp->sum.bytes += s.bytes;
+	grp->sum.blocks += s.blocks;
+	grp->sum.calls += s.calls;
+	grp->sum.alloc_bytes += s.alloc_bytes;
+	grp->sum.dbytes += s.dbytes;
+	grp->sum.dblocks += s.dblocks;
+	if (!grp->rep || rank_of(&s, g->rank) > grp->rep_rank) {
+		grp->rep = r;
+		grp->rep_stack = raw->stack;
+		grp->rep_rank = rank_of(&s, g->rank);
+		grp->shown = shown;
+	}
+	return 0;
+}
+
+static int by_rank(const void *a, const void *b, void *arg)
+{
+	const struct group *x = a, *y = b;
+	enum ma_rank rank = *(const enum ma_rank *)arg;
+	uint64_t rx = rank_of(&x->sum, rank), ry = rank_of(&y->sum, rank);
+
+	if (rx != ry)
+		return rx > ry ? -1 : 1;
+	if (x->sum.blocks != y->sum.blocks)
+		return x->sum.blocks > y->sum.blocks ? -1 : 1;
+	return strcmp(x->key, y->key);
+}
+
+static int materialize(struct ma_pool *pool, struct grouping *g, enum ma_group_by by,
+		       unsigned top, struct ma_site_list *out)
+{
+	size_t n = top && top < g->n ? top : g->n;
+
+	out->v = n ? ma_pool_alloc(pool, n * sizeof(*out->v)) : NULL;
+	if (n && !out->v)
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		struct group *grp = &g->v[i];
+		const struct ma_stackstat *st;
+
+		out->v[i] = grp->sum;
+		if (by != MA_GROUP_SITE) {
+			out->v[i].stack = grp->shown;
+			continue;
+		}
+		st = ma_stacktab_find(&grp->rep->stacks, grp->rep_stack);
+		if (st && ma_symctx_stack(&grp->rep->sym, st->frames, st->depth, st->first_ts,
+					  &out->v[i].stack) < 0)
+			return -1;
+	}
+	out->n = n;
+	return 0;
+}
+
+int ma_sitelist_build(struct ma_pool *pool, const struct ma_sitesrc *src, size_t nsrc,
+		      enum ma_group_by by, enum ma_rank rank, unsigned top,
+		      struct ma_site_list *out)
+{
+	struct grouping g = { .rank = rank };
+	int rc = 0;
+
+	memset(out, 0, sizeof(*out));
+	for (size_t k = 0; k < nsrc && !rc; k++)
+		for (size_t i = 0; i < src[k].list->n && !rc; i++) {
+			const struct ma_rawsite *raw = &src[k].list->v[i];
+			out->bytes += raw->bytes;
+			out->blocks += raw->blocks;
+			rc = add_site(&g, src[k].r, raw, by);
+		}
+	if (!rc) {
+		qsort_r(g.v, g.n, sizeof(*g.v), by_rank, &rank);
+		out->total_sites = g.n;
+		rc = materialize(pool, &g, by, top, out);
+	}
+	free(g.v);
+	free(g.index);
+	return rc;
+}
