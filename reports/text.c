@@ -1,0 +1,357 @@
+#include "config.h"
+
+#include "text.h"
+
+#include <inttypes.h>
+#include <stdarg.h>
+#include <string.h>
+
+#include "report_util.h"
+
+#define BOLD "\033[1m"
+#define RED "\033[31m"
+#define DIM "\033[2m"
+#define RESET "\033[0m"
+
+struct tw {
+	FILE *f;
+	const struct ma_render_opts *o;
+	unsigned width;
+};
+
+static const char *c(const struct tw *w, const char *code)
+{
+	return w->o->colour ? code : "";
+}
+
+static void title(struct tw *w, const char *t, const char *note)
+{
+	fprintf(w->f, "\n%s%s%s", c(w, BOLD), t, c(w, RESET));
+	if (note)
+		fprintf(w->f, " %s(%s)%s", c(w, DIM), note, c(w, RESET));
+	putc('\n', w->f);
+}
+
+/* Prints s cut to fit the remaining columns. */
+static void fit(struct tw *w, const char *s, unsigned used)
+{
+	size_t room = w->width > used + 1 ? w->width - used - 1 : 8;
+	size_t len = strlen(s);
+
+	if (len <= room)
+		fputs(s, w->f);
+	else
+		fprintf(w->f, "...%s", s + len - (room - 3));
+}
+
+static void frame_text(const struct ma_frame *f, char *buf, size_t len)
+{
+	const char *mod = f->module ? strrchr(f->module, '/') : NULL;
+
+	mod = mod ? mod + 1 : f->module ? f->module : "??";
+	if (f->function && f->file)
+		snprintf(buf, len, "%s (%s:%u)%s", f->function, f->file, f->line,
+			 f->inlined ? " [inlined]" : "");
+	else if (f->function)
+		snprintf(buf, len, "%s (%s)", f->function, mod);
+	else if (f->module)
+		snprintf(buf, len, "%s+0x%" PRIx64, mod, f->offset);
+	else
+		snprintf(buf, len, "0x%" PRIx64, f->addr);
+}
+
+static void stack(struct tw *w, const struct ma_stack *s, unsigned max)
+{
+	char buf[512];
+
+	if (!s->nframes)
+		fprintf(w->f, "        %s(no stack recorded)%s\n", c(w, DIM), c(w, RESET));
+	for (unsigned i = 0; i < s->nframes && i < max; i++) {
+		frame_text(&s->frames[i], buf, sizeof(buf));
+		fprintf(w->f, "      %s ", i ? "  " : "at");
+		fit(w, buf, 9);
+		putc('\n', w->f);
+	}
+	if (s->nframes > max)
+		fprintf(w->f, "         %s... %u more frames%s\n", c(w, DIM), s->nframes - max,
+			c(w, RESET));
+}
+
+enum line_kind { LIVE, DELTA, CALLS, TEMPORARY };
+
+static void site_line(struct tw *w, const struct ma_site *s, enum line_kind k, char *buf,
+		      size_t len)
+{
+	char a[32], b[32], d[32];
+
+	switch (k) {
+	case LIVE:
+		snprintf(buf, len, "%s in %s blocks", ma_fmt_bytes(a, sizeof(a), s->bytes),
+			 ma_fmt_count(b, sizeof(b), s->blocks));
+		break;
+	case DELTA:
+		ma_fmt_bytes(a, sizeof(a), (uint64_t)(s->dbytes < 0 ? -s->dbytes : s->dbytes));
+		snprintf(buf, len, "%s%s (%+" PRId64 " blocks), now %s", s->dbytes < 0 ? "-" : "+",
+			 a, s->dblocks, ma_fmt_bytes(d, sizeof(d), s->bytes));
+		break;
+	case CALLS:
+		snprintf(buf, len, "%s calls, %s", ma_fmt_count(a, sizeof(a), s->calls),
+			 ma_fmt_bytes(b, sizeof(b), s->alloc_bytes));
+		break;
+	case TEMPORARY:
+		snprintf(buf, len, "%s temporary of %s calls, %s",
+			 ma_fmt_count(a, sizeof(a), s->blocks), ma_fmt_count(b, sizeof(b), s->calls),
+			 ma_fmt_bytes(d, sizeof(d), s->bytes));
+		break;
+	}
+}
+
+static void site_list(struct tw *w, const struct ma_site_list *l, enum line_kind k)
+{
+	char buf[160];
+
+	if (!l->n) {
+		fprintf(w->f, "  none\n");
+		return;
+	}
+	for (size_t i = 0; i < l->n; i++) {
+		site_line(w, &l->v[i], k, buf, sizeof(buf));
+		fprintf(w->f, "  %s#%-3zu%s %s\n", c(w, BOLD), i + 1, c(w, RESET), buf);
+		stack(w, &l->v[i].stack, 8);
+	}
+	if (l->total_sites > l->n)
+		fprintf(w->f, "  %s... %zu more (--top to see them)%s\n", c(w, DIM),
+			l->total_sites - l->n, c(w, RESET));
+}
+
+static void row(struct tw *w, const char *label, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void row(struct tw *w, const char *label, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(w->f, "  %-18s ", label);
+	va_start(ap, fmt);
+	vfprintf(w->f, fmt, ap);
+	va_end(ap);
+	putc('\n', w->f);
+}
+
+static void calls_line(struct tw *w, const struct ma_totals *t)
+{
+	char buf[512], n[32];
+	size_t o = 0;
+
+	buf[0] = '\0';
+	for (unsigned fn = 0; fn < MA_FN_COUNT && o < sizeof(buf) - 64; fn++)
+		if (t->calls[fn])
+			o += (size_t)snprintf(buf + o, sizeof(buf) - o, "%s%s %s", o ? ", " : "",
+					      ma_fn_display(fn), ma_fmt_count(n, sizeof(n), t->calls[fn]));
+	fprintf(w->f, "  %-18s ", "calls");
+	fit(w, o ? buf : "none", 21);
+	putc('\n', w->f);
+}
+
+static void summary(struct tw *w, const struct ma_process *p)
+{
+	const struct ma_totals *t = &p->totals;
+	char a[32], b[32], d[32], e[32];
+
+	title(w, "Summary", NULL);
+	calls_line(w, t);
+	row(w, "allocations", "%s (%s)", ma_fmt_count(a, sizeof(a), t->allocations),
+	    ma_fmt_bytes(b, sizeof(b), t->bytes_allocated));
+	row(w, "frees", "%s", ma_fmt_count(a, sizeof(a), t->frees));
+	row(w, "peak heap", "%s at %s", ma_fmt_bytes(a, sizeof(a), t->peak_heap_bytes),
+	    ma_fmt_duration(b, sizeof(b), t->peak_heap_ts));
+	if (t->peak_rss_bytes)
+		row(w, "peak RSS", "%s at %s", ma_fmt_bytes(a, sizeof(a), t->peak_rss_bytes),
+		    ma_fmt_duration(b, sizeof(b), t->peak_rss_ts));
+	row(w, p->leaks_are_leaks ? "leaked" : "live at end", "%s%s in %s blocks%s",
+	    t->live_bytes && p->leaks_are_leaks ? c(w, RED) : "",
+	    ma_fmt_bytes(a, sizeof(a), t->live_bytes), ma_fmt_count(b, sizeof(b), t->live_blocks),
+	    c(w, RESET));
+	row(w, "temporary", "%s", ma_fmt_count(a, sizeof(a), t->temporary));
+	if (t->mmap_calls || t->munmap_calls)
+		row(w, "mmap", "%s calls, %s mapped, peak %s, %s at end",
+		    ma_fmt_count(a, sizeof(a), t->mmap_calls), ma_fmt_bytes(b, sizeof(b), t->mmap_bytes),
+		    ma_fmt_bytes(d, sizeof(d), t->peak_mmap_bytes),
+		    ma_fmt_bytes(e, sizeof(e), t->live_mmap_bytes));
+	if (t->unknown_frees)
+		row(w, "unknown frees", "%s (blocks allocated before recording started)",
+		    ma_fmt_count(a, sizeof(a), t->unknown_frees));
+	if (t->inherited_frees)
+		row(w, "inherited frees", "%s (blocks allocated before fork)",
+		    ma_fmt_count(a, sizeof(a), t->inherited_frees));
+	if (t->mismatched)
+		row(w, "mismatched frees", "%s%s%s", c(w, RED),
+		    ma_fmt_count(a, sizeof(a), t->mismatched), c(w, RESET));
+	if (t->lost_events)
+		row(w, "lost events", "%s (the probe could not record them)",
+		    ma_fmt_count(a, sizeof(a), t->lost_events));
+	row(w, "duration", "%s", ma_fmt_duration(a, sizeof(a), t->duration_ns));
+}
+
+static void leaks(struct tw *w, const struct ma_process *p)
+{
+	char buf[160];
+
+	title(w, p->leaks_are_leaks ? "Leaks" : "Live when the trace ends", p->leaks_reason);
+	site_list(w, &p->leaks, LIVE);
+	if (p->inherited_live.n) {
+		title(w, "Inherited from the parent, still live", "allocated before fork");
+		site_list(w, &p->inherited_live, LIVE);
+	}
+	if (!p->nmismatches)
+		return;
+	title(w, "Mismatched releases", NULL);
+	for (size_t i = 0; i < p->nmismatches; i++) {
+		const struct ma_mismatch *m = &p->mismatches[i];
+		char a[32], b[32];
+		snprintf(buf, sizeof(buf), "%s released with %s: %s blocks, %s",
+			 ma_fn_display(m->alloc_fn), ma_fn_display(m->free_fn),
+			 ma_fmt_count(a, sizeof(a), m->count), ma_fmt_bytes(b, sizeof(b), m->bytes));
+		fprintf(w->f, "  %s#%-3zu%s %s%s%s\n", c(w, BOLD), i + 1, c(w, RESET), c(w, RED),
+			buf, c(w, RESET));
+		stack(w, &m->stack, 8);
+	}
+}
+
+static void peak(struct tw *w, const struct ma_process *p)
+{
+	char a[32], b[32], note[96];
+
+	snprintf(note, sizeof(note), "%s live at %s", ma_fmt_bytes(a, sizeof(a), p->totals.peak_heap_bytes),
+		 ma_fmt_duration(b, sizeof(b), p->peak.ts));
+	title(w, "Peak heap by site", note);
+	site_list(w, &p->peak.sites, LIVE);
+}
+
+static void snapshots(struct tw *w, const struct ma_process *p)
+{
+	char t[200], a[32];
+
+	for (unsigned k = 0; k < p->nsnaps; k++) {
+		const struct ma_snapshot *s = &p->snaps[k];
+		snprintf(t, sizeof(t), "Snapshot at %s", s->label);
+		if (!s->taken) {
+			title(w, t, "never reached in this trace");
+			continue;
+		}
+		title(w, t, ma_fmt_bytes(a, sizeof(a), s->sites.bytes));
+		site_list(w, &s->sites, LIVE);
+	}
+	if (p->nsnaps == 2 && p->snaps[0].taken && p->snaps[1].taken) {
+		snprintf(t, sizeof(t), "Difference from %s to %s", p->snaps[0].label,
+			 p->snaps[1].label);
+		title(w, t, NULL);
+		site_list(w, &p->snap_diff, DELTA);
+	}
+}
+
+static void histogram(struct tw *w, const uint64_t *h)
+{
+	uint64_t max = 0;
+	char a[32], b[32], n[32];
+
+	for (unsigned i = 0; i < MA_HIST_BUCKETS; i++)
+		max = h[i] > max ? h[i] : max;
+	title(w, "Allocation sizes", NULL);
+	for (unsigned i = 0; i < MA_HIST_BUCKETS; i++) {
+		unsigned bar;
+		if (!h[i])
+			continue;
+		bar = (unsigned)(h[i] * 36 / max);
+		fprintf(w->f, "  %9s - %-9s %12s %.*s\n", ma_fmt_bytes(a, sizeof(a), i ? 1ull << i : 0),
+			ma_fmt_bytes(b, sizeof(b), i < 63 ? (2ull << i) - 1 : UINT64_MAX),
+			ma_fmt_count(n, sizeof(n), h[i]), bar ? (int)bar : 1,
+			"####################################");
+	}
+}
+
+static void timeline(struct tw *w, const struct ma_process *p)
+{
+	uint64_t max = 1;
+	size_t step = p->ntimeline > 20 ? (p->ntimeline + 19) / 20 : 1;
+	char a[32], b[32], r[32];
+
+	for (size_t i = 0; i < p->ntimeline; i++)
+		max = p->timeline[i].heap_bytes > max ? p->timeline[i].heap_bytes : max;
+	title(w, "Timeline", "highest heap in each interval");
+	fprintf(w->f, "  %9s %10s %10s\n", "time", "heap", "RSS");
+	for (size_t i = 0; i < p->ntimeline; i += step) {
+		const struct ma_timeline_point *t = &p->timeline[i];
+		unsigned bar = (unsigned)(t->heap_bytes * 40 / max);
+		fprintf(w->f, "  %9s %10s %10s %.*s\n", ma_fmt_duration(a, sizeof(a), t->ts),
+			ma_fmt_bytes(b, sizeof(b), t->heap_bytes),
+			t->rss_bytes ? ma_fmt_bytes(r, sizeof(r), t->rss_bytes) : "",
+			(int)bar, "########################################");
+	}
+}
+
+static void allocations(struct tw *w, const struct ma_process *p)
+{
+	title(w, "Top sites by calls", NULL);
+	site_list(w, &p->top_calls, CALLS);
+	title(w, "Top sites by bytes allocated", NULL);
+	site_list(w, &p->top_bytes, CALLS);
+	histogram(w, p->histogram);
+}
+
+static void sections(struct tw *w, const struct ma_process *p)
+{
+	unsigned sec = w->o->sections;
+
+	summary(w, p);
+	if (sec & MA_SEC_LEAKS)
+		leaks(w, p);
+	if (sec & MA_SEC_PEAK)
+		peak(w, p);
+	if (sec & MA_SEC_SNAPSHOTS)
+		snapshots(w, p);
+	if (sec & MA_SEC_TEMPORARY) {
+		title(w, "Temporary allocations", "freed before their thread allocated again");
+		site_list(w, &p->temporary, TEMPORARY);
+	}
+	if (sec & MA_SEC_ALLOCATIONS)
+		allocations(w, p);
+	if (sec & MA_SEC_TIMELINE && p->ntimeline)
+		timeline(w, p);
+}
+
+static void header(struct tw *w, const struct ma_process *p)
+{
+	char line[512];
+
+	snprintf(line, sizeof(line), "pid %" PRIu64 "%s: %s", p->pid,
+		 p->flags & MA_PROC_F_FORK_CHILD ? " (fork child)" : "",
+		 p->cmdline && *p->cmdline ? p->cmdline : p->exe);
+	fprintf(w->f, "%s", c(w, BOLD));
+	fit(w, line, 0);
+	fprintf(w->f, "%s\n  trace ", c(w, RESET));
+	fit(w, p->trace_path ? p->trace_path : "", 8);
+	putc('\n', w->f);
+	if (p->damage)
+		fprintf(w->f, "  %swarning:%s %s\n", c(w, RED), c(w, RESET), p->damage);
+}
+
+int ma_render_text(FILE *out, const struct ma_analysis *a, const struct ma_render_opts *o)
+{
+	struct tw w = { out, o, o->width ? o->width : 80 };
+
+	for (size_t i = 0; i < a->nprocs; i++) {
+		if (i)
+			fputs("\n", out);
+		header(&w, &a->procs[i]);
+		sections(&w, &a->procs[i]);
+	}
+	if (a->total) {
+		fprintf(out, "\n%sAll %zu processes%s\n", c(&w, BOLD), a->nprocs, c(&w, RESET));
+		if (a->total->damage)
+			fprintf(out, "  %swarning:%s %s\n", c(&w, RED), c(&w, RESET),
+				a->total->damage);
+		sections(&w, a->total);
+	}
+	return ferror(out) ? -1 : 0;
+}
