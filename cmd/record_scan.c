@@ -26,16 +26,19 @@ struct found_list {
 };
 
 /* The fnmatch pattern of a template's file name: %p matches anything,
- * every other byte only itself. */
+ * %% a '%', every other byte only itself.  Without %p the probe names the
+ * traces of later processes NAME.PID, so those match too. */
 static char *name_pattern(const char *name)
 {
-	char *pat = malloc(2 * strlen(name) + 1), *q = pat;
+	char *pat = malloc(2 * strlen(name) + 2), *q = pat;
+	int has_pid = 0;
 
 	if (!pat)
 		return NULL;
 	for (const char *p = name; *p; p++) {
-		if (p[0] == '%' && p[1] == 'p') {
-			*q++ = '*';
+		if (p[0] == '%' && (p[1] == 'p' || p[1] == '%')) {
+			has_pid |= p[1] == 'p';
+			*q++ = p[1] == 'p' ? '*' : '%';
 			p++;
 			continue;
 		}
@@ -43,7 +46,7 @@ static char *name_pattern(const char *name)
 			*q++ = '\\';
 		*q++ = *p;
 	}
-	*q = '\0';
+	strcpy(q, has_pid ? "" : "*");
 	return pat;
 }
 
