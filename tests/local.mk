@@ -1,1 +1,41 @@
 # tests/: end-to-end tests and their programs
+
+# Programs whose allocations the end-to-end tests know exactly.  Frame
+# pointers and no inlining, so every call site stays a frame of its own.
+progs_cflags = -std=gnu11 $(WARN_CFLAGS) -g -O1 -fno-omit-frame-pointer -fno-inline
+progs_cxxflags = -std=gnu++17 -Wall -Wextra -g -O1 -fno-omit-frame-pointer -fno-inline
+
+check_PROGRAMS += tests/progs/sites tests/progs/threads tests/progs/forks \
+	tests/progs/plugin tests/progs/allocfns tests/progs/newdel \
+	tests/progs/mmapfile tests/progs/killme tests/progs/static_hello
+tests_progs_sites_SOURCES = tests/progs/sites.c tests/progs/progs.h
+tests_progs_sites_CFLAGS = $(progs_cflags)
+tests_progs_threads_SOURCES = tests/progs/threads.c tests/progs/progs.h
+tests_progs_threads_CFLAGS = $(progs_cflags)
+tests_progs_forks_SOURCES = tests/progs/forks.c tests/progs/progs.h
+tests_progs_forks_CFLAGS = $(progs_cflags)
+tests_progs_plugin_SOURCES = tests/progs/plugin.c tests/progs/progs.h
+tests_progs_plugin_CFLAGS = $(progs_cflags)
+tests_progs_allocfns_SOURCES = tests/progs/allocfns.c tests/progs/progs.h
+tests_progs_allocfns_CFLAGS = $(progs_cflags)
+tests_progs_newdel_SOURCES = tests/progs/newdel.cc tests/progs/progs.h
+tests_progs_newdel_CXXFLAGS = $(progs_cxxflags)
+tests_progs_mmapfile_SOURCES = tests/progs/mmapfile.c tests/progs/progs.h
+tests_progs_mmapfile_CFLAGS = $(progs_cflags)
+tests_progs_killme_SOURCES = tests/progs/killme.c tests/progs/progs.h
+tests_progs_killme_CFLAGS = $(progs_cflags)
+tests_progs_static_hello_SOURCES = tests/progs/static_hello.c tests/progs/progs.h
+tests_progs_static_hello_CFLAGS = $(progs_cflags)
+tests_progs_static_hello_LDFLAGS = -all-static
+
+# The plugin that tests/progs/plugin loads: tests/progs/.libs/plugin-mod.so
+check_LTLIBRARIES += tests/progs/plugin-mod.la
+tests_progs_plugin_mod_la_SOURCES = tests/progs/plugin_mod.c tests/progs/progs.h
+tests_progs_plugin_mod_la_CFLAGS = $(progs_cflags)
+tests_progs_plugin_mod_la_LDFLAGS = -module -avoid-version -shared -rpath /nowhere
+
+# End-to-end tests: numbered shell scripts sharing tests/e2e/lib.sh.
+e2e_tests = tests/e2e/01-record-cli.sh
+TESTS += $(e2e_tests)
+dist_check_SCRIPTS += $(e2e_tests)
+EXTRA_DIST += tests/e2e/lib.sh
