@@ -1,0 +1,467 @@
+/* Unit tests of lib/trace_codec.c: varints, zigzag, CRC-32C, chunk headers,
+ * every record tag through encode and decode, and decoding of garbage. */
+#include "config.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "trace_codec.h"
+
+#define U64MAX UINT64_MAX
+
+static struct ma_bytes str(const char *s)
+{
+	return (struct ma_bytes){ (const uint8_t *)s, (uint32_t)strlen(s) };
+}
+
+/* ---- varints ---- */
+
+static void varint_roundtrip(uint64_t v, size_t want_len)
+{
+	uint8_t buf[MA_VARINT_MAX + 1];
+	const uint8_t *p = buf;
+	uint64_t out = 0;
+	size_t n = ma_put_varint(buf, v);
+
+	assert_int_equal(n, want_len);
+	assert_int_equal(ma_get_varint(&p, buf + n, &out), 0);
+	assert_true(out == v);
+	assert_ptr_equal(p, buf + n);
+	/* every shorter input ends early */
+	for (size_t k = 0; k < n; k++) {
+		p = buf;
+		assert_int_equal(ma_get_varint(&p, buf + k, &out), -1);
+		assert_ptr_equal(p, buf);
+	}
+}
+
+static void test_varint_lengths(void **state)
+{
+	(void)state;
+	varint_roundtrip(0, 1);
+	varint_roundtrip(1, 1);
+	varint_roundtrip(127, 1);
+	varint_roundtrip(128, 2);
+	varint_roundtrip(16383, 2);
+	varint_roundtrip(16384, 3);
+	varint_roundtrip((1ull << 56) - 1, 8);
+	varint_roundtrip(1ull << 56, 9);
+	varint_roundtrip((1ull << 63) - 1, 9);
+	varint_roundtrip(1ull << 63, 10);
+	varint_roundtrip(U64MAX, 10);
+}
+
+static void test_varint_ten_byte_limit(void **state)
+{
+	/* nine continuation bytes, then a tenth carrying more than bit 63 */
+	uint8_t over[10] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x02 };
+	uint8_t eleven[11] = { 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x00 };
+	uint8_t top[10] = { 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x01 };
+	const uint8_t *p;
+	uint64_t v;
+
+	(void)state;
+	p = over;
+	assert_int_equal(ma_get_varint(&p, over + sizeof(over), &v), -1);
+	p = eleven;
+	assert_int_equal(ma_get_varint(&p, eleven + sizeof(eleven), &v), -1);
+	p = top;
+	assert_int_equal(ma_get_varint(&p, top + sizeof(top), &v), 0);
+	assert_true(v == 1ull << 63);
+	p = top;
+	assert_int_equal(ma_get_varint(&p, top, &v), -1); /* empty input */
+}
+
+static void test_zigzag(void **state)
+{
+	static const int64_t vals[] = { 0, -1, 1, -2, 2, 63, -64, 64, INT64_MAX, INT64_MIN,
+					INT64_MIN + 1 };
+
+	(void)state;
+	assert_true(ma_zigzag(0) == 0);
+	assert_true(ma_zigzag(-1) == 1);
+	assert_true(ma_zigzag(1) == 2);
+	assert_true(ma_zigzag(-2) == 3);
+	assert_true(ma_zigzag(INT64_MAX) == U64MAX - 1);
+	assert_true(ma_zigzag(INT64_MIN) == U64MAX);
+	for (size_t i = 0; i < sizeof(vals) / sizeof(vals[0]); i++)
+		assert_true(ma_unzigzag(ma_zigzag(vals[i])) == vals[i]);
+}
+
+/* ---- CRC-32C ---- */
+
+static void test_crc32c(void **state)
+{
+	const char *s = "123456789";
+	uint8_t big[1000];
+	uint32_t whole, parts;
+
+	(void)state;
+	assert_int_equal(ma_crc32c(0, s, 9), 0xE3069283u);
+	assert_int_equal(ma_crc32c(0, s, 0), 0);
+	/* continuing in pieces, across the 8-byte stride, gives the same */
+	for (size_t i = 0; i < sizeof(big); i++)
+		big[i] = (uint8_t)(i * 7 + 3);
+	whole = ma_crc32c(0, big, sizeof(big));
+	for (size_t cut = 0; cut < 20; cut++) {
+		parts = ma_crc32c(ma_crc32c(0, big, cut), big + cut, sizeof(big) - cut);
+		assert_int_equal(parts, whole);
+	}
+	big[500] ^= 1;
+	assert_int_not_equal(ma_crc32c(0, big, sizeof(big)), whole);
+}
+
+/* ---- chunk header and prefix ---- */
+
+static void test_chunk_hdr(void **state)
+{
+	struct ma_chunk_hdr h = { MA_CHUNK_MAGIC, 0xfffffff0u, 7, 0xdeadbeef, 0xffffffffu, 3,
+				  MA_CHUNK_RECORDS, MA_CODEC_ZSTD, 0xfffe, 12, U64MAX - 5 };
+	struct ma_chunk_hdr g;
+	uint8_t raw[MA_CHUNK_HDR_LEN], pre[MA_FILE_PREFIX_LEN];
+
+	(void)state;
+	ma_chunk_hdr_put(raw, &h);
+	assert_memory_equal(raw, "MACK", 4); /* little-endian magic */
+	ma_chunk_hdr_get(raw, &g);
+	assert_memory_equal(&g, &h, sizeof(h));
+	h.stored_len = 3;
+	/* the CRC covers the header with the crc field as 0 */
+	assert_int_equal(ma_chunk_crc(&h, "abc"), ma_chunk_crc(&(struct ma_chunk_hdr){
+		MA_CHUNK_MAGIC, 3, 7, 0, 0xffffffffu, 3, MA_CHUNK_RECORDS, MA_CODEC_ZSTD,
+		0xfffe, 12, U64MAX - 5 }, "abc"));
+	ma_file_prefix_put(pre);
+	assert_memory_equal(pre, "\x89MATRACE\x01\0\0\0\0\0\0\0", MA_FILE_PREFIX_LEN);
+}
+
+/* ---- records ---- */
+
+static const uint64_t frames[] = { U64MAX, 0, 0x7fffffffffffffffull, 0x8000000000000000ull,
+				   1, U64MAX - 1 };
+
+/* One record of every tag, with extreme values; timestamps rise. */
+static size_t make_records(struct ma_record *r)
+{
+	size_t n = 0;
+	uint64_t ts = 1000;
+
+	r[n++] = (struct ma_record){ .tag = MA_REC_PROCESS, .u.process = {
+		U64MAX, 0, U64MAX, 1, U64MAX, 7, 4096, 0, str("/bin/x"),
+		{ (const uint8_t *)"a\0b\0", 4 }, str(""), str("tok") } };
+	r[n++] = (struct ma_record){ .tag = MA_REC_ALLOC, .ts = ts,
+		.u.alloc = { U64MAX, U64MAX, U64MAX, MA_FN_MALLOC, 0 } };
+	r[n++] = (struct ma_record){ .tag = MA_REC_ALLOC_ALIGNED, .ts = ts,
+		.u.alloc = { 0, 0, 0, MA_FN_POSIX_MEMALIGN, 1ull << 40 } };
+	ts += 1ull << 40;
+	r[n++] = (struct ma_record){ .tag = MA_REC_FREE, .ts = ts,
+		.u.free = { 0x8000000000000000ull, MA_FN_FREE } };
+	ts += 1;
+	r[n++] = (struct ma_record){ .tag = MA_REC_REALLOC, .ts = ts,
+		.u.realloc = { ts + 5, 1, U64MAX, 0, 3, MA_FN_REALLOCARRAY } };
+	r[n++] = (struct ma_record){ .tag = MA_REC_MMAP, .ts = ts,
+		.u.mmap = { 0x7f0000000000, U64MAX, 7, 0x22, U64MAX, 9, MA_FN_MMAP64,
+			    INT64_MIN, str("/models/m.bin") } };
+	r[n++] = (struct ma_record){ .tag = MA_REC_MUNMAP, .ts = ts,
+		.u.munmap = { 1, 4096 } };
+	ts += 2;
+	r[n++] = (struct ma_record){ .tag = MA_REC_MREMAP, .ts = ts,
+		.u.mremap = { U64MAX, 0x1000, 4096, 0, 1ull << 50, 1, 77 } };
+	r[n++] = (struct ma_record){ .tag = MA_REC_STACK,
+		.u.stack = { .id = U64MAX, .depth = sizeof(frames) / sizeof(frames[0]) } };
+	ts = 1ull << 62;
+	r[n++] = (struct ma_record){ .tag = MA_REC_MODULE, .ts = ts,
+		.u.module = { 5, U64MAX, 0, U64MAX, str("/lib/libc.so.6"),
+			      { (const uint8_t *)"\0\xff\0", 3 } } };
+	r[n++] = (struct ma_record){ .tag = MA_REC_MODULE_GONE, .ts = ts,
+		.u.module_gone = { U64MAX } };
+	r[n++] = (struct ma_record){ .tag = MA_REC_THREAD, .ts = ts,
+		.u.thread_start = { 0x7fffffff, str("worker-1") } };
+	ts += 9;
+	r[n++] = (struct ma_record){ .tag = MA_REC_THREAD_END, .ts = ts };
+	r[n++] = (struct ma_record){ .tag = MA_REC_SAMPLE, .ts = ts,
+		.u.sample = { U64MAX, 1, 2, 3, 4, 5, 6, 7, 8, 9, 3 } };
+	r[n++] = (struct ma_record){ .tag = MA_REC_MARKER, .ts = ts,
+		.u.marker = { MA_MARK_COUNTER, str("cache-hits"), INT64_MIN } };
+	r[n++] = (struct ma_record){ .tag = MA_REC_FORK, .ts = ts, .u.fork = { U64MAX } };
+	r[n++] = (struct ma_record){ .tag = MA_REC_INFO,
+		.u.info = { str("clock"), str("") } };
+	r[n++] = (struct ma_record){ .tag = MA_REC_LOST, .u.lost = { U64MAX, MA_LOST_WRITE } };
+	r[n++] = (struct ma_record){ .tag = MA_REC_TRAILER, .ts = U64MAX,
+		.u.trailer = { MA_EXIT_SIGNAL, INT64_MIN, U64MAX, 0, 1, U64MAX } };
+	return n;
+}
+
+static void assert_bytes(struct ma_bytes a, struct ma_bytes b)
+{
+	assert_int_equal(a.len, b.len);
+	if (a.len)
+		assert_memory_equal(a.ptr, b.ptr, a.len);
+}
+
+static void check_strings(const struct ma_record *a, const struct ma_record *b)
+{
+	const typeof(a->u) *x = &a->u, *y = &b->u;
+
+	switch (a->tag) {
+	case MA_REC_PROCESS:
+		assert_memory_equal(&x->process, &y->process, offsetof(struct ma_rec_process, exe));
+		assert_bytes(x->process.exe, y->process.exe);
+		assert_bytes(x->process.cmdline, y->process.cmdline);
+		assert_bytes(x->process.probe_version, y->process.probe_version);
+		assert_bytes(x->process.session, y->process.session);
+		break;
+	case MA_REC_MMAP:
+		assert_memory_equal(&x->mmap, &y->mmap, offsetof(struct ma_rec_mmap, path));
+		assert_bytes(x->mmap.path, y->mmap.path);
+		break;
+	case MA_REC_MODULE:
+		assert_memory_equal(&x->module, &y->module, offsetof(struct ma_rec_module, path));
+		assert_bytes(x->module.path, y->module.path);
+		assert_bytes(x->module.build_id, y->module.build_id);
+		break;
+	case MA_REC_THREAD:
+		assert_true(x->thread_start.tid == y->thread_start.tid);
+		assert_bytes(x->thread_start.name, y->thread_start.name);
+		break;
+	case MA_REC_MARKER:
+		assert_true(x->marker.kind == y->marker.kind && x->marker.value == y->marker.value);
+		assert_bytes(x->marker.name, y->marker.name);
+		break;
+	case MA_REC_INFO:
+		assert_bytes(x->info.key, y->info.key);
+		assert_bytes(x->info.value, y->info.value);
+		break;
+	}
+}
+
+static size_t int_body_size(uint8_t tag)
+{
+	switch (tag) {
+	case MA_REC_ALLOC:
+	case MA_REC_ALLOC_ALIGNED:
+		return sizeof(struct ma_rec_alloc);
+	case MA_REC_FREE:
+		return sizeof(struct ma_rec_free);
+	case MA_REC_REALLOC:
+		return sizeof(struct ma_rec_realloc);
+	case MA_REC_MUNMAP:
+		return sizeof(struct ma_rec_munmap);
+	case MA_REC_MREMAP:
+		return sizeof(struct ma_rec_mremap);
+	case MA_REC_MODULE_GONE:
+		return sizeof(struct ma_rec_module_gone);
+	case MA_REC_SAMPLE:
+		return sizeof(struct ma_rec_sample);
+	case MA_REC_FORK:
+		return sizeof(struct ma_rec_fork);
+	case MA_REC_LOST:
+		return sizeof(struct ma_rec_lost);
+	case MA_REC_TRAILER:
+		return sizeof(struct ma_rec_trailer);
+	default:
+		return 0;
+	}
+}
+
+static void check_same(const struct ma_record *a, const struct ma_record *b)
+{
+	uint64_t out[8];
+
+	assert_int_equal(a->tag, b->tag);
+	if (ma_tag_is_timed(a->tag))
+		assert_true(a->ts == b->ts);
+	if (a->tag == MA_REC_STACK) {
+		assert_true(a->u.stack.id == b->u.stack.id);
+		assert_int_equal(a->u.stack.depth, b->u.stack.depth);
+		assert_int_equal(ma_stack_frames(&b->u.stack, out, 8), a->u.stack.depth);
+		assert_memory_equal(out, frames, sizeof(frames));
+	} else if (a->tag == MA_REC_PROCESS || a->tag == MA_REC_MMAP || a->tag == MA_REC_MODULE ||
+		   a->tag == MA_REC_THREAD || a->tag == MA_REC_MARKER || a->tag == MA_REC_INFO) {
+		check_strings(a, b);
+	} else {
+		/* the other bodies are plain 64-bit integers */
+		assert_memory_equal(&a->u, &b->u, int_body_size(a->tag));
+	}
+}
+
+static size_t encode_all(uint8_t *buf, const struct ma_record *r, size_t n)
+{
+	struct ma_codec_state st;
+	size_t len = 0;
+
+	ma_codec_state_init(&st, 1000);
+	for (size_t i = 0; i < n; i++) {
+		size_t k = ma_record_put(buf + len, &st, &r[i], frames);
+		assert_true(k <= ma_record_max_size(&r[i]));
+		len += k;
+	}
+	return len;
+}
+
+static void test_every_tag_roundtrip(void **state)
+{
+	struct ma_record in[32], out;
+	uint8_t buf[4096];
+	struct ma_codec_state st;
+	const uint8_t *p = buf;
+	size_t n = make_records(in), len = encode_all(buf, in, n);
+	int seen[MA_REC_TAG_MAX + 1] = { 0 };
+
+	(void)state;
+	ma_codec_state_init(&st, 1000);
+	for (size_t i = 0; i < n; i++) {
+		memset(&out, 0, sizeof(out));
+		assert_int_equal(ma_record_get(&p, buf + len, &st, &out), 0);
+		check_same(&in[i], &out);
+		seen[in[i].tag] = 1;
+	}
+	assert_ptr_equal(p, buf + len);
+	assert_int_equal(ma_record_get(&p, buf + len, &st, &out), -1);
+	for (int t = 1; t <= MA_REC_TAG_MAX; t++)
+		assert_true(seen[t]);
+}
+
+/* Every strict prefix of a record fails to decode and leaves the state. */
+static void test_truncated_records(void **state)
+{
+	struct ma_record in[32], out;
+	uint8_t buf[512];
+	size_t n = make_records(in);
+
+	(void)state;
+	for (size_t i = 0; i < n; i++) {
+		struct ma_codec_state st;
+		size_t len;
+		ma_codec_state_init(&st, 1000);
+		len = ma_record_put(buf, &st, &in[i], frames);
+		for (size_t k = 0; k < len; k++) {
+			const uint8_t *p = buf;
+			ma_codec_state_init(&st, 1000);
+			assert_int_equal(ma_record_get(&p, buf + k, &st, &out), -1);
+			assert_ptr_equal(p, buf);
+			assert_true(st.prev_ts == 1000 && st.prev_addr == 0);
+		}
+	}
+}
+
+static void test_bad_tags_and_ts(void **state)
+{
+	static const uint8_t zero[] = { 0, 0, 0 };
+	static const uint8_t high[] = { MA_REC_TAG_MAX + 1, 0, 0 };
+	/* a timestamp delta that overflows 64 bits */
+	static const uint8_t wrap[] = { MA_REC_THREAD_END, 0xff, 0xff, 0xff, 0xff, 0xff,
+					0xff, 0xff, 0xff, 0xff, 0x01 };
+	struct ma_codec_state st;
+	struct ma_record out;
+	const uint8_t *p;
+
+	(void)state;
+	ma_codec_state_init(&st, 10);
+	p = zero;
+	assert_int_equal(ma_record_get(&p, zero + 3, &st, &out), -1);
+	p = high;
+	assert_int_equal(ma_record_get(&p, high + 3, &st, &out), -1);
+	p = wrap;
+	assert_int_equal(ma_record_get(&p, wrap + sizeof(wrap), &st, &out), -1);
+	assert_true(st.prev_ts == 10);
+}
+
+/* Random bytes, and valid records with random bytes changed: decoding
+ * must fail or succeed but never read outside the buffer (ASan watches). */
+static void decode_everything(const uint8_t *buf, size_t len)
+{
+	struct ma_codec_state st;
+	struct ma_record out;
+	const uint8_t *p = buf;
+	uint64_t fr[64];
+
+	ma_codec_state_init(&st, 0);
+	while (p < buf + len && ma_record_get(&p, buf + len, &st, &out) == 0) {
+		assert_true(p <= buf + len);
+		if (out.tag == MA_REC_STACK)
+			(void)ma_stack_frames(&out.u.stack, fr, 64);
+	}
+}
+
+static void test_garbage(void **state)
+{
+	struct ma_record in[32];
+	uint8_t good[4096];
+	size_t n = make_records(in), len = encode_all(good, in, n);
+
+	(void)state;
+	srand(12345);
+	for (int round = 0; round < 20000; round++) {
+		size_t blen = 1 + (size_t)rand() % 64;
+		uint8_t *b = malloc(blen);
+		assert_non_null(b);
+		for (size_t i = 0; i < blen; i++)
+			b[i] = (uint8_t)(rand() % 4 ? rand() : (rand() % 2 ? 0xff : 0x80));
+		if (round % 3 == 0)
+			b[0] = (uint8_t)(1 + rand() % MA_REC_TAG_MAX);
+		decode_everything(b, blen);
+		free(b);
+	}
+	for (int round = 0; round < 5000; round++) {
+		uint8_t *b = malloc(len);
+		assert_non_null(b);
+		memcpy(b, good, len);
+		for (int k = 0; k < 3; k++)
+			b[(size_t)rand() % len] = (uint8_t)rand();
+		decode_everything(b, (size_t)rand() % (len + 1));
+		free(b);
+	}
+}
+
+static void test_stack_frames_damaged(void **state)
+{
+	struct ma_rec_stack s = { .id = 1, .depth = 3,
+				  .frames_enc = (const uint8_t *)"\x01\x02", .frames_len = 2 };
+	uint64_t out[4];
+
+	(void)state;
+	assert_int_equal(ma_stack_frames(&s, out, 4), -1);
+	s.depth = 2;
+	assert_int_equal(ma_stack_frames(&s, out, 1), 1); /* more frames than room */
+	assert_true(out[0] == 1);
+}
+
+static void test_names(void **state)
+{
+	(void)state;
+	assert_string_equal(ma_tag_name(MA_REC_ALLOC), "alloc");
+	assert_string_equal(ma_tag_name(0), "unknown");
+	assert_string_equal(ma_tag_name(MA_REC_TAG_MAX + 1), "unknown");
+	assert_string_equal(ma_fn_name(MA_FN_MALLOC), "malloc");
+	assert_string_equal(ma_fn_name(U64MAX), "unknown");
+	assert_string_equal(ma_exit_kind_name(MA_EXIT_SIGNAL), "signal");
+	assert_string_equal(ma_exit_kind_name(99), "unknown");
+	assert_false(ma_tag_is_timed(MA_REC_STACK));
+	assert_true(ma_tag_is_timed(MA_REC_TRAILER));
+	assert_false(ma_tag_is_timed(0));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_varint_lengths),
+		cmocka_unit_test(test_varint_ten_byte_limit),
+		cmocka_unit_test(test_zigzag),
+		cmocka_unit_test(test_crc32c),
+		cmocka_unit_test(test_chunk_hdr),
+		cmocka_unit_test(test_every_tag_roundtrip),
+		cmocka_unit_test(test_truncated_records),
+		cmocka_unit_test(test_bad_tags_and_ts),
+		cmocka_unit_test(test_garbage),
+		cmocka_unit_test(test_stack_frames_damaged),
+		cmocka_unit_test(test_names),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
