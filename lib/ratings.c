@@ -28,8 +28,8 @@ static const struct ma_metric_def defs[MA_METRIC_COUNT] = {
 		1, 0, { 90, 80, 70 } },
 	[MA_METRIC_FRAGMENTATION_PCT] = {
 		"fragmentation_pct", "Memory fragmentation", "%",
-		"heap bytes the allocator holds but the program did not request, "
-		"against all it holds, at the peak",
+		"free bytes inside the malloc heap below its top (holes: mallinfo2 "
+		"fordblks - keepcost) against the heap (arena), worst sample of the run",
 		0, 0, { 10, 20, 30 } },
 	[MA_METRIC_LEAKED_BYTES] = {
 		"leaked_bytes", "Leaked memory", "bytes",
