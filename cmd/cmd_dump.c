@@ -461,7 +461,8 @@ static void count_producers(struct dump *d, uint64_t *producers, uint64_t *gaps)
 	int in_gap = 0;
 
 	*producers = *gaps = 0;
-	qsort(d->chunks, d->nchunks, sizeof(*d->chunks), seen_cmp);
+	if (d->nchunks)
+		qsort(d->chunks, d->nchunks, sizeof(*d->chunks), seen_cmp);
 	for (size_t i = 0; i < d->nchunks; i++) {
 		const struct seen_chunk *c = &d->chunks[i];
 		int first = i == 0 || c->thread != c[-1].thread;

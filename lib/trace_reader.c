@@ -143,7 +143,8 @@ static int build_producers(struct ma_trace *t)
 {
 	size_t n = 0;
 
-	qsort(t->chunks, t->nchunks, sizeof(*t->chunks), chunk_cmp);
+	if (t->nchunks)
+		qsort(t->chunks, t->nchunks, sizeof(*t->chunks), chunk_cmp);
 	for (size_t i = 0; i < t->nchunks; i++)
 		n += i == 0 || t->chunks[i].thread != t->chunks[i - 1].thread;
 	t->prods = calloc(n ? n : 1, sizeof(*t->prods));
