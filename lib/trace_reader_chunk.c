@@ -260,7 +260,9 @@ static const char *read_hdr(struct ma_rd_file *f, uint64_t off, struct ma_chunk_
 			    char *why, size_t len)
 {
 	uint8_t raw[MA_CHUNK_HDR_LEN];
-	ssize_t n = read_at(f->fd, raw, sizeof(raw), off);
+	/* never past the size seen at open, even if the file has grown */
+	size_t want = f->size - off < sizeof(raw) ? (size_t)(f->size - off) : sizeof(raw);
+	ssize_t n = read_at(f->fd, raw, want, off);
 
 	if (n < 0) {
 		snprintf(why, len, "read error: %s", strerror(errno));
@@ -278,9 +280,9 @@ static const char *read_hdr(struct ma_rd_file *f, uint64_t off, struct ma_chunk_
 static const char *check_fits(const struct ma_rd_file *f, uint64_t off,
 			      const struct ma_chunk_hdr *h, char *why, size_t len)
 {
-	uint64_t room = f->size - off - MA_CHUNK_HDR_LEN;
+	uint64_t room = f->size - off - MA_CHUNK_HDR_LEN; /* the header fits */
 
-	if (off + MA_CHUNK_HDR_LEN > f->size || room >= h->stored_len)
+	if (room >= h->stored_len)
 		return NULL;
 	snprintf(why, len, "truncated, %llu of %u payload bytes present",
 		 (unsigned long long)room, h->stored_len);
