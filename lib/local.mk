@@ -7,6 +7,7 @@ ma_lib_libadd =
 
 include lib/reader.mk
 include lib/analysis.mk
+include lib/symbols.mk
 include lib/full.mk
 
 noinst_LTLIBRARIES += lib/libma.la
