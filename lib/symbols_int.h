@@ -1,0 +1,81 @@
+/* Private parts of the symbolizer: the module map, the per-module cache
+ * of resolved addresses and the libdwfl layer.  See lib/symbols.h for the
+ * contract and docs/symbols.md for how it works. */
+#ifndef MA_SYMBOLS_INT_H
+#define MA_SYMBOLS_INT_H
+
+#include <elfutils/libdwfl.h>
+#include <stdint.h>
+
+#include "symbols.h"
+
+/* Frames of one resolved address, innermost first.  Owns its strings
+ * except each frame's module, which points at the module's path. */
+struct ma_sym_entry {
+	uint64_t offset;
+	int n;
+	struct ma_frame_info *frames;
+};
+
+/* Open addressing, keyed by the offset inside the module. */
+struct ma_sym_cache {
+	struct ma_sym_entry *slots;
+	size_t cap;   /* a power of two, or 0 */
+	size_t count;
+};
+
+enum ma_sym_state {
+	MA_SYM_UNLOADED = 0, /* not reported to libdwfl yet */
+	MA_SYM_READY,        /* reported; names may be used */
+	MA_SYM_BROKEN,       /* never use names: see problem */
+};
+
+struct ma_sym_module {
+	uint64_t id;
+	uint64_t bias, lo, hi; /* hi is exclusive */
+	uint64_t load_ts, gone_ts; /* gone_ts is UINT64_MAX while loaded */
+	char *path;
+	uint8_t *build_id;
+	size_t build_id_len;
+	enum ma_sym_state state;
+	const char *problem; /* a static string, or NULL */
+	size_t seq;          /* order of ma_symbols_add_module() calls */
+	Dwfl_Module *dwmod;
+	struct ma_sym_cache cache;
+};
+
+struct ma_symbols {
+	Dwfl *dwfl;
+	Dwfl_Callbacks callbacks;
+	char *debuginfo_path; /* what callbacks.debuginfo_path points at */
+	char *sysroot;
+	struct ma_sym_module **mods; /* sorted by lo when !unsorted */
+	size_t nmods, capmods;
+	int unsorted;
+	uint64_t max_span; /* the largest hi - lo, bounds the search */
+};
+
+/* The problem strings of ma_symbols_module_problem(). */
+#define MA_SYM_E_BUILD_ID "build-id mismatch: the file changed since the recording"
+#define MA_SYM_E_NOFILE "file not found"
+#define MA_SYM_E_NODEBUG "no debug information"
+#define MA_SYM_E_NOTELF "not a readable ELF file"
+
+/* symbols_dwfl.c */
+int ma_sym_dwfl_init(struct ma_symbols *s, const struct ma_symbols_opts *opts);
+void ma_sym_dwfl_end(struct ma_symbols *s);
+/* Reports m to libdwfl the first time it is needed and checks it. */
+void ma_sym_module_load(struct ma_symbols *s, struct ma_sym_module *m);
+/* Fills e (offset already set) for a READY module; returns 0 or -1 (OOM). */
+int ma_sym_dwfl_resolve(struct ma_sym_module *m, struct ma_sym_entry *e);
+
+/* symbols_cache.c */
+struct ma_sym_entry *ma_sym_cache_find(struct ma_sym_cache *c, uint64_t offset);
+/* Takes over e's frames; returns the stored entry, or NULL when out of
+ * memory (e is then left to the caller). */
+struct ma_sym_entry *ma_sym_cache_add(struct ma_sym_cache *c,
+				      const struct ma_sym_entry *e);
+void ma_sym_cache_release(struct ma_sym_cache *c);
+void ma_sym_entry_release(struct ma_sym_entry *e);
+
+#endif
