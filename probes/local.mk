@@ -30,7 +30,7 @@ probes_libprobecore_la_LIBADD = $(probe_core_libs)
 pkglib_LTLIBRARIES += probes/libmemory-analyzer-probe.la
 probes_libmemory_analyzer_probe_la_SOURCES = \
 	probes/bootstrap.h probes/bootstrap.c probes/init.c \
-	probes/hooks.c probes/hooks_cxx.c probes/hooks_mmap.c probes/hooks_proc.c \
+	probes/hooks.c probes/hooks_cxx.c probes/hooks_mmap.c probes/hooks_proc.c probes/annotate.c \
 	probes/hooks_exec.c
 probes_libmemory_analyzer_probe_la_CFLAGS = $(PROBE_CFLAGS)
 probes_libmemory_analyzer_probe_la_LDFLAGS = -module -avoid-version -shared \
