@@ -5,3 +5,18 @@ ma_analysis_sources += lib/analysis.h lib/analysis_int.h lib/analysis.c lib/resu
 	lib/snapshot.h lib/snapshot.c lib/sitelist.c \
 	lib/timeline.h lib/timeline.c lib/histogram.h \
 	lib/frames.h lib/frames.c lib/pool.h lib/pool.c
+
+if HAVE_CMOCKA
+analysis_unit_tests = tests/unit/test_replay tests/unit/test_livemap
+check_PROGRAMS += $(analysis_unit_tests)
+TESTS += $(analysis_unit_tests)
+UNIT_TESTS += $(analysis_unit_tests)
+
+tests_unit_test_replay_SOURCES = tests/unit/test_replay.c tests/unit/analysis_tracegen.h
+tests_unit_test_replay_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_unit_test_replay_LDADD = lib/libma.la $(CMOCKA_LIBS)
+
+tests_unit_test_livemap_SOURCES = tests/unit/test_livemap.c
+tests_unit_test_livemap_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_unit_test_livemap_LDADD = lib/libma.la $(CMOCKA_LIBS)
+endif

@@ -9,13 +9,6 @@
 
 #include "symbols.h"
 
-/* lib/symbols.c may be missing from a build of the library: then frames
- * show as module+offset. */
-#pragma weak ma_symbols_new
-#pragma weak ma_symbols_free
-#pragma weak ma_symbols_add_module
-#pragma weak ma_symbols_module_gone
-#pragma weak ma_symbols_resolve
 
 /* Source frames one machine frame may expand to (inlining). */
 #define MAX_INLINE 16
@@ -25,7 +18,7 @@ int ma_symctx_init(struct ma_symctx *c, struct ma_pool *pool,
 {
 	memset(c, 0, sizeof(*c));
 	c->pool = pool;
-	if (!opts->no_symbols && ma_symbols_new) {
+	if (!opts->no_symbols) {
 		struct ma_symbols_opts so = { opts->debug_dirs, opts->sysroot };
 		c->sym = ma_symbols_new(&so);
 		if (!c->sym)

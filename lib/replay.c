@@ -53,6 +53,7 @@ void ma_replay_begin(struct ma_replay *r, int pass)
 {
 	r->pass = pass;
 	r->index = 0;
+	r->ts = 0;
 	r->heap_live = 0;
 	ma_livemap_clear(&r->live);
 	ma_regions_clear(&r->maps);

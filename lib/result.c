@@ -248,7 +248,9 @@ static int total_mismatches(struct ma_analysis *a, struct ma_process *t)
 	t->mismatches = n ? ma_pool_alloc(&a->priv->pool, n * sizeof(*t->mismatches)) : NULL;
 	if (n && !t->mismatches)
 		return -1;
-	for (size_t i = 0; i < a->nprocs; i++) {
+	for (size_t i = 0; i < a->nprocs && n; i++) {
+		if (!a->procs[i].nmismatches)
+			continue;
 		memcpy(t->mismatches + t->nmismatches, a->procs[i].mismatches,
 		       a->procs[i].nmismatches * sizeof(*t->mismatches));
 		t->nmismatches += a->procs[i].nmismatches;

@@ -170,7 +170,8 @@ int ma_sitelist_build(struct ma_pool *pool, const struct ma_sitesrc *src, size_t
 			rc = add_site(&g, src[k].r, raw, by);
 		}
 	if (!rc) {
-		qsort_r(g.v, g.n, sizeof(*g.v), by_rank, &rank);
+		if (g.n)
+			qsort_r(g.v, g.n, sizeof(*g.v), by_rank, &rank);
 		out->total_sites = g.n;
 		rc = materialize(pool, &g, by, top, out);
 	}

@@ -1,0 +1,485 @@
+/* Unit tests of the analysis: synthetic traces whose answers are known
+ * exactly, replayed by ma_analysis_run() without symbols. */
+#include "config.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "analysis.h"
+#include "analysis_tracegen.h"
+
+static char dir[] = "/tmp/ma-test-replay-XXXXXX";
+
+static const char *path_of(const char *name)
+{
+	static char buf[4][256];
+	static int k;
+
+	k = (k + 1) % 4;
+	snprintf(buf[k], sizeof(buf[k]), "%s/%s", dir, name);
+	return buf[k];
+}
+
+static struct ma_analysis *analyse_opts(const char *const *paths, size_t n,
+					struct ma_analysis_opts *o)
+{
+	struct ma_analysis *a = NULL;
+	char err[256];
+
+	o->no_symbols = 1;
+	o->top = 0;
+	assert_int_equal(ma_analysis_run(paths, n, o, &a, err, sizeof(err)), MA_ANALYSIS_OK);
+	return a;
+}
+
+static struct ma_analysis *analyse(const char *name)
+{
+	struct ma_analysis_opts o;
+	const char *p = path_of(name);
+
+	ma_analysis_opts_init(&o);
+	return analyse_opts(&p, 1, &o);
+}
+
+/* The stack id a site shows: tg_open gives stack id the frame prog+0x1000*id. */
+static uint64_t stack_id(const struct ma_site *s)
+{
+	assert_true(s->stack.nframes >= 1);
+	assert_string_equal(s->stack.frames[0].module, "/usr/bin/prog");
+	return s->stack.frames[0].offset / 0x1000;
+}
+
+static void expect_site(const struct ma_site_list *l, size_t i, uint64_t id,
+			uint64_t bytes, uint64_t blocks)
+{
+	assert_true(i < l->n);
+	assert_int_equal(stack_id(&l->v[i]), id);
+	assert_int_equal(l->v[i].bytes, bytes);
+	assert_int_equal(l->v[i].blocks, blocks);
+}
+
+/* Two threads interleave; thread 1 frees A and thread 2 gets the same
+ * address back.  Heap: 100, 150, 50, 250, 280 (peak at 5 us), 80. */
+static void test_threads_reuse_peak(void **state)
+{
+	struct ma_trace_build *b = tg_open(path_of("threads.trace"), 10, 1, 0, 4);
+	struct ma_analysis *a;
+	const struct ma_process *p;
+
+	(void)state;
+	assert_non_null(b);
+	/* Thread 2's chunk is written first: the reader must merge by time. */
+	assert_int_equal(tg_alloc(b, 2, 2, 0xb000, 50, 2, MA_FN_MALLOC), 0);
+	assert_int_equal(tg_alloc(b, 2, 4, 0xa000, 200, 4, MA_FN_MALLOC), 0);
+	assert_int_equal(tg_free(b, 2, 6, 0xa000, MA_FN_FREE), 0);
+	assert_int_equal(ma_trace_build_flush(b, 2), 0);
+	assert_int_equal(tg_alloc(b, 1, 1, 0xa000, 100, 1, MA_FN_MALLOC), 0);
+	assert_int_equal(tg_free(b, 1, 3, 0xa000, MA_FN_FREE), 0);
+	assert_int_equal(tg_alloc(b, 1, 5, 0xc000, 30, 3, MA_FN_MALLOC), 0);
+	assert_int_equal(tg_close(b, 10, 1), 0);
+
+	a = analyse("threads.trace");
+	p = &a->procs[0];
+	assert_null(a->total);
+	assert_int_equal(p->totals.allocations, 4);
+	assert_int_equal(p->totals.frees, 2);
+	assert_int_equal(p->totals.unknown_frees, 0);
+	assert_int_equal(p->totals.peak_heap_bytes, 280);
+	assert_int_equal(p->totals.peak_heap_ts, 5000);
+	assert_int_equal(p->peak.sites.bytes, 280);
+	expect_site(&p->peak.sites, 0, 4, 200, 1);
+	expect_site(&p->peak.sites, 1, 2, 50, 1);
+	expect_site(&p->peak.sites, 2, 3, 30, 1);
+	assert_true(p->leaks_are_leaks);
+	assert_null(p->damage);
+	assert_int_equal(p->leaks.n, 2);
+	expect_site(&p->leaks, 0, 2, 50, 1);
+	expect_site(&p->leaks, 1, 3, 30, 1);
+	assert_int_equal(p->totals.live_bytes, 80);
+	ma_analysis_free(a);
+}
+
+/* malloc 10, realloc to 20 elsewhere, in place to 40, a failed realloc
+ * (old kept), then realloc to size 0 (a release). */
+static void test_realloc_chain(void **state)
+{
+	struct ma_trace_build *b = tg_open(path_of("realloc.trace"), 11, 1, 0, 2);
+	struct ma_analysis *a;
+	const struct ma_process *p;
+
+	(void)state;
+	assert_non_null(b);
+	assert_int_equal(tg_alloc(b, 1, 1, 0x1000, 10, 1, MA_FN_MALLOC), 0);
+	assert_int_equal(tg_realloc(b, 1, 2, 0x1000, 0x2000, 20, 2), 0);
+	assert_int_equal(tg_realloc(b, 1, 3, 0x2000, 0x2000, 40, 2), 0);
+	assert_int_equal(tg_realloc(b, 1, 4, 0x2000, 0, 1u << 30, 2), 0);
+	assert_int_equal(tg_realloc(b, 1, 5, 0x2000, 0, 0, 2), 0);
+	assert_int_equal(tg_close(b, 6, 1), 0);
+
+	a = analyse("realloc.trace");
+	p = &a->procs[0];
+	assert_int_equal(p->totals.calls[MA_FN_MALLOC], 1);
+	assert_int_equal(p->totals.calls[MA_FN_REALLOC], 4);
+	assert_int_equal(p->totals.allocations, 3);
+	assert_int_equal(p->totals.frees, 3);
+	assert_int_equal(p->totals.bytes_allocated, 70);
+	assert_int_equal(p->totals.peak_heap_bytes, 40);
+	assert_int_equal(p->totals.live_blocks, 0);
+	assert_int_equal(p->leaks.n, 0);
+	assert_int_equal(p->totals.unknown_frees, 0);
+	assert_int_equal(p->totals.temporary, 0);
+	ma_analysis_free(a);
+}
+
+/* Leaks by stack: 1: 3 x 100; 2: 1 x 1000; 3: 2 x 10, one freed. */
+static int write_leaks(const char *path, int complete)
+{
+	struct ma_trace_build *b = tg_open(path, 12, 1, 0, 3);
+	int rc = 0;
+
+	if (!b)
+		return -1;
+	for (unsigned i = 0; i < 3; i++)
+		rc |= tg_alloc(b, 1, 1 + i, 0x1000 + i * 0x100, 100, 1, MA_FN_MALLOC);
+	rc |= tg_alloc(b, 1, 10, 0x9000, 1000, 2, MA_FN_CALLOC);
+	rc |= tg_alloc(b, 1, 11, 0x8000, 10, 3, MA_FN_MALLOC);
+	rc |= tg_alloc(b, 1, 12, 0x8100, 10, 3, MA_FN_MALLOC);
+	rc |= tg_free(b, 1, 13, 0x8000, MA_FN_FREE);
+	rc |= tg_sample(b, 14, 4096 * 100);
+	return rc | tg_close(b, 20, complete);
+}
+
+static void test_leaks_by_stack(void **state)
+{
+	struct ma_analysis *a;
+	const struct ma_process *p;
+
+	(void)state;
+	assert_int_equal(write_leaks(path_of("leaks.trace"), 1), 0);
+	a = analyse("leaks.trace");
+	p = &a->procs[0];
+	assert_true(p->leaks_are_leaks);
+	assert_int_equal(p->leaks.total_sites, 3);
+	assert_int_equal(p->leaks.bytes, 1310);
+	assert_int_equal(p->leaks.blocks, 5);
+	expect_site(&p->leaks, 0, 2, 1000, 1);
+	expect_site(&p->leaks, 1, 1, 300, 3);
+	expect_site(&p->leaks, 2, 3, 10, 1);
+	assert_int_equal(p->totals.peak_rss_bytes, 409600);
+	assert_int_equal(p->totals.peak_heap_bytes, 1320);
+	assert_int_equal(p->histogram[6], 3);   /* 100 in [64, 128) */
+	assert_int_equal(p->histogram[9], 1);   /* 1000 in [512, 1024) */
+	assert_int_equal(p->histogram[3], 2);   /* 10 in [8, 16) */
+	ma_analysis_free(a);
+}
+
+/* No trailer: the live blocks are not called leaks. */
+static void test_truncated_not_leaks(void **state)
+{
+	struct ma_analysis *a;
+	const struct ma_process *p;
+
+	(void)state;
+	assert_int_equal(write_leaks(path_of("cut.trace"), 0), 0);
+	a = analyse("cut.trace");
+	p = &a->procs[0];
+	assert_false(p->complete);
+	assert_false(p->leaks_are_leaks);
+	assert_non_null(p->damage);
+	assert_non_null(strstr(p->leaks_reason, "live when it ends"));
+	assert_int_equal(p->leaks.blocks, 5);  /* shown, as live at the end */
+	assert_true(a->damaged);
+	ma_analysis_free(a);
+}
+
+/* A trace cut in the middle of a chunk: what comes before is analysed. */
+static void test_damaged_file(void **state)
+{
+	const char *path = path_of("damaged.trace");
+	struct ma_trace_build *b = tg_open(path, 13, 1, 0, 1);
+	struct ma_analysis *a;
+	FILE *f;
+	long size;
+
+	(void)state;
+	assert_non_null(b);
+	assert_int_equal(tg_alloc(b, 1, 1, 0x1000, 64, 1, MA_FN_MALLOC), 0);
+	assert_int_equal(ma_trace_build_flush(b, 1), 0);
+	for (unsigned i = 0; i < 100; i++)
+		assert_int_equal(tg_alloc(b, 1, 2 + i, 0x2000 + i * 64, 64, 1, MA_FN_MALLOC), 0);
+	assert_int_equal(tg_close(b, 200, 1), 0);
+	f = fopen(path, "r+");
+	assert_non_null(f);
+	fseek(f, 0, SEEK_END);
+	size = ftell(f);
+	fclose(f);
+	assert_int_equal(truncate(path, size - 200), 0);
+
+	a = analyse("damaged.trace");
+	assert_true(a->damaged);
+	assert_true(a->procs[0].damaged);
+	assert_false(a->procs[0].leaks_are_leaks);
+	assert_int_equal(a->procs[0].totals.allocations, 1);
+	ma_analysis_free(a);
+}
+
+/* Parent 100 allocates P1 (64, stack 1) and P2 (32, stack 2), forks 101,
+ * then frees P1.  The child frees P1 (inherited), frees an address never
+ * seen, and leaks 16 bytes of its own. */
+static void write_fork(void)
+{
+	struct ma_trace_build *b = tg_open(path_of("parent.trace"), 100, 1, 0, 2);
+
+	assert_non_null(b);
+	assert_int_equal(tg_alloc(b, 1, 1, 0x1000, 64, 1, MA_FN_MALLOC), 0);
+	assert_int_equal(tg_alloc(b, 1, 2, 0x2000, 32, 2, MA_FN_MALLOC), 0);
+	assert_int_equal(tg_fork(b, 3, 101), 0);
+	assert_int_equal(tg_free(b, 1, 4, 0x1000, MA_FN_FREE), 0);
+	assert_int_equal(tg_free(b, 1, 5, 0x2000, MA_FN_FREE), 0);
+	assert_int_equal(tg_close(b, 10, 1), 0);
+
+	b = tg_open(path_of("child.trace"), 101, 100, MA_PROC_F_FORK_CHILD, 3);
+	assert_non_null(b);
+	assert_int_equal(tg_free(b, 1, 4, 0x1000, MA_FN_FREE), 0);
+	assert_int_equal(tg_free(b, 1, 5, 0x7000, MA_FN_FREE), 0);
+	assert_int_equal(tg_alloc(b, 1, 6, 0x3000, 16, 3, MA_FN_MALLOC), 0);
+	assert_int_equal(tg_close(b, 10, 1), 0);
+}
+
+static void test_fork_with_parent(void **state)
+{
+	const char *paths[2];
+	struct ma_analysis_opts o;
+	struct ma_analysis *a;
+	const struct ma_process *c;
+
+	(void)state;
+	write_fork();
+	/* The child first: the analysis replays parents first anyway. */
+	paths[0] = path_of("child.trace");
+	paths[1] = path_of("parent.trace");
+	ma_analysis_opts_init(&o);
+	a = analyse_opts(paths, 2, &o);
+	assert_int_equal(a->nprocs, 2);
+	assert_int_equal(a->procs[0].pid, 100);
+	c = &a->procs[1];
+	assert_int_equal(c->pid, 101);
+	assert_int_equal(c->totals.inherited_frees, 1);
+	assert_int_equal(c->totals.unknown_frees, 1);
+	assert_int_equal(c->totals.frees, 0);
+	assert_int_equal(c->leaks.n, 1);
+	expect_site(&c->leaks, 0, 3, 16, 1);
+	/* P2 is still live in the child, allocated by the parent's stack 2. */
+	assert_int_equal(c->inherited_live.n, 1);
+	expect_site(&c->inherited_live, 0, 2, 32, 1);
+	assert_int_equal(a->procs[0].leaks.n, 0);
+	/* The sum over both. */
+	assert_non_null(a->total);
+	assert_int_equal(a->total->totals.allocations, 3);
+	assert_int_equal(a->total->totals.live_bytes, 16);
+	assert_int_equal(a->total->leaks.n, 1);
+	ma_analysis_free(a);
+}
+
+static void test_fork_without_parent(void **state)
+{
+	struct ma_analysis *a;
+
+	(void)state;
+	write_fork();
+	a = analyse("child.trace");
+	/* Both frees are of blocks from before fork, as far as we can know. */
+	assert_int_equal(a->procs[0].totals.inherited_frees, 2);
+	assert_int_equal(a->procs[0].totals.unknown_frees, 0);
+	assert_int_equal(a->procs[0].leaks.blocks, 1);
+	ma_analysis_free(a);
+}
+
+static void test_mismatch(void **state)
+{
+	struct ma_trace_build *b = tg_open(path_of("mismatch.trace"), 14, 1, 0, 4);
+	struct ma_analysis *a;
+	const struct ma_process *p;
+
+	(void)state;
+	assert_non_null(b);
+	assert_int_equal(tg_alloc(b, 1, 1, 0x1000, 8, 1, MA_FN_NEW), 0);
+	assert_int_equal(tg_alloc(b, 1, 2, 0x2000, 16, 2, MA_FN_NEW_ARRAY), 0);
+	assert_int_equal(tg_alloc(b, 1, 3, 0x3000, 32, 3, MA_FN_MALLOC), 0);
+	assert_int_equal(tg_alloc(b, 1, 4, 0x4000, 64, 4, MA_FN_NEW), 0);
+	assert_int_equal(tg_free(b, 1, 5, 0x1000, MA_FN_FREE), 0);
+	assert_int_equal(tg_free(b, 1, 6, 0x2000, MA_FN_DELETE), 0);
+	assert_int_equal(tg_free(b, 1, 7, 0x3000, MA_FN_DELETE), 0);
+	assert_int_equal(tg_free(b, 1, 8, 0x4000, MA_FN_DELETE), 0);
+	assert_int_equal(tg_close(b, 10, 1), 0);
+
+	a = analyse("mismatch.trace");
+	p = &a->procs[0];
+	assert_int_equal(p->totals.mismatched, 3);
+	assert_int_equal(p->nmismatches, 3);
+	assert_int_equal(p->mismatches[0].alloc_fn, MA_FN_NEW);
+	assert_int_equal(p->mismatches[0].free_fn, MA_FN_FREE);
+	assert_int_equal(p->mismatches[0].bytes, 8);
+	assert_int_equal(p->mismatches[1].alloc_fn, MA_FN_NEW_ARRAY);
+	assert_int_equal(p->mismatches[1].free_fn, MA_FN_DELETE);
+	assert_int_equal(p->mismatches[2].alloc_fn, MA_FN_MALLOC);
+	assert_int_equal(p->mismatches[2].free_fn, MA_FN_DELETE);
+	assert_int_equal(p->mismatches[2].stack.frames[0].offset, 0x3000);
+	assert_int_equal(p->totals.calls[MA_FN_NEW], 2);
+	assert_int_equal(p->totals.calls[MA_FN_DELETE], 3);
+	ma_analysis_free(a);
+}
+
+/* A at 1 ms, marker "loaded" at 2 ms, B at 3 ms, A freed at 4 ms. */
+static void test_snapshots(void **state)
+{
+	struct ma_trace_build *b = tg_open(path_of("snap.trace"), 15, 1, 0, 2);
+	const char *path = path_of("snap.trace");
+	struct ma_analysis_opts o;
+	struct ma_analysis *a;
+	const struct ma_process *p;
+
+	(void)state;
+	assert_non_null(b);
+	assert_int_equal(tg_alloc(b, 1, 1000, 0x1000, 100, 1, MA_FN_MALLOC), 0);
+	assert_int_equal(tg_marker(b, 1, 2000, "loaded"), 0);
+	assert_int_equal(tg_alloc(b, 1, 3000, 0x2000, 40, 2, MA_FN_MALLOC), 0);
+	assert_int_equal(tg_free(b, 1, 4000, 0x1000, MA_FN_FREE), 0);
+	assert_int_equal(tg_close(b, 5000, 1), 0);
+
+	ma_analysis_opts_init(&o);
+	o.snaps[0] = (struct ma_snap_spec){ MA_SNAP_MARKER, 0, "loaded" };
+	o.snaps[1] = (struct ma_snap_spec){ MA_SNAP_TIME, 3500000, NULL };
+	o.nsnaps = 2;
+	a = analyse_opts(&path, 1, &o);
+	p = &a->procs[0];
+	assert_true(p->snaps[0].taken);
+	assert_int_equal(p->snaps[0].ts, 2000000);
+	assert_string_equal(p->snaps[0].label, "marker 'loaded'");
+	assert_int_equal(p->snaps[0].sites.n, 1);
+	expect_site(&p->snaps[0].sites, 0, 1, 100, 1);
+	assert_true(p->snaps[1].taken);
+	assert_int_equal(p->snaps[1].sites.bytes, 140);
+	assert_int_equal(p->snap_diff.n, 1);
+	assert_int_equal(stack_id(&p->snap_diff.v[0]), 2);
+	assert_int_equal(p->snap_diff.v[0].dbytes, 40);
+	assert_int_equal(p->snap_diff.v[0].dblocks, 1);
+	ma_analysis_free(a);
+
+	/* A marker never seen and a time past the end are not taken. */
+	o.snaps[0] = (struct ma_snap_spec){ MA_SNAP_MARKER, 0, "never" };
+	o.snaps[1] = (struct ma_snap_spec){ MA_SNAP_TIME, 9000000000ull, NULL };
+	a = analyse_opts(&path, 1, &o);
+	assert_false(a->procs[0].snaps[0].taken);
+	assert_false(a->procs[0].snaps[1].taken);
+	assert_int_equal(a->procs[0].snap_diff.n, 0);
+	ma_analysis_free(a);
+}
+
+/* Thread 1: A freed at once (temporary); B, C, then B freed (not: C came
+ * between) and C freed (temporary).  Thread 2 allocating meanwhile does
+ * not matter. */
+static void test_temporary(void **state)
+{
+	struct ma_trace_build *b = tg_open(path_of("temp.trace"), 16, 1, 0, 3);
+	struct ma_analysis *a;
+	const struct ma_process *p;
+
+	(void)state;
+	assert_non_null(b);
+	assert_int_equal(tg_alloc(b, 1, 1, 0x1000, 10, 1, MA_FN_MALLOC), 0);
+	assert_int_equal(tg_free(b, 1, 2, 0x1000, MA_FN_FREE), 0);
+	assert_int_equal(tg_alloc(b, 1, 3, 0x2000, 20, 2, MA_FN_MALLOC), 0);
+	assert_int_equal(tg_alloc(b, 1, 4, 0x3000, 30, 3, MA_FN_MALLOC), 0);
+	assert_int_equal(tg_free(b, 1, 6, 0x2000, MA_FN_FREE), 0);
+	assert_int_equal(tg_free(b, 1, 7, 0x3000, MA_FN_FREE), 0);
+	assert_int_equal(tg_alloc(b, 2, 5, 0x4000, 40, 3, MA_FN_MALLOC), 0);
+	assert_int_equal(tg_close(b, 10, 1), 0);
+
+	a = analyse("temp.trace");
+	p = &a->procs[0];
+	assert_int_equal(p->totals.temporary, 2);
+	assert_int_equal(p->temporary.n, 2);
+	assert_int_equal(p->temporary.blocks, 2);
+	assert_int_equal(p->temporary.bytes, 40);
+	ma_analysis_free(a);
+}
+
+static void test_group_by_function(void **state)
+{
+	const char *path = path_of("leaks.trace");
+	struct ma_analysis_opts o;
+	struct ma_analysis *a;
+	const struct ma_process *p;
+
+	(void)state;
+	assert_int_equal(write_leaks(path, 1), 0);
+	ma_analysis_opts_init(&o);
+	o.group_by = MA_GROUP_MODULE;
+	a = analyse_opts(&path, 1, &o);
+	p = &a->procs[0];
+	assert_int_equal(p->leaks.n, 1);
+	assert_int_equal(p->leaks.v[0].bytes, 1310);
+	assert_int_equal(p->leaks.v[0].blocks, 5);
+	assert_string_equal(p->leaks.v[0].stack.frames[0].module, "/usr/bin/prog");
+	ma_analysis_free(a);
+}
+
+static void test_bad_inputs(void **state)
+{
+	const char *paths[] = { path_of("missing.trace"), path_of("random.trace") };
+	struct ma_analysis_opts o;
+	struct ma_analysis *a = NULL;
+	char err[256];
+	FILE *f = fopen(paths[1], "w");
+
+	(void)state;
+	assert_non_null(f);
+	for (int i = 0; i < 4096; i++)
+		fputc((i * 7919) & 0xff, f);
+	fclose(f);
+	ma_analysis_opts_init(&o);
+	for (int i = 0; i < 2; i++) {
+		assert_int_equal(ma_analysis_run(&paths[i], 1, &o, &a, err, sizeof(err)),
+				 MA_ANALYSIS_INPUT);
+		assert_null(a);
+		assert_non_null(strstr(err, "cannot read"));
+	}
+}
+
+static int cleanup(void **state)
+{
+	char cmd[300];
+
+	(void)state;
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	return system(cmd) == 0 ? 0 : -1;
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_threads_reuse_peak),
+		cmocka_unit_test(test_realloc_chain),
+		cmocka_unit_test(test_leaks_by_stack),
+		cmocka_unit_test(test_truncated_not_leaks),
+		cmocka_unit_test(test_damaged_file),
+		cmocka_unit_test(test_fork_with_parent),
+		cmocka_unit_test(test_fork_without_parent),
+		cmocka_unit_test(test_mismatch),
+		cmocka_unit_test(test_snapshots),
+		cmocka_unit_test(test_temporary),
+		cmocka_unit_test(test_group_by_function),
+		cmocka_unit_test(test_bad_inputs),
+	};
+
+	if (!mkdtemp(dir))
+		return 1;
+	return cmocka_run_group_tests(tests, NULL, cleanup);
+}
