@@ -180,3 +180,31 @@ mappings() {
 		esac
 	done
 }
+
+# same_under_record NAME PROGRAM ARGS...: runs the program without and
+# with record (stdin from /dev/null both times) and fails unless stdout
+# and the exit status are identical and every trace of the run decodes
+# completely: dump --summary exits 0 and nothing mentions a checksum.
+same_under_record() {
+	name=$1
+	shift
+	prc=0
+	"$@" </dev/null >"$name.plain" 2>/dev/null || prc=$?
+	record -- "$@" </dev/null
+	cp out "$name.recorded"
+	cp err "$name.err"
+	cmp -s "$name.plain" "$name.recorded" ||
+		{ diff "$name.plain" "$name.recorded" | head -20 >&2; fail "$name: stdout differs under record"; }
+	expect "$name: exit status under record" "$prc" "$rc"
+	ntraces=$(traces | wc -l)
+	[ "$ntraces" -ge 1 ] || { cat err >&2; fail "$name: no trace written"; }
+	for t in $(traces); do
+		drc=0
+		"$MA" dump --summary "$t" >"$t.summary" 2>"$t.summary-err" || drc=$?
+		[ "$drc" = 0 ] || { cat "$t.summary-err" >&2; fail "$name: dump --summary '$t' exited $drc"; }
+		! grep -qi checksum "$t.summary" "$t.summary-err" || fail "$name: checksum error in '$t'"
+		grep -q '^complete: yes' "$t.summary" || fail "$name: '$t' is not complete"
+		rm -f "$t"
+	done
+	pass "$name: same stdout and status, $ntraces trace(s) decoded"
+}

@@ -1,0 +1,46 @@
+#!/bin/sh
+# Three call sites with known allocations (tests/progs/sites.c): totals,
+# per-site counts resolved with eu-addr2line, and the leak report.
+. "$top_srcdir/tests/e2e/lib.sh"
+
+record -- "$PROGS/sites"
+expect "status" 0 "$rc"
+t=$(one_trace)
+
+expect "malloc calls" 137 "$(count functions malloc "$t")"
+expect "free calls" 70 "$(count functions free "$t")"
+expect "alloc records" 137 "$(count records alloc "$t")"
+expect "free records" 70 "$(count records free "$t")"
+expect "trailer records" 1 "$(count records trailer "$t")"
+
+sites "$t" >sites.txt
+cat >expected <<'END'
+site_a malloc 48 allocs=100 frees=40
+site_b malloc 1024 allocs=30 frees=30
+site_c malloc 200 allocs=7 frees=0
+END
+expect_file "allocations per call site" expected sites.txt
+expect "bytes allocated" 36920 "$(awk '$1 == "alloc" { s += $3 } END { print s }' "$t.events")"
+
+# The report: totals and the leaks, each stack's first frame resolving
+# to the leaking function.
+"$MA" --report-type leaks --top 0 --format json "$t" >report.json ||
+	fail "report exited $?"
+python3 - >leaks.txt <<'END' || fail "cannot read the JSON report"
+import json, sys
+r = json.load(open("report.json"))
+s = r["summary"]
+print("summary", s["allocations"], s["frees"], s["peak_heap_bytes"],
+      s["leaked_bytes"], s["leaked_blocks"])
+for l in sorted(r["leaks"], key=lambda l: -l["bytes"]):
+    f = l["stack"][0]
+    print("leak", l["bytes"], l["blocks"], f["module"].rsplit("/", 1)[-1], f["offset"])
+END
+expect "report summary (allocations frees peak leaked_bytes leaked_blocks)" \
+	"summary 137 70 36920 4280 67" "$(sed -n 1p leaks.txt)"
+expect "leaks in the report" 2 "$(grep -c '^leak' leaks.txt)"
+sed -n 's/^leak //p' leaks.txt | while read -r bytes blocks mod off; do
+	echo "$(resolve "$t.dump" "$mod+$off") $bytes $blocks"
+done >leaks-resolved.txt
+printf 'site_a 2880 60\nsite_c 1400 7\n' >expected
+expect_file "leaks by function, bytes and blocks" expected leaks-resolved.txt

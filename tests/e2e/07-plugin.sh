@@ -1,0 +1,25 @@
+#!/bin/sh
+# dlopen, allocate inside the plugin, dlclose (tests/progs/plugin.c): the
+# module's load and unload are recorded, and its allocations resolve
+# through the plugin file after it is gone.
+. "$top_srcdir/tests/e2e/lib.sh"
+
+record -- "$PROGS/plugin" "$PLUGIN"
+expect "status" 0 "$rc"
+expect "stdout" "plugin: done" "$(cat out)"
+t=$(one_trace)
+dump_ok "$t"
+
+id=$(sed -n "s|.* module id=\\([0-9]*\\) .* path=\"$PLUGIN\".*|\\1|p" "$t.dump")
+[ -n "$id" ] || fail "no module record for '$PLUGIN'"
+expect "module records for the plugin" 1 "$(echo "$id" | wc -l)"
+expect "module-gone records" 1 "$(grep -c " module-gone id=$id\$" "$t.dump")"
+
+sites "$t" | grep -E '^(plugin_alloc|after_unload) ' >sites.txt
+cat >expected <<'END'
+after_unload malloc 64 allocs=3 frees=3
+plugin_alloc malloc 333 allocs=5 frees=4
+END
+expect_file "allocations of the plugin and after it was unloaded" expected sites.txt
+expect "first frame of the plugin's allocations" "plugin-mod.so" \
+	"$(awk '$1 == "alloc" && $3 == 333 { sub(/\+.*/, "", $2); print $2 }' "$t.events" | sort -u)"

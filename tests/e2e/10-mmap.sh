@@ -1,0 +1,26 @@
+#!/bin/sh
+# mmap of a file, anonymous mmap, mremap and munmap
+# (tests/progs/mmapfile.c), each from its own function.
+. "$top_srcdir/tests/e2e/lib.sh"
+
+[ "$(getconf PAGESIZE)" = 4096 ] || skip "the program assumes pages of 4096 bytes"
+record -- "$PROGS/mmapfile" "$tmp"
+expect "status" 0 "$rc"
+expect "stdout" "mmapfile: done" "$(cat out)"
+t=$(one_trace)
+
+mappings "$t" >maps.txt
+cat >expected <<'END'
+mmap map_file 12288 file
+munmap 12288
+mmap map_anon 1048576 anon
+mremap map_anon 1048576 2097152
+munmap 2097152
+mmap map_kept 65536 anon
+END
+expect_file "mappings in order" expected maps.txt
+expect "file mapping path" "$tmp/mmapfile.data" \
+	"$(sed -n 's/.* mmap .* fd=[0-9]* .* path="\(.*\)"$/\1/p' "$t.dump")"
+expect "mmap calls" 3 "$(count functions mmap "$t")"
+expect "munmap calls" 2 "$(count functions munmap "$t")"
+expect "mremap calls" 1 "$(count functions mremap "$t")"
