@@ -7,5 +7,5 @@ apt-get update -qq
 apt-get install -y -qq --no-install-recommends \
 	build-essential autoconf automake libtool pkg-config \
 	libunwind-dev libdw-dev libelf-dev libzstd-dev libcmocka-dev \
-	elfutils zstd file python3 git sqlite3 perl bash \
+	elfutils zstd file python3 git sqlite3 perl bash libxml2-utils \
 	>/dev/null
