@@ -7,3 +7,37 @@ ma_analysis_sources += lib/symbols.h lib/symbols_int.h lib/symbols.c \
 # __cxa_demangle comes from the C++ runtime.
 ma_lib_libadd += -lstdc++
 
+# Fixture plugins the symbolizer tests load: built with debug info and
+# optimisation, without the sanitizers, as shared objects.
+ma_fx_ldflags = -module -avoid-version -shared -rpath '$(abs_builddir)' \
+	-Wl,--build-id
+check_LTLIBRARIES += tests/symbols/sym_inline.la tests/symbols/sym_cxx.la \
+	tests/symbols/sym_plugin_a.la tests/symbols/sym_plugin_b.la
+tests_symbols_sym_inline_la_SOURCES = tests/symbols/inline.c tests/symbols/fixture.h
+tests_symbols_sym_inline_la_CFLAGS = -g -O2
+tests_symbols_sym_inline_la_LDFLAGS = $(ma_fx_ldflags)
+tests_symbols_sym_cxx_la_SOURCES = tests/symbols/cxx_plugin.cc tests/symbols/fixture.h
+tests_symbols_sym_cxx_la_CXXFLAGS = -g -O2
+tests_symbols_sym_cxx_la_LDFLAGS = $(ma_fx_ldflags)
+tests_symbols_sym_plugin_a_la_SOURCES = tests/symbols/plugin.c tests/symbols/fixture.h
+tests_symbols_sym_plugin_a_la_CPPFLAGS = $(AM_CPPFLAGS) -DPLUGIN=a
+tests_symbols_sym_plugin_a_la_CFLAGS = -g -O2
+tests_symbols_sym_plugin_a_la_LDFLAGS = $(ma_fx_ldflags)
+tests_symbols_sym_plugin_b_la_SOURCES = tests/symbols/plugin.c tests/symbols/fixture.h
+tests_symbols_sym_plugin_b_la_CPPFLAGS = $(AM_CPPFLAGS) -DPLUGIN=b
+tests_symbols_sym_plugin_b_la_CFLAGS = -g -O2
+tests_symbols_sym_plugin_b_la_LDFLAGS = $(ma_fx_ldflags)
+EXTRA_DIST += tests/symbols/rust_fixture.rs tests/symbols/README.md
+
+if HAVE_CMOCKA
+check_PROGRAMS += tests/unit/test_symbols tests/unit/test_demangle
+TESTS += tests/unit/test_symbols tests/unit/test_demangle
+UNIT_TESTS += tests/unit/test_symbols tests/unit/test_demangle
+tests_unit_test_symbols_SOURCES = tests/unit/test_symbols.c \
+	tests/symbols/fixture_util.c tests/symbols/fixture_util.h
+tests_unit_test_symbols_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_unit_test_symbols_LDADD = lib/libma.la $(CMOCKA_LIBS)
+tests_unit_test_demangle_SOURCES = tests/unit/test_demangle.c
+tests_unit_test_demangle_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_unit_test_demangle_LDADD = lib/libma.la $(CMOCKA_LIBS)
+endif

@@ -1,0 +1,333 @@
+/* Unit tests of the symbolizer (lib/symbols.h) on real addresses: the
+ * fixture plugins of tests/symbols/ are loaded here, their module map is
+ * read back the way the probe records it, and return addresses taken
+ * inside them are resolved. */
+#include "config.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "../symbols/fixture.h"
+#include "../symbols/fixture_util.h"
+#include "symbols.h"
+
+#define MISMATCH "build-id mismatch: the file changed since the recording"
+
+static struct fx_module inl, cxx;
+
+static __attribute__((noinline)) void *return_address(void)
+{
+	return __builtin_return_address(0);
+}
+
+/* A return address inside plugin m: its function fn calls back here. */
+static uint64_t addr_in(struct fx_module *m, const char *fn)
+{
+	ma_fx_cb cb = return_address;
+	void *(*entry)(ma_fx_cb) = (void *(*)(ma_fx_cb))fx_module_sym(m, fn);
+	assert_non_null(entry);
+	uint64_t addr = (uint64_t)(uintptr_t)entry(cb);
+	assert_true(addr >= m->lo && addr < m->hi);
+	return addr;
+}
+
+static int add(struct ma_symbols *s, uint64_t id, const struct fx_module *m,
+	       const char *path, uint64_t ts)
+{
+	return ma_symbols_add_module(s, id, m->bias, m->lo, m->hi, path,
+				     m->build_id, m->build_id_len, ts);
+}
+
+static const char *base(const char *path)
+{
+	const char *slash = path ? strrchr(path, '/') : NULL;
+	return slash ? slash + 1 : path;
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	if (fx_module_open("sym_inline.so", &inl) < 0 ||
+	    fx_module_open("sym_cxx.so", &cxx) < 0)
+		return -1;
+	return inl.build_id_len > 0 ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	fx_module_close(&inl);
+	fx_module_close(&cxx);
+	return 0;
+}
+
+static void expect_frame(const struct ma_frame_info *f, const char *fn,
+			 const char *marker, int inlined)
+{
+	unsigned line = fx_marker_line("tests/symbols/inline.c", marker);
+	assert_int_not_equal(line, 0);
+	assert_non_null(f->function);
+	assert_string_equal(f->function, fn);
+	assert_non_null(f->file);
+	assert_string_equal(base(f->file), "inline.c");
+	assert_int_equal(f->line, line);
+	assert_int_equal(f->inlined, inlined);
+}
+
+/* The frames of an address inside two levels of always_inline calls. */
+static void expect_inline_chain(struct ma_symbols *s, uint64_t addr,
+				const char *path)
+{
+	struct ma_frame_info out[8];
+	int n = ma_symbols_resolve(s, addr, 5, out, 8);
+	assert_int_equal(n, 3);
+	expect_frame(&out[0], "ma_fx_leaf", "MARK:leaf-call", 1);
+	expect_frame(&out[1], "ma_fx_middle", "MARK:middle-call", 1);
+	expect_frame(&out[2], "ma_fx_outer", "MARK:outer-call", 0);
+	for (int i = 0; i < n; i++) {
+		assert_string_equal(out[i].module, path);
+		assert_int_equal(out[i].offset, addr - inl.bias);
+	}
+	assert_null(ma_symbols_module_problem(s, 1));
+}
+
+static void test_inlined_chain(void **state)
+{
+	struct ma_symbols *s = ma_symbols_new(NULL);
+	assert_non_null(s);
+	assert_int_equal(add(s, 1, &inl, inl.path, 0), 0);
+	uint64_t addr = addr_in(&inl, "ma_fx_outer");
+	expect_inline_chain(s, addr, inl.path);
+
+	/* Again: served from the cache, the very same strings. */
+	struct ma_frame_info a[8], b[8];
+	assert_int_equal(ma_symbols_resolve(s, addr, 7, a, 8), 3);
+	assert_int_equal(ma_symbols_resolve(s, addr, 9, b, 8), 3);
+	assert_ptr_equal(a[0].function, b[0].function);
+	assert_ptr_equal(a[2].file, b[2].file);
+
+	/* Too small an array keeps the innermost frames. */
+	assert_int_equal(ma_symbols_resolve(s, addr, 9, a, 1), 1);
+	assert_string_equal(a[0].function, "ma_fx_leaf");
+	ma_symbols_free(s);
+}
+
+static void test_cxx_name(void **state)
+{
+	struct ma_symbols *s = ma_symbols_new(NULL);
+	assert_int_equal(add(s, 4, &cxx, cxx.path, 0), 0);
+	struct ma_frame_info out[4];
+	uint64_t addr = addr_in(&cxx, "ma_fx_cxx_entry");
+	int n = ma_symbols_resolve(s, addr, 1, out, 4);
+	assert_int_equal(n, 1);
+	assert_string_equal(out[0].function,
+			    "ma_fx::Holder<long>::call(void* (*)())");
+	assert_string_equal(base(out[0].file), "cxx_plugin.cc");
+	assert_int_not_equal(out[0].line, 0);
+	ma_symbols_free(s);
+}
+
+static void test_unknown_address(void **state)
+{
+	struct ma_symbols *s = ma_symbols_new(NULL);
+	assert_int_equal(add(s, 1, &inl, inl.path, 0), 0);
+	struct ma_frame_info out[2];
+	assert_int_equal(ma_symbols_resolve(s, 0x10, 0, out, 2), 1);
+	assert_null(out[0].function);
+	assert_null(out[0].module);
+	assert_null(out[0].file);
+	assert_int_equal(out[0].offset, 0x10);
+	assert_null(ma_symbols_module_problem(s, 99));
+	ma_symbols_free(s);
+}
+
+static void expect_bare(struct ma_symbols *s, uint64_t id, uint64_t addr,
+			const char *path, const char *problem)
+{
+	struct ma_frame_info out[4];
+	assert_int_equal(ma_symbols_resolve(s, addr, 1, out, 4), 1);
+	assert_null(out[0].function);
+	assert_null(out[0].file);
+	assert_int_equal(out[0].line, 0);
+	assert_string_equal(out[0].module, path);
+	assert_int_equal(out[0].offset, addr - inl.bias);
+	assert_string_equal(ma_symbols_module_problem(s, id), problem);
+}
+
+static void test_build_id_mismatch(void **state)
+{
+	uint64_t addr = addr_in(&inl, "ma_fx_outer");
+	struct fx_module changed = inl;
+	changed.build_id[0] ^= 0xff;
+	struct ma_symbols *s = ma_symbols_new(NULL);
+	assert_int_equal(add(s, 1, &changed, inl.path, 0), 0);
+	expect_bare(s, 1, addr, inl.path, MISMATCH);
+	ma_symbols_free(s);
+
+	/* Another library now sits at the recorded path. */
+	s = ma_symbols_new(NULL);
+	assert_int_equal(add(s, 2, &inl, cxx.path, 0), 0);
+	expect_bare(s, 2, addr, cxx.path, MISMATCH);
+	ma_symbols_free(s);
+}
+
+static void test_missing_file(void **state)
+{
+	uint64_t addr = addr_in(&inl, "ma_fx_outer");
+	struct ma_symbols *s = ma_symbols_new(NULL);
+	const char *gone = "/nonexistent/libgone.so";
+	assert_int_equal(add(s, 3, &inl, gone, 0), 0);
+	assert_string_equal(ma_symbols_module_problem(s, 3), "file not found");
+	expect_bare(s, 3, addr, gone, "file not found");
+	ma_symbols_free(s);
+}
+
+/* Plugin a is dlclosed, then plugin b takes its address range: each
+ * address resolves by the module map of the moment it was recorded. */
+static void test_plugins_by_time(void **state)
+{
+	struct fx_module a, b;
+	assert_int_equal(fx_module_open("sym_plugin_a.so", &a), 0);
+	uint64_t addr_a = addr_in(&a, "ma_fx_plugin_work_a");
+	struct fx_module rec_a = a;
+	rec_a.path = strdup(a.path);
+	fx_module_close(&a);
+	assert_int_equal(fx_module_open("sym_plugin_b.so", &b), 0);
+	uint64_t addr_b = addr_in(&b, "ma_fx_plugin_work_b");
+
+	/* The loader usually reuses the range; where it did not, record b
+	 * as if it had, which is all the symbolizer sees of it. */
+	uint64_t shift = b.bias - rec_a.bias;
+	struct fx_module rec_b = b;
+	rec_b.bias -= shift, rec_b.lo -= shift, rec_b.hi -= shift;
+	addr_b -= shift;
+	assert_int_equal(addr_a, addr_b); /* same layout, same offset */
+
+	struct ma_symbols *s = ma_symbols_new(NULL);
+	assert_int_equal(add(s, 10, &rec_a, rec_a.path, 100), 0);
+	ma_symbols_module_gone(s, 10, 200);
+	assert_int_equal(add(s, 11, &rec_b, b.path, 300), 0);
+	struct ma_frame_info out[4];
+	assert_int_equal(ma_symbols_resolve(s, addr_a, 150, out, 4), 1);
+	assert_string_equal(out[0].function, "ma_fx_plugin_work_a");
+	assert_string_equal(out[0].module, rec_a.path);
+	assert_int_equal(ma_symbols_resolve(s, addr_b, 350, out, 4), 1);
+	assert_string_equal(out[0].function, "ma_fx_plugin_work_b");
+	assert_string_equal(out[0].module, b.path);
+	/* Between the two, and before the first, nothing was there. */
+	assert_int_equal(ma_symbols_resolve(s, addr_a, 250, out, 4), 1);
+	assert_null(out[0].module);
+	assert_int_equal(ma_symbols_resolve(s, addr_a, 50, out, 4), 1);
+	assert_null(out[0].module);
+	/* And a's frames are still right after b came. */
+	assert_int_equal(ma_symbols_resolve(s, addr_a, 199, out, 4), 1);
+	assert_string_equal(out[0].function, "ma_fx_plugin_work_a");
+	ma_symbols_free(s);
+	free(rec_a.path);
+	fx_module_close(&b);
+}
+
+/* Copies the inline plugin into dir, its debug info into debug (a path),
+ * strips the copy and, if link, points its .gnu_debuglink at debug. */
+static char *stripped_copy(const char *dir, const char *debug, int link)
+{
+	char *copy;
+	assert_true(asprintf(&copy, "%s/sym_inline.so", dir) > 0);
+	assert_int_equal(fx_run("cp '%s' '%s'", inl.path, copy), 0);
+	assert_int_equal(fx_run("${OBJCOPY:-objcopy} --only-keep-debug '%s' '%s'",
+				copy, debug), 0);
+	assert_int_equal(fx_run("${STRIP:-strip} --strip-all '%s'", copy), 0);
+	if (link)
+		assert_int_equal(fx_run("${OBJCOPY:-objcopy} --add-gnu-debuglink='%s' '%s'",
+					debug, copy), 0);
+	assert_int_equal(fx_run("${READELF:-readelf} -S '%s' | grep -q debug_info",
+				copy) != 0, 1);
+	return copy;
+}
+
+static void test_debuglink(void **state)
+{
+	char *dir = fx_tmpdir(), *debug;
+	assert_non_null(dir);
+	assert_true(asprintf(&debug, "%s/sym_inline.so.debug", dir) > 0);
+	char *copy = stripped_copy(dir, debug, 1);
+	struct ma_symbols *s = ma_symbols_new(NULL);
+	assert_int_equal(add(s, 1, &inl, copy, 0), 0);
+	expect_inline_chain(s, addr_in(&inl, "ma_fx_outer"), copy);
+	ma_symbols_free(s);
+	free(copy);
+	free(debug);
+	fx_tmpdir_remove(dir);
+}
+
+/* No debuglink: the debug file is found only by build-id, under
+ * <debug dir>/.build-id/xx/yyyy.debug. */
+static void test_build_id_dir(void **state)
+{
+	char *dir = fx_tmpdir(), *dbg, *sub, *debug;
+	const char *hex = fx_build_id_hex(&inl);
+	assert_non_null(dir);
+	assert_true(asprintf(&dbg, "%s/debug", dir) > 0);
+	assert_true(asprintf(&sub, "%s/.build-id/%.2s", dbg, hex) > 0);
+	assert_true(asprintf(&debug, "%s/%s.debug", sub, hex + 2) > 0);
+	assert_int_equal(fx_run("mkdir -p '%s'", sub), 0);
+	char *copy = stripped_copy(dir, debug, 0);
+	const char *dirs[] = { dbg, NULL };
+	struct ma_symbols_opts opts = { .debug_dirs = dirs };
+	struct ma_symbols *s = ma_symbols_new(&opts);
+	assert_int_equal(add(s, 1, &inl, copy, 0), 0);
+	expect_inline_chain(s, addr_in(&inl, "ma_fx_outer"), copy);
+	ma_symbols_free(s);
+	free(copy);
+	free(debug);
+	free(sub);
+	free(dbg);
+	fx_tmpdir_remove(dir);
+}
+
+/* Without its debug file a stripped library still names its exported
+ * functions, from .dynsym, and says what is missing. */
+static void test_stripped_without_debug(void **state)
+{
+	char *dir = fx_tmpdir(), *debug;
+	assert_non_null(dir);
+	assert_true(asprintf(&debug, "%s/elsewhere.debug", dir) > 0);
+	char *copy = stripped_copy(dir, debug, 0);
+	assert_int_equal(fx_run("rm '%s'", debug), 0);
+	struct ma_symbols *s = ma_symbols_new(NULL);
+	assert_int_equal(add(s, 1, &inl, copy, 0), 0);
+	struct ma_frame_info out[4];
+	uint64_t addr = addr_in(&inl, "ma_fx_outer");
+	assert_int_equal(ma_symbols_resolve(s, addr, 1, out, 4), 1);
+	assert_string_equal(out[0].function, "ma_fx_outer");
+	assert_null(out[0].file);
+	assert_string_equal(ma_symbols_module_problem(s, 1),
+			    "no debug information");
+	ma_symbols_free(s);
+	free(copy);
+	free(debug);
+	fx_tmpdir_remove(dir);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_inlined_chain),
+		cmocka_unit_test(test_cxx_name),
+		cmocka_unit_test(test_unknown_address),
+		cmocka_unit_test(test_build_id_mismatch),
+		cmocka_unit_test(test_missing_file),
+		cmocka_unit_test(test_plugins_by_time),
+		cmocka_unit_test(test_debuglink),
+		cmocka_unit_test(test_build_id_dir),
+		cmocka_unit_test(test_stripped_without_debug),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
