@@ -37,8 +37,12 @@ void ma_snap_label(const struct ma_snap_spec *s, char *buf, size_t len)
 	case MA_SNAP_TIME:
 		if (s->time_ns % 1000000000u == 0)
 			snprintf(buf, len, "%" PRIu64 " s", s->time_ns / 1000000000u);
-		else
+		else if (s->time_ns % 1000000u == 0)
 			snprintf(buf, len, "%" PRIu64 " ms", s->time_ns / 1000000u);
+		else if (s->time_ns % 1000u == 0)
+			snprintf(buf, len, "%" PRIu64 " us", s->time_ns / 1000u);
+		else
+			snprintf(buf, len, "%" PRIu64 " ns", s->time_ns);
 		break;
 	default:
 		snprintf(buf, len, "marker '%.60s'", s->marker ? s->marker : "");

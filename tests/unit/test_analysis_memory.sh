@@ -1,0 +1,33 @@
+#!/bin/sh
+# The analyzer streams: its peak RSS must stay flat when a trace grows
+# tenfold with the same live set (1000 blocks).  Prints both numbers.
+set -u
+: "${top_builddir:=.}"
+ma=$top_builddir/memory-analyzer
+mk=$top_builddir/tests/unit/make_analysis_trace
+command -v python3 >/dev/null || { echo "SKIP: no python3"; exit 77; }
+tmp=$(mktemp -d) || exit 99
+trap 'rm -rf "$tmp"' EXIT
+small=${MA_MEMTEST_ROUNDS:-100000}
+
+"$mk" churn "$small" "$tmp/small.trace" || exit 99
+"$mk" churn $((small * 10)) "$tmp/big.trace" || exit 99
+
+# peak RSS in KiB of one report run, from getrusage of the child
+maxrss() {
+	python3 -c '
+import resource, subprocess, sys
+subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, check=True)
+print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)' \
+		"$ma" --report-type full --format json "$1"
+}
+
+a=$(maxrss "$tmp/small.trace") || exit 1
+b=$(maxrss "$tmp/big.trace") || exit 1
+echo "trace sizes: $(wc -c <"$tmp/small.trace") and $(wc -c <"$tmp/big.trace") bytes"
+echo "analyzer peak RSS: ${a} KiB for $small rounds, ${b} KiB for $((small * 10))"
+# Flat: at most a quarter more, plus 2 MiB of slack for the allocator.
+if [ "$b" -gt $((a + a / 4 + 2048)) ]; then
+	echo "FAIL: the analyzer's memory grew with the trace's length"
+	exit 1
+fi

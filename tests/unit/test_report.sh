@@ -1,0 +1,124 @@
+#!/bin/sh
+# The report command on traces written by make_analysis_trace: exact
+# numbers in the JSON report (parsed back with python3), the text report,
+# exit codes for missing, foreign, truncated and damaged traces, --help.
+set -u
+: "${top_builddir:=.}"
+ma=$top_builddir/memory-analyzer
+mk=$top_builddir/tests/unit/make_analysis_trace
+command -v python3 >/dev/null || { echo "SKIP: no python3"; exit 77; }
+tmp=$(mktemp -d) || exit 99
+trap 'rm -rf "$tmp"' EXIT
+cd "$tmp" || exit 99
+fails=0
+
+fail() {
+	echo "FAIL: $*"
+	fails=$((fails + 1))
+}
+
+# run EXPECTED-CODE ARGS...: report in out, messages in err
+run() {
+	want=$1
+	shift
+	"$ma" "$@" >out 2>err
+	code=$?
+	[ "$code" = "$want" ] || fail "$*: exit $code, expected $want ($(cat err))"
+}
+
+"$mk" leaks leaks.trace && "$mk" cut cut.trace || exit 99
+
+run 0 --report-type full --format json leaks.trace
+python3 - out <<'PY' || fail "JSON report of leaks.trace"
+import json, sys
+r = json.load(open(sys.argv[1]))
+s = r["summary"]
+assert r["schema_version"] == 1, r["schema_version"]
+assert (s["allocations"], s["frees"]) == (7, 2), s
+assert s["peak_heap_bytes"] == 1320 and s["peak_heap_time_ns"] == 12000, s
+assert s["peak_rss_bytes"] == 1 << 20, s
+assert (s["leaked_bytes"], s["leaked_blocks"]) == (1310, 5), s
+assert s["mismatched_frees"] == 1 and s["calls"]["operator new"] == 1, s
+leaks = [(l["bytes"], l["blocks"]) for l in r["leaks"]]
+assert leaks == [(1000, 1), (300, 3), (10, 1)], leaks
+for l in r["leaks"] + r["peak"]:
+    for f in l["stack"]:
+        assert set(f) >= {"function", "file", "line", "module", "inlined"}, f
+assert r["leaks"][0]["stack"][0]["module"] == "/usr/bin/prog"
+assert r["leaks"][0]["stack"][0]["offset"] == "0x2000"
+assert sum(p["bytes"] for p in r["peak"]) == 1320, r["peak"]
+m = r["mismatches"][0]
+assert (m["allocated_with"], m["released_with"], m["bytes"]) == ("operator new", "free", 8)
+assert len(r["processes"]) == 1 and r["processes"][0]["pid"] == 4242
+assert r["processes"][0]["complete"] is True
+assert len(r["timeline"]) > 0
+PY
+
+# Two traces: each process, and the sum at the top level.
+cp leaks.trace again.trace
+run 0 -t leaks -f json leaks.trace again.trace
+python3 - out <<'PY' || fail "JSON report of two traces"
+import json, sys
+r = json.load(open(sys.argv[1]))
+assert r["process_count"] == 2 and len(r["processes"]) == 2
+assert r["summary"]["leaked_bytes"] == 2620, r["summary"]
+assert [(l["bytes"], l["blocks"]) for l in r["leaks"]] == [(2000, 2), (600, 6), (20, 2)]
+PY
+
+# No trailer: the report is made, nothing is called leaked, exit 4.
+run 4 -t leaks -f json cut.trace
+grep -q "warning: 'cut.trace' is damaged or incomplete" err || fail "no warning for cut.trace"
+python3 - out <<'PY' || fail "JSON report of cut.trace"
+import json, sys
+r = json.load(open(sys.argv[1]))
+assert r["damaged"] is True and r["leaks"] == [] and not r["leaks_are_leaks"]
+assert r["summary"]["leaked_bytes"] == 0 and r["summary"]["live_bytes_end"] == 1310
+assert sum(l["bytes"] for l in r["live_at_end"]) == 1310
+PY
+
+# Cut in the middle of the last chunk.
+size=$(wc -c <leaks.trace)
+head -c $((size - 30)) leaks.trace >damaged.trace
+run 4 damaged.trace
+grep -q "warning:" err || fail "no warning for damaged.trace"
+
+# Text: the sections asked for, no colour into a file.
+run 0 -t full --snapshot-at 0.005ms --snapshot-at end leaks.trace
+for title in Summary Leaks "Peak heap by site" "Snapshot at 5 us" "Snapshot at end" \
+	"Difference from 5 us to end" "Temporary allocations" "Allocation sizes" Timeline; do
+	grep -q "^$title" out || fail "text report lacks '$title'"
+done
+grep -q "$(printf '\033')" out && fail "colour in a file"
+awk 'length > 80 { exit 1 }' out || fail "text report wider than 80 columns"
+
+# Inputs that cannot be read at all: one line, exit 3.
+run 3 missing.trace
+[ "$(wc -l <err)" = 1 ] || fail "missing.trace: not one line: $(cat err)"
+head -c 4096 /dev/urandom >random.trace
+run 3 random.trace
+printf 'hello' >short.trace
+run 3 short.trace
+
+# Usage errors: exit 2.
+run 2 --report-type nonsense leaks.trace
+run 2 --format xml leaks.trace
+run 2 --group-by line leaks.trace
+run 2 --snapshot-at 1s --snapshot-at 2s --snapshot-at 3s leaks.trace
+run 2
+
+# --workspace-path takes the newest trace.
+mkdir -p ws/.memory-analyzer/traces
+cp leaks.trace ws/.memory-analyzer/traces/old.trace
+touch -d '2000-01-01' ws/.memory-analyzer/traces/old.trace
+cp cut.trace ws/.memory-analyzer/traces/new.trace
+run 4 --workspace-path ws
+grep -q "new.trace" err || fail "--workspace-path did not take the newest trace"
+
+# --help lists the options and the subcommands.
+run 0 --help
+for word in --report-type --snapshot-at record dump; do
+	grep -q -- "$word" out || fail "--help lacks $word"
+done
+
+[ "$fails" = 0 ] || exit 1
+echo "test_report.sh: all passed"
