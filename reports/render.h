@@ -13,6 +13,8 @@ struct ma_render_opts {
 	const char *report_type;  /* as asked: "summary", "full"... */
 	int colour;               /* ANSI colour (text only) */
 	unsigned width;           /* columns for text; 80 */
+	const char *weight;       /* stack formats: leaked, peak, allocated or
+				   * calls (stackfmt.h); NULL: leaked */
 };
 
 /* Writes the report; 0, or -1 when writing failed (errno set). */
