@@ -16,11 +16,12 @@
 #include "cli_util.h"
 #include "commands.h"
 #include "render.h"
+#include "stackfmt.h"
 
 #define MAX_DEBUG_DIRS 16
 
 enum { OPT_TOP = 256, OPT_GROUP_BY, OPT_SNAPSHOT_AT, OPT_DEBUG_DIR, OPT_SYSROOT,
-       OPT_NO_COLOR };
+       OPT_NO_COLOR, OPT_WEIGHT };
 
 struct report_args {
 	const char *workspace;
@@ -30,6 +31,8 @@ struct report_args {
 	const char *debug_dirs[MAX_DEBUG_DIRS + 1];
 	unsigned ndebug;
 	int no_color;
+	int top_set;
+	const char *weight;
 	char **traces;
 	size_t ntraces;
 };
@@ -39,7 +42,10 @@ static const struct argp_option options[] = {
 	  "without TRACE, report the newest DIR/.memory-analyzer/traces/*.trace", 0 },
 	{ "report-type", 't', "TYPE", 0,
 	  "summary (default), leaks, peak, allocations, temporary, timeline or full", 0 },
-	{ "format", 'f', "FMT", 0, "text (default) or json", 0 },
+	{ "format", 'f', "FMT", 0, "text (default), json, html, markdown, collapsed, speedscope "
+	  "or massif", 0 },
+	{ "weight", OPT_WEIGHT, "W", 0, "what --format collapsed weighs stacks by: leaked "
+	  "(default), peak, allocated or calls", 0 },
 	{ "top", OPT_TOP, "N", 0, "show the N biggest entries of each list (default 10, 0: all)", 0 },
 	{ "group-by", OPT_GROUP_BY, "KEY", 0, "group lists by site (default), function or module", 0 },
 	{ "snapshot-at", OPT_SNAPSHOT_AT, "WHEN", 0,
@@ -164,7 +170,13 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	case 'w': a->workspace = arg; break;
 	case 't': a->type = arg; break;
 	case 'f': a->format = arg; break;
-	case OPT_TOP: parse_top(state, a, arg); break;
+	case OPT_TOP: parse_top(state, a, arg); a->top_set = 1; break;
+	case OPT_WEIGHT:
+		if (ma_weight_find(arg) < 0)
+			argp_error(state, "--weight must be leaked, peak, allocated or calls, "
+				   "not '%s'", arg);
+		a->weight = arg;
+		break;
 	case OPT_GROUP_BY: parse_group(state, a, arg); break;
 	case OPT_SNAPSHOT_AT: add_snapshot(state, a, arg); break;
 	case OPT_DEBUG_DIR:
@@ -283,11 +295,18 @@ static int large(char **traces, size_t n)
 
 static int report(struct report_args *a, char **traces, size_t n)
 {
-	struct ma_render_opts ro = { type_sections(a->type), a->type, 0, 80 };
+	struct ma_render_opts ro = { type_sections(a->type), a->type, 0, 80, NULL };
+	struct ma_format_needs needs;
 	struct ma_analysis *an;
 	char err[512];
 	int last = -1, rc;
 
+	/* Flame graphs and the like draw every stack unless --top says. */
+	ma_format_needs(a->format, &needs);
+	ro.sections |= needs.sections;
+	if (needs.all_stacks && !a->top_set)
+		a->ao.top = 0;
+	ro.weight = a->weight;
 	if (a->ao.nsnaps)
 		ro.sections |= MA_SEC_SNAPSHOTS;
 	a->ao.sections = ro.sections;
