@@ -9,6 +9,7 @@ include lib/reader.mk
 include lib/analysis.mk
 include lib/symbols.mk
 include lib/full.mk
+include lib/gate.mk
 
 noinst_LTLIBRARIES += lib/libma.la
 lib_libma_la_SOURCES = $(ma_codec_sources) $(ma_reader_sources) $(ma_analysis_sources)
