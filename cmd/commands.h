@@ -9,6 +9,10 @@
 int cmd_report(int argc, char **argv);
 int cmd_record(int argc, char **argv);
 int cmd_dump(int argc, char **argv);
+/* Gates for CI (docs/ci.md): check, baseline, diff. */
+int cmd_check(int argc, char **argv);
+int cmd_baseline(int argc, char **argv);
+int cmd_diff(int argc, char **argv);
 
 struct ma_command {
 	const char *name;

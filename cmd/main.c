@@ -8,6 +8,9 @@
 const struct ma_command ma_commands[] = {
 	{ "record", cmd_record, "run a program with the probe and write its traces" },
 	{ "dump", cmd_dump, "print the records of a trace for humans" },
+	{ "check", cmd_check, "gate traces against limits and a baseline (for CI)" },
+	{ "baseline", cmd_baseline, "store the measures of traces for a later check" },
+	{ "diff", cmd_diff, "compare two traces or baselines, per metric and per site" },
 	{ NULL, NULL, NULL },
 };
 

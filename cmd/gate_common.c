@@ -1,0 +1,183 @@
+/* The pieces check, baseline and diff share. */
+#include "config.h"
+
+#include "gate_common.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "analysis.h"
+#include "baseline.h"
+#include "cli_util.h"
+#include "sitekey.h"
+#include "suppress.h"
+
+enum { OPT_DEBUG_DIR = 512, OPT_SYSROOT, OPT_SUPPRESSIONS };
+
+static const struct argp_option options[] = {
+	{ "suppressions", OPT_SUPPRESSIONS, "FILE", 0,
+	  "ignore leaks matching the rules in FILE (docs/ci.md)", 0 },
+	{ "debug-dir", OPT_DEBUG_DIR, "DIR", 0,
+	  "look for separate debug files in DIR too (repeatable)", 0 },
+	{ "sysroot", OPT_SYSROOT, "DIR", 0, "find the recorded modules under DIR", 0 },
+	{ NULL, 0, NULL, 0, NULL, 0 },
+};
+
+static error_t parse_opt(int key, char *arg, struct argp_state *state)
+{
+	struct gate_analysis_args *a = state->input;
+
+	switch (key) {
+	case OPT_DEBUG_DIR:
+		if (a->ndebug == GATE_MAX_DEBUG_DIRS)
+			argp_error(state, "at most %d --debug-dir", GATE_MAX_DEBUG_DIRS);
+		a->debug_dirs[a->ndebug++] = arg;
+		break;
+	case OPT_SYSROOT: a->sysroot = arg; break;
+	case OPT_SUPPRESSIONS: a->suppressions = arg; break;
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+	return 0;
+}
+
+const struct argp gate_analysis_argp = { options, parse_opt, NULL, NULL, NULL, NULL, NULL };
+
+void gate_measures_free(struct ma_measure *m, size_t n)
+{
+	for (size_t i = 0; m && i < n; i++)
+		ma_measure_release(&m[i]);
+	free(m);
+}
+
+static void label(struct ma_measure *m, const struct ma_process *p, size_t nprocs)
+{
+	if (nprocs > 1)
+		snprintf(m->label, sizeof(m->label), "all %zu processes", nprocs);
+	else
+		snprintf(m->label, sizeof(m->label), "pid %llu (%s)",
+			 (unsigned long long)p->pid, ma_path_base(p->exe));
+	m->nprocs = nprocs;
+	m->pid = nprocs == 1 ? p->pid : 0;
+}
+
+/* How many measures: the sum, or each process then the sum when there
+ * are several. */
+static size_t measure_count(const struct ma_analysis *an, int per_process)
+{
+	return per_process && an->nprocs > 1 ? an->nprocs + 1 : 1;
+}
+
+/* The measures of an analysis, in the order measure_count says. */
+static int measures_of(const struct ma_analysis *an, char **traces, size_t n,
+		       int per_process, const struct ma_measure_opts *mo,
+		       struct ma_measure *out)
+{
+	char err[512];
+	size_t count = measure_count(an, per_process);
+
+	for (size_t i = 0; i < count; i++) {
+		int one_proc = i + 1 < count;
+		const struct ma_process *p = one_proc ? &an->procs[i] : ma_analysis_main(an);
+		const char *one = p->trace_path;
+		int rc;
+		ma_measure_init(&out[i]);
+		label(&out[i], p, one_proc ? 1 : an->nprocs);
+		if (one_proc)
+			rc = ma_measure_from_process(&out[i], p, &one, 1, mo, err, sizeof(err));
+		else
+			rc = ma_measure_from_process(&out[i], p, (const char *const *)traces, n,
+						     mo, err, sizeof(err));
+		if (rc < 0) {
+			ma_error("%s", err);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+int gate_measure_traces(const struct gate_analysis_args *a, char **traces, size_t n,
+			int per_process, const struct ma_measure_opts *mo,
+			struct ma_measure **out, size_t *nout, int *damaged)
+{
+	struct ma_analysis_opts ao;
+	struct ma_analysis *an;
+	char err[512];
+	int rc;
+
+	ma_analysis_opts_init(&ao);
+	ao.sections = MA_SEC_SUMMARY | MA_SEC_LEAKS | MA_SEC_PEAK | MA_SEC_ALLOCATIONS |
+		      MA_SEC_TEMPORARY;
+	ao.top = 0;  /* every site: suppressions and sums need them all */
+	ao.debug_dirs = a->ndebug ? a->debug_dirs : NULL;
+	ao.sysroot = a->sysroot;
+	rc = ma_analysis_run((const char *const *)traces, n, &ao, &an, err, sizeof(err));
+	if (rc != MA_ANALYSIS_OK) {
+		ma_error("%s", err);
+		return rc == MA_ANALYSIS_INPUT ? MA_EXIT_INPUT : MA_EXIT_INTERNAL;
+	}
+	*nout = measure_count(an, per_process);
+	*damaged = an->damaged;
+	for (size_t i = 0; i < an->nprocs; i++)
+		if (an->procs[i].damage)
+			ma_warning("'%s' is damaged or incomplete: %s", an->procs[i].trace_path,
+				   an->procs[i].damage);
+	*out = calloc(*nout, sizeof(**out));
+	rc = !*out || measures_of(an, traces, n, per_process, mo, *out) < 0;
+	ma_analysis_free(an);
+	if (rc) {
+		gate_measures_free(*out, *nout);
+		*out = NULL;
+		return MA_EXIT_INTERNAL;
+	}
+	return MA_EXIT_OK;
+}
+
+int gate_read_baseline(const char *path, struct ma_measure *out)
+{
+	char err[512];
+	int rc;
+
+	ma_measure_init(out);
+	rc = ma_baseline_read(path, out, err, sizeof(err));
+	if (rc == MA_BASELINE_OK)
+		return MA_EXIT_OK;
+	ma_error("%s", err);
+	return rc == MA_BASELINE_NOMEM ? MA_EXIT_INTERNAL : MA_EXIT_INPUT;
+}
+
+int gate_measure_input(const struct gate_analysis_args *a, const char *path,
+		       const struct ma_measure_opts *mo, struct ma_measure *out)
+{
+	struct ma_measure *m;
+	size_t n;
+	int damaged, rc, kind = ma_baseline_sniff(path);
+
+	if (kind < 0) {
+		ma_error("cannot read '%s': %m", path);
+		return MA_EXIT_INPUT;
+	}
+	if (kind)
+		return gate_read_baseline(path, out);
+	rc = gate_measure_traces(a, (char **)&path, 1, 0, mo, &m, &n, &damaged);
+	if (rc != MA_EXIT_OK)
+		return rc;
+	*out = m[0];
+	free(m);
+	return MA_EXIT_OK;
+}
+
+int gate_load_suppressions(const char *path, struct ma_suppressions **s)
+{
+	char err[512];
+
+	if (!(*s = ma_supp_new())) {
+		ma_error("out of memory");
+		return MA_EXIT_INTERNAL;
+	}
+	if (!path || ma_supp_load(*s, path, err, sizeof(err)) == 0)
+		return MA_EXIT_OK;
+	ma_error("%s", err);
+	return strncmp(err, "cannot read", 11) ? MA_EXIT_USAGE : MA_EXIT_INPUT;
+}
