@@ -121,8 +121,10 @@ static int finish(struct walk *w, ws_toml_fn *fn, void *ctx)
 static void open_multi(struct walk *w, const char *v)
 {
 	char delim[4] = { v[0], v[0], v[0], '\0' };
+	size_t n = strlen(v);
 
-	if ((v[0] != '"' && v[0] != '\'') || strncmp(v, delim, 3) || strstr(v + 3, delim))
+	if (n < 3 || (v[0] != '"' && v[0] != '\'') || memcmp(v, delim, 3) ||
+	    memmem(v + 3, n - 3, delim, 3))
 		return;
 	memcpy(w->multi, delim, sizeof(delim));
 }
