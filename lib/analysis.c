@@ -147,6 +147,26 @@ static int next(struct ma_input *in, struct ma_record *rec)
 	return k > 0;
 }
 
+/* Point markers, for the timeline. */
+static int keep_marker(struct ma_analysis_private *pv, struct ma_input *in,
+		       const struct ma_record *rec)
+{
+	const struct ma_rec_marker *m = &rec->u.marker;
+	struct ma_marker *k;
+
+	if (m->kind != MA_MARK_POINT || in->nmarkers == MA_MAX_MARKERS)
+		return 0;
+	if (!in->markers &&
+	    !(in->markers = ma_pool_alloc(&pv->pool, MA_MAX_MARKERS * sizeof(*in->markers))))
+		return -1;
+	k = &in->markers[in->nmarkers];
+	k->ts = ma_replay_rel(&in->r, rec->ts);
+	if (!(k->name = ma_pool_intern(&pv->pool, (const char *)m->name.ptr, m->name.len)))
+		return -1;
+	in->nmarkers++;
+	return 0;
+}
+
 static int first_pass(struct ma_analysis_private *pv, const struct ma_analysis_opts *o,
 		      struct ma_input *in)
 {
@@ -158,6 +178,8 @@ static int first_pass(struct ma_analysis_private *pv, const struct ma_analysis_o
 	ma_replay_begin(r, 1);
 	while (next(in, &rec)) {
 		if (ma_replay_record(r, &rec) < 0)
+			return -1;
+		if (rec.tag == MA_REC_MARKER && keep_marker(pv, in, &rec) < 0)
 			return -1;
 		if ((r->index & 0xffff) == 0)
 			progress(pv, o, in);

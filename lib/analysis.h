@@ -124,6 +124,14 @@ struct ma_timeline_point {
 	uint64_t rss_bytes;     /* highest RSS sample, 0 when none */
 };
 
+/* A point marker of the annotation API (MA_MARK_POINT). */
+struct ma_marker {
+	uint64_t ts;            /* ns since the trace's start */
+	const char *name;
+};
+
+#define MA_MAX_MARKERS 1000     /* kept per process: the first ones */
+
 #define MA_HIST_BUCKETS 64      /* bucket i: sizes in [2^i, 2^(i+1)), 0 in 0 */
 
 struct ma_totals {
@@ -185,6 +193,9 @@ struct ma_process {
 
 	struct ma_timeline_point *timeline;
 	size_t ntimeline;
+
+	struct ma_marker *markers;          /* in time order; none in the sum */
+	size_t nmarkers;
 };
 
 struct ma_analysis {

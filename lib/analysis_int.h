@@ -22,6 +22,8 @@ struct ma_input {
 
 	struct ma_rawlist leaks, inherited, peak, calls, temp;
 	struct ma_rawlist snaps[MA_MAX_SNAPS], diff;
+	struct ma_marker *markers;  /* MA_MAX_MARKERS, from the pool */
+	size_t nmarkers;
 	int snap_taken[MA_MAX_SNAPS];
 	uint64_t snap_ts[MA_MAX_SNAPS];
 };

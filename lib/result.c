@@ -196,6 +196,8 @@ int ma_result_process(struct ma_analysis *a, struct ma_input *in, struct ma_proc
 	header(a, in, p);
 	p->totals = r->totals;
 	memcpy(p->histogram, r->hist, sizeof(p->histogram));
+	p->markers = in->markers;
+	p->nmarkers = in->nmarkers;
 	snprintf(p->peak.label, sizeof(p->peak.label), "peak");
 	p->peak.taken = (a->opts.sections & MA_SEC_PEAK) != 0;
 	p->peak.ts = r->totals.peak_heap_ts;
