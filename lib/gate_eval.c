@@ -86,7 +86,7 @@ static void amount_text(const struct ma_msite *s, int sv, double amount, int del
 				 (unsigned long long)s->n[sv + 1], s->n[sv + 1] == 1 ? "" : "s");
 		break;
 	case MA_SV_ALLOCATIONS:
-		snprintf(buf, len, "%s%.0f allocations", sign, amount);
+		snprintf(buf, len, "%s%.0f allocation%s", sign, amount, amount == 1 ? "" : "s");
 		break;
 	default:
 		snprintf(buf, len, "%s%.0f %s", sign, amount, ma_sv_name((enum ma_sv)sv));
