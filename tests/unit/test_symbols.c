@@ -316,6 +316,20 @@ static void test_stripped_without_debug(void **state)
 	fx_tmpdir_remove(dir);
 }
 
+/* Module paths are read under the sysroot; frames keep the recorded path. */
+static void test_sysroot(void **state)
+{
+	const char *top = getenv("top_builddir");
+	char *root;
+	assert_true(asprintf(&root, "%s/tests/symbols/.libs", top ? top : ".") > 0);
+	struct ma_symbols_opts opts = { .sysroot = root };
+	struct ma_symbols *s = ma_symbols_new(&opts);
+	free(root); /* the symbolizer keeps its own copy */
+	assert_int_equal(add(s, 1, &inl, "/sym_inline.so", 0), 0);
+	expect_inline_chain(s, addr_in(&inl, "ma_fx_outer"), "/sym_inline.so");
+	ma_symbols_free(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -328,6 +342,7 @@ int main(void)
 		cmocka_unit_test(test_debuglink),
 		cmocka_unit_test(test_build_id_dir),
 		cmocka_unit_test(test_stripped_without_debug),
+		cmocka_unit_test(test_sysroot),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
