@@ -114,7 +114,8 @@ static int check_gates(struct check_run *c)
 	return MA_EXIT_OK;
 }
 
-/* --suppressions and the config's [suppressions] leak = PATTERN. */
+/* --suppressions, and the config's [suppressions] leak = PATTERN: a glob on
+ * function names (docs/configuration.md). */
 static int load_suppressions(struct check_run *c)
 {
 	int rc = gate_load_suppressions(c->a->an.suppressions, &c->supp);
@@ -125,7 +126,7 @@ static int load_suppressions(struct check_run *c)
 		if (strcmp(e->section, "suppressions") || strcmp(e->key, "leak"))
 			continue;
 		ma_config_where(e, where, sizeof(where));
-		if (ma_supp_add_pattern(c->supp, MA_SUPP_ANY, e->value, where) < 0)
+		if (ma_supp_add_pattern(c->supp, MA_SUPP_FUNCTION, e->value, where) < 0)
 			rc = MA_EXIT_INTERNAL;
 	}
 	return rc;
