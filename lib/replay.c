@@ -15,13 +15,15 @@
 int ma_replay_init(struct ma_replay *r, const struct ma_trace_info *info,
 		   const struct ma_analysis_opts *opts, struct ma_pool *pool)
 {
-	uint64_t span = info->last_ts > info->first_ts ? info->last_ts - info->first_ts : 0;
+	uint64_t span;
 
 	memset(r, 0, sizeof(*r));
 	r->opts = opts;
 	r->info = info;
-	r->t0 = info->start_monotonic_ns && info->start_monotonic_ns <= info->first_ts
-			? info->start_monotonic_ns : info->first_ts;
+	/* The header chunk may carry ts_first 0: the process's own start time
+	 * is the better zero. */
+	r->t0 = info->start_monotonic_ns ? info->start_monotonic_ns : info->first_ts;
+	span = info->last_ts > r->t0 ? info->last_ts - r->t0 : 0;
 	ma_livemap_init(&r->live);
 	ma_regions_init(&r->maps);
 	ma_stacktab_init(&r->stacks);

@@ -13,6 +13,8 @@
 #define DIM "\033[2m"
 #define RESET "\033[0m"
 
+#define MAX(a, b) ((a) > (b) ? (a) : (b))
+
 struct tw {
 	FILE *f;
 	const struct ma_render_opts *o;
@@ -281,12 +283,17 @@ static void timeline(struct tw *w, const struct ma_process *p)
 	title(w, "Timeline", "highest heap in each interval");
 	fprintf(w->f, "  %9s %10s %10s\n", "time", "heap", "RSS");
 	for (size_t i = 0; i < p->ntimeline; i += step) {
-		const struct ma_timeline_point *t = &p->timeline[i];
-		unsigned bar = (unsigned)(t->heap_bytes * 40 / max);
-		fprintf(w->f, "  %9s %10s %10s %.*s\n", ma_fmt_duration(a, sizeof(a), t->ts),
-			ma_fmt_bytes(b, sizeof(b), t->heap_bytes),
-			t->rss_bytes ? ma_fmt_bytes(r, sizeof(r), t->rss_bytes) : "",
-			(int)bar, "########################################");
+		/* Each row: the highest of the points it stands for. */
+		struct ma_timeline_point t = p->timeline[i];
+		for (size_t k = i + 1; k < i + step && k < p->ntimeline; k++) {
+			t.ts = p->timeline[k].ts;
+			t.heap_bytes = MAX(t.heap_bytes, p->timeline[k].heap_bytes);
+			t.rss_bytes = MAX(t.rss_bytes, p->timeline[k].rss_bytes);
+		}
+		fprintf(w->f, "  %9s %10s %10s %.*s\n", ma_fmt_duration(a, sizeof(a), t.ts),
+			ma_fmt_bytes(b, sizeof(b), t.heap_bytes),
+			t.rss_bytes ? ma_fmt_bytes(r, sizeof(r), t.rss_bytes) : "",
+			(int)(t.heap_bytes * 40 / max), "########################################");
 	}
 }
 
