@@ -8,4 +8,5 @@ apt-get install -y -qq --no-install-recommends \
 	build-essential autoconf automake libtool pkg-config \
 	libunwind-dev libdw-dev libelf-dev libzstd-dev libcmocka-dev \
 	elfutils zstd file python3 git sqlite3 perl bash libxml2-utils \
+	chromium fonts-dejavu-core valgrind python3-jsonschema \
 	>/dev/null

@@ -1,0 +1,243 @@
+#!/usr/bin/env python3
+"""Opens an HTML report in headless Chromium and drives it like a user.
+
+    html_check.py small REPORT.html SCREENSHOT.png
+    html_check.py big REPORT.html
+
+Chromium is driven over its DevTools protocol on a pipe
+(--remote-debugging-pipe: JSON messages ended by a NUL byte, read by the
+browser on fd 3 and written on fd 4), so nothing but the Python standard
+library is needed.  Any console error or uncaught exception fails the
+check.  "small" is the report of fmt_trace's small trace, whose numbers
+are known; "big" is one of many stacks, where only time is measured.
+"""
+import base64
+import json
+import os
+import select
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+
+BROWSERS = ("chromium", "chromium-browser", "google-chrome")
+
+
+class Failure(Exception):
+    pass
+
+
+class Browser:
+    """A headless Chromium and one page in it."""
+
+    def __init__(self):
+        exe = next((shutil.which(b) for b in BROWSERS if shutil.which(b)), None)
+        if not exe:
+            raise Failure("no chromium found (scripts/install-deps.sh installs it)")
+        self.profile = tempfile.mkdtemp(prefix="ma-chromium.")
+        to_chrome, self.w = os.pipe()
+        self.r, from_chrome = os.pipe()
+
+        def fds():
+            # Copies first, so that dup2 never meets an fd already at 3 or 4
+            # (dup2 onto itself would keep close-on-exec).
+            a, b = os.dup(to_chrome), os.dup(from_chrome)
+            os.dup2(a, 3)
+            os.dup2(b, 4)
+
+        args = [exe, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+                "--no-first-run", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
+                "--user-data-dir=" + self.profile, "--remote-debugging-pipe", "about:blank"]
+        self.proc = subprocess.Popen(args, preexec_fn=fds, close_fds=False,
+                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        os.close(to_chrome)
+        os.close(from_chrome)
+        self.buf, self.next_id, self.events, self.session = b"", 0, [], None
+        target = self.send("Target.createTarget", {"url": "about:blank"})["targetId"]
+        self.session = self.send("Target.attachToTarget",
+                                 {"targetId": target, "flatten": True})["sessionId"]
+        for domain in ("Page", "Runtime", "Log"):
+            self.send(domain + ".enable")
+
+    def close(self):
+        self.proc.kill()
+        self.proc.wait()
+        shutil.rmtree(self.profile, ignore_errors=True)
+
+    def read(self, timeout):
+        end = time.monotonic() + timeout
+        while b"\0" not in self.buf:
+            left = end - time.monotonic()
+            if left <= 0 or not select.select([self.r], [], [], left)[0]:
+                raise Failure("chromium did not answer in %d s" % timeout)
+            chunk = os.read(self.r, 1 << 20)
+            if not chunk:
+                raise Failure("chromium exited")
+            self.buf += chunk
+        msg, self.buf = self.buf.split(b"\0", 1)
+        return json.loads(msg)
+
+    def send(self, method, params=None, timeout=60):
+        self.next_id += 1
+        msg = {"id": self.next_id, "method": method, "params": params or {}}
+        if self.session:
+            msg["sessionId"] = self.session
+        data = json.dumps(msg).encode() + b"\0"
+        while data:
+            data = data[os.write(self.w, data):]
+        while True:
+            m = self.read(timeout)
+            if m.get("id") == self.next_id:
+                if "error" in m:
+                    raise Failure("%s: %s" % (method, m["error"]))
+                return m.get("result", {})
+            self.events.append(m)
+
+    def wait_event(self, method, timeout=60):
+        while not any(e.get("method") == method for e in self.events):
+            self.events.append(self.read(timeout))
+
+    def open(self, path, width=1366, height=900):
+        self.send("Emulation.setDeviceMetricsOverride",
+                  {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": False})
+        self.send("Page.navigate", {"url": "file://" + os.path.abspath(path)})
+        self.wait_event("Page.loadEventFired", timeout=120)
+
+    def js(self, expr):
+        r = self.send("Runtime.evaluate", {"expression": expr, "returnByValue": True,
+                                           "awaitPromise": True})
+        if "exceptionDetails" in r:
+            raise Failure("script failed: %s\n%s" % (expr, r["exceptionDetails"]))
+        return r["result"].get("value")
+
+    def errors(self):
+        out = []
+        for e in self.events:
+            p = e.get("params", {})
+            if e.get("method") == "Runtime.exceptionThrown":
+                out.append(p["exceptionDetails"].get("exception", {}).get("description")
+                           or p["exceptionDetails"].get("text"))
+            elif e.get("method") == "Runtime.consoleAPICalled" and p["type"] in ("error", "assert"):
+                out.append(" ".join(str(a.get("value", a.get("description"))) for a in p["args"]))
+            elif e.get("method") == "Log.entryAdded" and p["entry"]["level"] == "error":
+                out.append(p["entry"]["text"])
+        return out
+
+    def screenshot(self, path):
+        size = self.send("Page.getLayoutMetrics")["cssContentSize"]
+        shot = self.send("Page.captureScreenshot", {
+            "format": "png", "captureBeyondViewport": True,
+            "clip": {"x": 0, "y": 0, "width": size["width"], "height": size["height"],
+                     "scale": 1}})
+        with open(path, "wb") as f:
+            f.write(base64.b64decode(shot["data"]))
+
+
+def expect(what, expected, actual):
+    if expected != actual:
+        raise Failure("%s: expected %r, got %r" % (what, expected, actual))
+    print("ok: html: %s = %r" % (what, actual))
+
+
+# Types into the search box as a user does (an input event per change).
+SEARCH = """(() => { const s = document.getElementById('flame-search');
+  s.value = %s; s.dispatchEvent(new Event('input'));
+  return document.getElementById('flame-match').textContent; })()"""
+
+# Clicks the middle of the first drawn frame called NAME on the canvas.
+CLICK_FRAME = """(() => { const g = flame.graph, c = document.getElementById('flame');
+  const r = c.getBoundingClientRect();
+  for (const [d, row] of flame.rows.entries())
+    for (const [x0, x1, i] of row || [])
+      if (g.name[i] === %s) {
+        c.dispatchEvent(new MouseEvent('click', { bubbles: true,
+          clientX: r.left + (x0 + x1) / 2, clientY: r.top + d * 18 + 9 }));
+        return g.name[flame.zoom];
+      }
+  return null; })()"""
+
+CLICK = "document.querySelector(%s).click()"
+
+FIRST_ROW = """Array.from(document.querySelector('table[data-key=%s] tbody').rows[0].cells)
+  .map((td) => td.dataset.v)"""
+
+
+def check_small(b, report, png):
+    b.open(report)
+    expect("console errors", [], b.errors())
+    expect("title", "Memory report: model-manager --demo", b.js("document.title"))
+    expect("peak shown on the chart", 1, b.js("document.querySelectorAll('#chart-peak').length"))
+    expect("chart lines (heap, RSS)", 2, b.js("document.querySelectorAll('#chart polyline').length"))
+    expect("marker on the chart", "model loaded",
+           b.js("document.querySelector('#chart line.marker + text').textContent"))
+    expect("flame graph shown first", "peak", b.js("flame.graph.key"))
+    expect("search 'tokenize' in the peak",
+           "Matched 55.2% (8.00 KiB of 14.5 KiB) in 1 frame", b.js(SEARCH % "'tokenize'"))
+    expect("frames highlighted", 1, b.js("flame.match.reduce((a, b) => a + b, 0)"))
+    b.js(CLICK % "'#flame-tabs button[data-key=allocated]'")
+    expect("search 'handle_request' in allocated bytes",
+           "Matched 68.4% (10.8 KiB of 15.8 KiB) in 1 frame", b.js(SEARCH % "'handle_request'"))
+    expect("click zooms into the frame", "handle_request", b.js(CLICK_FRAME % "'handle_request'"))
+    b.js(CLICK % "'#flame-reset'")
+    expect("reset zooms out", 0, b.js("flame.zoom"))
+    expect("search 'nothing'", "No frame matches", b.js(SEARCH % "'no_such_function'"))
+    b.js(SEARCH % "'leak_buffer|load_model'")
+    # The peak table: ranked by bytes; the first click on "bytes" sorts
+    # it descending, the second ascending.
+    expect("peak table as ranked", ["1", "8192", "1", "1", "8192"], b.js(FIRST_ROW % "peak")[:5])
+    b.js(CLICK % "'table[data-key=peak] th:nth-child(2)'")
+    b.js(CLICK % "'table[data-key=peak] th:nth-child(2)'")
+    first = b.js(FIRST_ROW % "peak")
+    expect("peak table sorted by bytes, ascending", "512", first[1])
+    expect("its site", "leak_buffer (", first[5][:13])
+    expect("header marked", "ascending",
+           b.js("document.querySelector('table[data-key=peak] th:nth-child(2)')"
+                ".getAttribute('aria-sort')"))
+    b.js(CLICK % "'table[data-key=peak] tbody tr:first-child summary'")
+    b.screenshot(png)
+    print("ok: html: screenshot in %s" % png)
+    expect("console errors after driving it", [], b.errors())
+
+
+def check_big(b, report):
+    start = time.monotonic()
+    b.open(report)
+    loaded = time.monotonic() - start
+    expect("console errors", [], b.errors())
+    print("ok: html: the page of many stacks loaded in %.2f s" % loaded)
+    if loaded > 20:
+        raise Failure("loading took %.1f s" % loaded)
+    took = b.js("""(() => { const t = performance.now();
+      const s = document.getElementById('flame-search');
+      s.value = 'libmany.so\\\\+0x8'; s.dispatchEvent(new Event('input'));
+      return performance.now() - t; })()""")
+    print("ok: html: search and redraw took %.0f ms" % took)
+    if took > 3000:
+        raise Failure("search took %.0f ms" % took)
+    note = b.js("document.getElementById('flame-note').textContent")
+    if "left out" not in note:
+        raise Failure("the page does not say frames were pruned: %r" % note)
+    print("ok: html: says what was pruned: %s" % note)
+    expect("console errors after search", [], b.errors())
+
+
+def main():
+    if len(sys.argv) < 3 or sys.argv[1] not in ("small", "big"):
+        sys.exit(__doc__)
+    b = Browser()
+    try:
+        if sys.argv[1] == "small":
+            check_small(b, sys.argv[2], sys.argv[3])
+        else:
+            check_big(b, sys.argv[2])
+    except Failure as e:
+        print("FAIL: html: %s" % e, file=sys.stderr)
+        sys.exit(1)
+    finally:
+        b.close()
+
+
+if __name__ == "__main__":
+    main()
