@@ -78,8 +78,13 @@ static void timeline(struct hj *w, const struct ma_process *p)
 		hj_close(w, ']');
 	}
 	hj_close(w, ']');
-	/* [time_ns, name] pairs; the analysis does not keep markers yet. */
 	hj_open(w, "markers", '[');
+	for (size_t i = 0; i < p->nmarkers; i++) {
+		hj_open(w, NULL, '[');
+		hj_u64(w, NULL, p->markers[i].ts);
+		hj_str(w, NULL, p->markers[i].name);
+		hj_close(w, ']');
+	}
 	hj_close(w, ']');
 }
 

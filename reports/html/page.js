@@ -128,55 +128,68 @@ function ratingsTable(ratings) {
 
 // ---- the chart: heap, mapped bytes and RSS over time ----
 
-function niceStep(max, ticks) {
-	const raw = max / ticks, mag = Math.pow(10, Math.floor(Math.log10(raw)));
-	for (const m of [1, 2, 5, 10])
+// A round step for about `ticks` ticks up to max; powers of 1024 for bytes.
+function niceStep(max, ticks, bytes) {
+	const unit = bytes ? Math.pow(1024, Math.max(0, Math.floor(Math.log(max) / Math.log(1024)))) : 1;
+	const raw = max / unit / ticks, mag = Math.pow(10, Math.floor(Math.log10(raw)));
+	for (const m of [1, 2, 2.5, 5, 10])
 		if (raw <= m * mag)
-			return m * mag;
-	return 10 * mag;
+			return m * mag * unit;
+	return 10 * mag * unit;
 }
 
+// Heap on the left axis; RSS and mapped bytes, often far bigger, on the
+// right one.
 function chart() {
 	const tl = data.timeline, s = data.summary;
-	const W = 1000, H = 260, L = 70, R = 20, T = 14, B = 28;
-	const box = svg('svg', { viewBox: `0 0 ${W} ${H}`, preserveAspectRatio: 'none',
-		role: 'img', 'aria-label': 'heap and RSS over time' });
+	const W = Math.max($('chart').clientWidth, 400), H = 260, L = 70, R = 70, T = 14, B = 28;
+	const box = svg('svg', { viewBox: `0 0 ${W} ${H}`, role: 'img',
+		'aria-label': 'heap and RSS over time' });
 	const tmax = Math.max(s.duration_ns, 1, ...tl.map((p) => p[0]));
-	let ymax = Math.max(1, s.peak_heap_bytes, ...tl.map((p) => Math.max(p[1], p[2], p[3])));
+	const hmax = Math.max(1, s.peak_heap_bytes, ...tl.map((p) => p[1]));
+	const rmax = Math.max(1, ...tl.map((p) => Math.max(p[2], p[3])));
 	const x = (t) => L + (W - L - R) * t / tmax;
-	const y = (v) => H - B - (H - T - B) * v / ymax;
-	const ystep = niceStep(ymax, 4);
-	for (let v = 0; v <= ymax; v += ystep) {
-		box.append(svg('line', { x1: L, x2: W - R, y1: y(v), y2: y(v), stroke: '#eceff4' }));
-		const t = svg('text', { x: L - 6, y: y(v) + 4, 'text-anchor': 'end' });
-		t.textContent = fmtBytes(v);
-		box.append(t);
-	}
-	const xstep = niceStep(tmax, 6);
+	const yh = (v) => H - B - (H - T - B) * v / hmax;
+	const yr = (v) => H - B - (H - T - B) * v / rmax;
+	axis(box, hmax, yh, L - 6, 'end', [L, W - R]);
+	axis(box, rmax, yr, W - R + 6, 'start', null);
+	const xstep = niceStep(tmax, 6, false);
 	for (let v = 0; v <= tmax; v += xstep) {
 		const t = svg('text', { x: x(v), y: H - 8, 'text-anchor': 'middle' });
 		t.textContent = fmtTime(Math.round(v));
 		box.append(t);
 	}
-	const series = [[1, 'var(--heap)', 'heap'], [2, 'var(--mmap)', 'mapped'],
-		[3, 'var(--rss)', 'RSS']];
-	for (const [i, colour] of series) {
+	const series = [[1, 'var(--heap)', 'heap (left axis)', yh],
+		[2, 'var(--mmap)', 'mapped (right axis)', yr], [3, 'var(--rss)', 'RSS (right axis)', yr]];
+	for (const [i, colour, , y] of series) {
 		const pts = tl.filter((p) => i !== 3 || p[3] > 0);
 		if (!pts.length || !pts.some((p) => p[i] > 0))
 			continue;
 		box.append(svg('polyline', { fill: 'none', stroke: colour, 'stroke-width': 2,
-			'vector-effect': 'non-scaling-stroke',
-			points: [[0, 0], ...pts].map((p) => x(p[0]) + ',' + y(p[i])).join(' ') }));
+			'vector-effect': 'non-scaling-stroke', 'data-series': i,
+			points: [[0, 0, 0, 0], ...pts].map((p) => x(p[0]) + ',' + y(p[i])).join(' ') }));
 	}
 	markers(box, x, T, H - B);
-	peak(box, x(s.peak_heap_time_ns), y(s.peak_heap_bytes), s);
-	$('chart').append(box);
-	legend(series);
+	peak(box, x(s.peak_heap_time_ns), yh(s.peak_heap_bytes), s);
+	$('chart').replaceChildren(box);
+	return series;
+}
+
+function axis(box, max, y, at, anchor, grid) {
+	const step = niceStep(max, 4, true);
+	for (let v = 0; v <= max; v += step) {
+		if (grid)
+			box.append(svg('line', { x1: grid[0], x2: grid[1], y1: y(v), y2: y(v),
+				stroke: '#eceff4' }));
+		const t = svg('text', { x: at, y: y(v) + 4, 'text-anchor': anchor });
+		t.textContent = fmtBytes(v);
+		box.append(t);
+	}
 }
 
 function markers(box, x, top, bottom) {
 	for (const [t, name] of data.markers) {
-		box.append(svg('line', { x1: x(t), x2: x(t), y1: top, y2: bottom,
+		box.append(svg('line', { x1: x(t), x2: x(t), y1: top, y2: bottom, class: 'marker',
 			stroke: 'var(--mark)', 'stroke-dasharray': '4 3' }));
 		const label = svg('text', { x: x(t) + 3, y: top + 10, fill: 'var(--mark)' });
 		label.textContent = name;
@@ -203,7 +216,7 @@ function legend(series) {
 	l.append(el('span', { class: 'swatch', style: 'background:var(--peak)' }), 'peak heap');
 	if (data.markers.length)
 		l.append(el('span', { class: 'swatch', style: 'background:var(--mark)' }), 'markers');
-	l.append(document.createTextNode('  (highest value in each interval)'));
+	l.append(document.createTextNode('. Each point is the highest value in its interval.'));
 }
 
 // ---- the flame graph: an icicle, callers on top ----
@@ -485,7 +498,8 @@ function histogram() {
 
 header();
 findings();
-chart();
+legend(chart());
+window.addEventListener('resize', chart);
 flameSetup();
 tables();
 histogram();
