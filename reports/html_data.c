@@ -5,6 +5,7 @@
 #include <inttypes.h>
 #include <stdio.h>
 
+#include "ratings.h"
 #include "stackfmt.h"
 #include "trace_codec.h"
 
@@ -158,10 +159,25 @@ static void histogram(struct hj *w, const struct ma_process *p)
 	hj_close(w, ']');
 }
 
+void ma_html_metric(struct hj *w, const struct ma_metric *m)
+{
+	const struct ma_metric_def *d = ma_metric_def(m->id);
+
+	hj_open(w, NULL, '{');
+	hj_str(w, "title", d->title);
+	if (m->measured)
+		hj_num(w, "value", m->value);
+	else
+		hj_str(w, "value", NULL);
+	hj_str(w, "unit", d->unit);
+	hj_str(w, "band", ma_band_name(m->band));
+	hj_str(w, "reason", m->measured ? d->how : m->reason);
+	hj_close(w, '}');
+}
+
 /* The full report's ratings and recommendations, when the result has
- * them.  The page reads
- *   ratings: [{title, value, unit, band, reason}]  band: "target", "good",
- *            "warning", "critical" or "not measured" (ma_band_name)
+ * them: a loop of ma_html_metric() over its metrics goes in "ratings";
+ * the page reads
  *   recommendations: [{band, title, measurement, setting, value, effect}]
  * and leaves its section out while both are empty. */
 static void findings(struct hj *w, const struct ma_process *p)

@@ -14,6 +14,11 @@
 /* Rows kept per table; the page says when there were more. */
 #define MA_HTML_TABLE_ROWS 200
 
+struct ma_metric;
+/* One rating, {title, value, unit, band, reason}, as the page reads it:
+ * for feeding the full report's metrics (lib/ratings.h) to the page. */
+void ma_html_metric(struct hj *w, const struct ma_metric *m);
+
 int ma_html_data(FILE *out, const struct ma_analysis *a, const struct ma_render_opts *o);
 /* "names": [...] and "flames": [...]; 0 or -1 out of memory. */
 int ma_html_flames(struct hj *w, const struct ma_process *p);

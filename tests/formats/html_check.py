@@ -196,6 +196,11 @@ def check_small(b, report, png):
            b.js("document.querySelector('table[data-key=peak] th:nth-child(2)')"
                 ".getAttribute('aria-sort')"))
     b.js(CLICK % "'table[data-key=peak] tbody tr:first-child summary'")
+    expect("a rating's band coloured", "rgb(199, 120, 0)", b.js(
+        "(() => { const t = ratingsTable([{ title: 'Peak heap', value: 900, unit: 'MB', "
+        "band: 'warning' }]); document.body.append(t); "
+        "const c = getComputedStyle(t.querySelector('.band-warning')).backgroundColor; "
+        "t.remove(); return c; })()"))
     b.screenshot(png)
     print("ok: html: screenshot in %s" % png)
     expect("console errors after driving it", [], b.errors())
