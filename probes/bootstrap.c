@@ -76,6 +76,9 @@ static void resolve_all(void)
 	RESOLVE(fork, "fork");
 	RESOLVE(execve, "execve");
 	RESOLVE(execvpe, "execvpe");
+	RESOLVE(fexecve, "fexecve");
+	RESOLVE(posix_spawn, "posix_spawn");
+	RESOLVE(posix_spawnp, "posix_spawnp");
 	RESOLVE(exit, "exit");
 	RESOLVE(_exit, "_exit");
 	RESOLVE(_Exit, "_Exit");

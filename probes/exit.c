@@ -19,7 +19,7 @@ void probe_finish(int exit_kind, int64_t status)
 	int expected = 0, g;
 	struct probe_chunkbuf *buf;
 
-	if (ma_atomic_load_relaxed(&probe_phase) != PROBE_PHASE_ON ||
+	if (ma_atomic_load_relaxed(&probe_phase) != PROBE_PHASE_ON || probe_in_vfork_child() ||
 	    !ma_atomic_cas_acq_rel(&finished, &expected, 1))
 		return;
 	g = probe_guard_enter(PROBE_GUARD_INTERNAL);

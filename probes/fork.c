@@ -5,6 +5,7 @@
  * child is not traced.  The atfork handlers catch forks made inside libc
  * too (daemon(), ...). */
 #include <pthread.h>
+#include <unistd.h>
 
 #include "chunk.h"
 #include "os.h"
@@ -13,6 +14,12 @@
 #include "writer.h"
 
 static uint64_t fork_ts;
+static pid_t probe_pid;
+
+int probe_in_vfork_child(void)
+{
+	return probe_pid && getpid() != probe_pid;
+}
 
 static void prepare(void)
 {
@@ -23,6 +30,7 @@ static void child(void)
 {
 	int g;
 
+	probe_pid = getpid();
 	if (ma_atomic_load_relaxed(&probe_phase) == PROBE_PHASE_DIRECT) {
 		probe_output_close(); /* forked after the parent's trailer */
 		probe_phase = PROBE_PHASE_OFF;
@@ -59,5 +67,6 @@ static void child(void)
 
 void probe_fork_install(void)
 {
+	probe_pid = getpid();
 	pthread_atfork(prepare, NULL, child);
 }

@@ -3,9 +3,17 @@
  * image will be traced (our library in its LD_PRELOAD) its environment
  * gets MEMORY_ANALYZER_PARENT=<pid>, built on the stack, so that its
  * header carries MA_PROC_F_EXEC_CHILD; the new probe removes the variable
- * again before the program can see it.  execl* are not hooked: their
- * trace simply ends without a trailer. */
+ * again before the program can see it.
+ *
+ * Every exec entry point is hooked: libc's execl* and fexecve reach the
+ * system call without passing through our execve, and an image that ends
+ * without a trailer looks killed.  posix_spawn only gets the marker: its
+ * child never runs code of ours before the new image starts.  A vfork
+ * child shares our memory, so an exec there must not touch the parent's
+ * trace (probe_in_vfork_child). */
 #define _GNU_SOURCE
+#include <spawn.h>
+#include <stdarg.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -50,35 +58,134 @@ static char *const *env_marked(char *const envp[], size_t n, char **out, char *m
 	return out;
 }
 
-static int do_exec(const char *file, char *const argv[], char *const envp[], int search)
+enum how { BY_PATH, BY_SEARCH, BY_FD };
+
+static int do_exec(const char *file, int fd, char *const argv[], char *const envp[],
+		   enum how how)
 {
 	size_t n = env_count(envp);
 	char *marked[n + 2], mark[64];
 	char *const *env = env_marked(envp, n, marked, mark, sizeof(mark));
 
 	probe_bootstrap();
-	probe_finish(MA_EXIT_EXEC, 0);
-	if (search)
+	if (!probe_in_vfork_child())
+		probe_finish(MA_EXIT_EXEC, 0);
+	if (how == BY_FD)
+		return probe_real.fexecve(fd, argv, env);
+	if (how == BY_SEARCH)
 		return probe_real.execvpe(file, argv, env);
 	return probe_real.execve(file, argv, env);
 }
 
 EXPORT int execve(const char *path, char *const argv[], char *const envp[])
 {
-	return do_exec(path, argv, envp, 0);
+	return do_exec(path, -1, argv, envp, BY_PATH);
 }
 
 EXPORT int execv(const char *path, char *const argv[])
 {
-	return do_exec(path, argv, environ, 0);
+	return do_exec(path, -1, argv, environ, BY_PATH);
 }
 
 EXPORT int execvp(const char *file, char *const argv[])
 {
-	return do_exec(file, argv, environ, 1);
+	return do_exec(file, -1, argv, environ, BY_SEARCH);
 }
 
 EXPORT int execvpe(const char *file, char *const argv[], char *const envp[])
 {
-	return do_exec(file, argv, envp, 1);
+	return do_exec(file, -1, argv, envp, BY_SEARCH);
+}
+
+EXPORT int fexecve(int fd, char *const argv[], char *const envp[])
+{
+	return do_exec(NULL, fd, argv, envp, BY_FD);
+}
+
+/* Arguments of the execl family after arg0, up to the NULL. */
+static size_t list_count(va_list ap)
+{
+	size_t n = 1;
+	va_list cp;
+
+	va_copy(cp, ap);
+	while (va_arg(cp, char *))
+		n++;
+	va_end(cp);
+	return n;
+}
+
+static void list_fill(char **argv, const char *arg0, size_t n, va_list ap)
+{
+	argv[0] = (char *)arg0;
+	for (size_t i = 1; i < n; i++)
+		argv[i] = va_arg(ap, char *);
+	argv[n] = NULL;
+}
+
+EXPORT int execl(const char *path, const char *arg, ...)
+{
+	va_list ap;
+
+	va_start(ap, arg);
+	size_t n = list_count(ap);
+	char *argv[n + 1];
+
+	list_fill(argv, arg, n, ap);
+	va_end(ap);
+	return do_exec(path, -1, argv, environ, BY_PATH);
+}
+
+EXPORT int execlp(const char *file, const char *arg, ...)
+{
+	va_list ap;
+
+	va_start(ap, arg);
+	size_t n = list_count(ap);
+	char *argv[n + 1];
+
+	list_fill(argv, arg, n, ap);
+	va_end(ap);
+	return do_exec(file, -1, argv, environ, BY_SEARCH);
+}
+
+EXPORT int execle(const char *path, const char *arg, ...)
+{
+	va_list ap;
+
+	va_start(ap, arg);
+	size_t n = list_count(ap);
+	char *argv[n + 1];
+
+	list_fill(argv, arg, n, ap);
+	char *const *envp = va_arg(ap, char *const *);
+
+	va_end(ap);
+	return do_exec(path, -1, argv, envp, BY_PATH);
+}
+
+static int do_spawn(pid_t *pid, const char *file, const posix_spawn_file_actions_t *fa,
+		    const posix_spawnattr_t *attr, char *const argv[], char *const envp[],
+		    int search)
+{
+	size_t n = env_count(envp);
+	char *marked[n + 2], mark[64];
+	char *const *env = env_marked(envp, n, marked, mark, sizeof(mark));
+
+	probe_bootstrap();
+	if (search)
+		return probe_real.posix_spawnp(pid, file, fa, attr, argv, env);
+	return probe_real.posix_spawn(pid, file, fa, attr, argv, env);
+}
+
+EXPORT int posix_spawn(pid_t *pid, const char *path, const posix_spawn_file_actions_t *fa,
+		       const posix_spawnattr_t *attr, char *const argv[], char *const envp[])
+{
+	return do_spawn(pid, path, fa, attr, argv, envp, 0);
+}
+
+EXPORT int posix_spawnp(pid_t *pid, const char *file, const posix_spawn_file_actions_t *fa,
+			const posix_spawnattr_t *attr, char *const argv[], char *const envp[])
+{
+	return do_spawn(pid, file, fa, attr, argv, envp, 1);
 }

@@ -35,51 +35,86 @@ int probe_fd_hide(int fd)
 	return hi;
 }
 
-/* Expands %p to the pid (and %% to %).  Sets *has_pid. */
-static size_t expand(char *out, size_t size, const char *pat, int *has_pid)
+/* Expands %p to the pid (and %% to %); a nonzero image number n makes it
+ * PID.n.  Sets *has_pid. */
+static size_t expand(char *out, size_t size, const char *pat, unsigned n, int *has_pid)
 {
-	size_t n = 0;
+	size_t len = 0;
 
 	*has_pid = 0;
-	for (const char *p = pat; *p && n + 1 < size; p++) {
+	for (const char *p = pat; *p && len + 1 < size; p++) {
 		if (p[0] == '%' && p[1] == 'p') {
-			n += probe_format(out + n, size - n, "%d", (int)getpid());
+			len += probe_format(out + len, size - len, n ? "%d.%u" : "%d",
+					    (int)getpid(), n);
 			*has_pid = 1;
 			p++;
 		} else if (p[0] == '%' && p[1] == '%') {
-			out[n++] = '%';
+			out[len++] = '%';
 			p++;
 		} else {
-			out[n++] = *p;
+			out[len++] = *p;
 		}
 	}
-	out[n] = '\0';
+	out[len] = '\0';
+	return len;
+}
+
+/* Whether the file at path starts like a trace: the name then belongs to
+ * an earlier image of this process (exec) or to an earlier run, not to
+ * something planted there. */
+static int is_trace(const char *path)
+{
+	char magic[MA_FILE_MAGIC_LEN];
+	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	ssize_t n = fd < 0 ? -1 : read(fd, magic, sizeof(magic));
+
+	if (fd >= 0)
+		close(fd);
+	return n == (ssize_t)sizeof(magic) && memcmp(magic, MA_FILE_MAGIC, sizeof(magic)) == 0;
+}
+
+/* Name number i of the sequence: with %p, PID then PID.1, PID.2, ... in
+ * its place (an image started by exec has the pid of the one before, and
+ * the name keeps the pattern's shape, so `record` finds it); without,
+ * NAME, then NAME.PID (fork children), NAME.PID.1, ... */
+static size_t name_at(char *path, size_t size, unsigned i)
+{
+	int has_pid;
+	size_t n = expand(path, size, probe_cfg.output, i, &has_pid);
+
+	if (has_pid || i == 0 || n + 32 >= size)
+		return n;
+	n += probe_format(path + n, size - n, ".%d", (int)getpid());
+	if (i > 1)
+		n += probe_format(path + n, size - n, ".%u", i - 1);
 	return n;
 }
 
-/* Creates the trace.  When the name is taken: a child of a traced process
- * with a fixed name appends .<pid>; a process image started by exec in a
- * traced process (same pid, same name) appends .1, .2, ... */
+/* Creates the trace under the first free name of the sequence.  A name
+ * taken by something that is not a trace (a symlink or file planted
+ * there) is said once on stderr. */
 static int create(char *path, size_t size)
 {
-	int has_pid, fd = -1;
-	size_t base = expand(path, size, probe_cfg.output, &has_pid);
+	char first[PROBE_PATH_MAX + 32];
+	int fd = -1, planted = 0;
 
-	if (base + 32 >= size) {
+	if (name_at(path, size, 0) + 32 >= size) {
 		errno = ENAMETOOLONG;
 		return -1;
 	}
-	for (int i = 0; i < 100; i++) {
-		size_t n = base;
-
-		if (i > 0 && !has_pid)
-			n += probe_format(path + n, size - n, ".%d", (int)getpid());
-		if (i > 1 || (i > 0 && has_pid))
-			probe_format(path + n, size - n, ".%d", has_pid ? i : i - 1);
+	for (unsigned i = 0; i < 100; i++) {
+		name_at(path, size, i);
 		fd = open(path, OPEN_FLAGS, 0600);
 		if (fd >= 0 || errno != EEXIST)
 			break;
+		if (!planted && !is_trace(path)) {
+			planted = 1;
+			probe_format(first, sizeof(first), "%s", path);
+		}
 	}
+	if (fd >= 0 && planted)
+		probe_msg("'%s' exists and is not a trace: not touched; writing '%s'",
+			  first, path);
 	return fd < 0 ? -1 : probe_fd_hide(fd);
 }
 

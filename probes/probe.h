@@ -142,6 +142,9 @@ extern int probe_exit_status;
 void probe_fork_install(void);
 void probe_exit_install(void);
 void probe_fork_parent_ts(void);
+/* Whether this is the child of a vfork (or a CLONE_VM clone) still
+ * running in our memory: then the trace is the parent's, not to touch. */
+int probe_in_vfork_child(void);
 /* Moves fd to a high number (a program's own dup2(fd, 3) or `exec 3>`
  * must not hit it) and makes it close-on-exec; returns the new fd. */
 int probe_fd_hide(int fd);

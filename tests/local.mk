@@ -41,9 +41,5 @@ e2e_tests = tests/e2e/01-record-cli.sh tests/e2e/02-no-preload.sh \
 	tests/e2e/09-newdel.sh tests/e2e/10-mmap.sh tests/e2e/11-sigkill.sh \
 	tests/e2e/12-real-programs.sh tests/e2e/13-node.sh
 TESTS += $(e2e_tests)
-# A forked child that execs leaves a trace without a trailer under its pid,
-# and the program it execs then finds that name taken and runs unprofiled.
-# Remove once the probe gives the exec'd image a trace of its own.
-XFAIL_TESTS += tests/e2e/06-fork-exec.sh
 dist_check_SCRIPTS += $(e2e_tests)
 EXTRA_DIST += tests/e2e/lib.sh
