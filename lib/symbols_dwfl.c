@@ -99,8 +99,31 @@ static Dwfl_Module *report(struct ma_symbols *s, struct ma_sym_module *m,
 	return mod;
 }
 
+/* A program that dlopens and dlcloses the same library in a loop records
+ * it many times, usually at the same place: one Dwfl_Module serves all. */
+static const struct ma_sym_module *same_file(const struct ma_symbols *s,
+					     const struct ma_sym_module *m)
+{
+	for (size_t i = 0; i < s->nmods; i++) {
+		const struct ma_sym_module *o = s->mods[i];
+		if (o != m && o->state == MA_SYM_READY && o->bias == m->bias &&
+		    o->build_id_len == m->build_id_len &&
+		    strcmp(o->path, m->path) == 0 &&
+		    memcmp(o->build_id, m->build_id, m->build_id_len) == 0)
+			return o;
+	}
+	return NULL;
+}
+
 void ma_sym_module_load(struct ma_symbols *s, struct ma_sym_module *m)
 {
+	const struct ma_sym_module *twin = m->build_id_len ? same_file(s, m) : NULL;
+	if (twin != NULL) {
+		m->dwmod = twin->dwmod;
+		m->problem = twin->problem;
+		m->state = MA_SYM_READY;
+		return;
+	}
 	char *file = m->path[0] ? file_path(s, m->path) : NULL;
 	if (file == NULL || access(file, F_OK) != 0) {
 		free(file);

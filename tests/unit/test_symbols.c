@@ -316,6 +316,25 @@ static void test_stripped_without_debug(void **state)
 	fx_tmpdir_remove(dir);
 }
 
+/* The same library loaded again at the same place, under a new id. */
+static void test_reloaded(void **state)
+{
+	uint64_t addr = addr_in(&inl, "ma_fx_outer");
+	struct ma_symbols *s = ma_symbols_new(NULL);
+	assert_int_equal(add(s, 1, &inl, inl.path, 0), 0);
+	ma_symbols_module_gone(s, 1, 10);
+	assert_int_equal(add(s, 2, &inl, inl.path, 20), 0);
+	struct ma_frame_info a[4], b[4];
+	assert_int_equal(ma_symbols_resolve(s, addr, 5, a, 4), 3);
+	assert_int_equal(ma_symbols_resolve(s, addr, 25, b, 4), 3);
+	assert_string_equal(a[2].function, b[2].function);
+	assert_int_equal(a[0].line, b[0].line);
+	assert_null(ma_symbols_module_problem(s, 2));
+	assert_int_equal(ma_symbols_resolve(s, addr, 15, a, 4), 1);
+	assert_null(a[0].module);
+	ma_symbols_free(s);
+}
+
 /* Module paths are read under the sysroot; frames keep the recorded path. */
 static void test_sysroot(void **state)
 {
@@ -343,6 +362,7 @@ int main(void)
 		cmocka_unit_test(test_build_id_dir),
 		cmocka_unit_test(test_stripped_without_debug),
 		cmocka_unit_test(test_sysroot),
+		cmocka_unit_test(test_reloaded),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
