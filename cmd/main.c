@@ -1,6 +1,7 @@
 /* memory-analyzer: dispatch to a subcommand, or run the report. */
 #include "config.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "commands.h"
@@ -16,6 +17,11 @@ const struct ma_command ma_commands[] = {
 
 int main(int argc, char **argv)
 {
+	/* Traces are untrusted input: symbol lookups stay on this machine, in
+	 * the debug directories given.  elfutils would otherwise ask the
+	 * debuginfod servers named in the environment about every build-id a
+	 * trace claims. */
+	unsetenv("DEBUGINFOD_URLS");
 	if (argc > 1) {
 		for (const struct ma_command *c = ma_commands; c->name; c++)
 			if (!strcmp(argv[1], c->name))
