@@ -176,6 +176,8 @@ static int first_pass(struct ma_analysis_private *pv, const struct ma_analysis_o
 	size_t i = 0;
 
 	ma_replay_begin(r, 1);
+	if (ma_replay_observe(r, MA_EV_BEGIN, 0, NULL) < 0)
+		return -1;
 	while (next(in, &rec)) {
 		if (ma_replay_record(r, &rec) < 0)
 			return -1;
@@ -184,6 +186,8 @@ static int first_pass(struct ma_analysis_private *pv, const struct ma_analysis_o
 		if ((r->index & 0xffff) == 0)
 			progress(pv, o, in);
 	}
+	if (ma_replay_observe(r, MA_EV_END, 0, NULL) < 0)
+		return -1;
 	while ((b = ma_livemap_each(&r->live, &i)))
 		if (!(b->flags & MA_BLOCK_F_INHERITED)) {
 			r->totals.live_blocks++;
@@ -334,6 +338,7 @@ static int init_all(struct ma_analysis *a)
 			return -1;
 		in->r.on_fork = inherit;
 		in->r.fork_arg = pv;
+		in->r.input = i;
 	}
 	return 0;
 }
@@ -392,6 +397,8 @@ int ma_analysis_run(const char *const *paths, size_t n,
 	a->opts.debug_dirs = NULL;
 	a->opts.sysroot = NULL;
 	a->opts.progress = NULL;
+	a->opts.observe = NULL;
+	a->opts.observe_arg = NULL;
 	for (unsigned k = 0; k < a->opts.nsnaps; k++)
 		a->opts.snaps[k].marker = NULL;
 	if (rc) {

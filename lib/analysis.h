@@ -50,6 +50,36 @@ struct ma_snap_spec {
 
 #define MA_MAX_SNAPS 2
 
+/* Watching the first pass of the replay, record by record: the full
+ * report (lib/full_report.h) computes fragmentation and model metrics this
+ * way without the analysis knowing about them. */
+struct ma_record;
+struct ma_full_report;
+
+enum ma_event_kind {
+	MA_EV_BEGIN,            /* before a trace's first record */
+	MA_EV_ALLOC,            /* a heap block was acquired */
+	MA_EV_FREE,             /* a heap block was released */
+	MA_EV_SAMPLE,           /* MA_REC_SAMPLE */
+	MA_EV_MARKER,           /* MA_REC_MARKER */
+	MA_EV_INFO,             /* MA_REC_INFO */
+	MA_EV_END,              /* after a trace's last record */
+};
+
+struct ma_event {
+	enum ma_event_kind kind;
+	size_t input;           /* index of the trace in ma_analysis_run's paths */
+	uint64_t ts;            /* ns since the trace's start */
+	uint64_t span_ns;       /* BEGIN: the trace's span as its header says */
+	uint64_t size;          /* ALLOC, FREE: requested bytes of the block */
+	uint64_t heap_live;     /* requested heap bytes live after the event */
+	uint64_t mmap_live;     /* mapped bytes after the event */
+	const struct ma_record *rec; /* SAMPLE, MARKER, INFO (trace_codec.h) */
+};
+
+/* Returns 0, or -1 to stop the analysis (out of memory). */
+typedef int (*ma_observe_fn)(void *arg, const struct ma_event *ev);
+
 struct ma_analysis_opts {
 	unsigned sections;      /* enum ma_section bits worth computing */
 	unsigned top;           /* entries kept per list; 0 = all */
@@ -63,6 +93,10 @@ struct ma_analysis_opts {
 	/* Called now and then with bytes replayed and bytes to replay. */
 	void (*progress)(void *arg, uint64_t done, uint64_t total);
 	void *progress_arg;
+	/* Called for every event of the first pass; NULL: none.  Borrowed
+	 * for the run only, like progress. */
+	ma_observe_fn observe;
+	void *observe_arg;
 };
 
 /* Defaults: every section, top 10, by site, 100 timeline points. */
@@ -207,6 +241,12 @@ struct ma_analysis {
 	struct ma_process *total;
 	int damaged;                   /* some trace damaged or incomplete */
 	struct ma_analysis_private *priv;
+	/* The full report's findings -- ratings, fragmentation, model
+	 * metrics, workspace, recommendations (lib/full_report.h) -- when
+	 * the command made them, else NULL.  Set by the caller after
+	 * ma_analysis_run, owned by the caller, never freed here; renderers
+	 * show it when it is not NULL. */
+	const struct ma_full_report *full;
 };
 
 enum ma_analysis_err {

@@ -69,6 +69,19 @@ void ma_replay_begin(struct ma_replay *r, int pass)
 	}
 }
 
+int ma_replay_observe(struct ma_replay *r, enum ma_event_kind kind, uint64_t size,
+		      const struct ma_record *rec)
+{
+	struct ma_event ev = { kind, r->input, ma_replay_rel(r, r->ts), 0, size,
+			       r->heap_live, r->maps.bytes, rec };
+
+	if (r->pass != 1 || !r->opts->observe)
+		return 0;
+	if (kind == MA_EV_BEGIN)
+		ev.span_ns = r->info->last_ts > r->t0 ? r->info->last_ts - r->t0 : 0;
+	return r->opts->observe(r->opts->observe_arg, &ev);
+}
+
 static uint64_t next_serial(struct ma_replay *r, uint32_t thread)
 {
 	if (thread >= MAX_TRACKED_THREADS)
@@ -105,11 +118,16 @@ static int alloc_block(struct ma_replay *r, uint32_t thread, uint64_t addr,
 
 	if (k < 0)
 		return -1;
-	if (k == 1)     /* its release was never recorded: it is gone */
+	if (k == 1) {   /* its release was never recorded: it is gone */
 		r->heap_live -= old.size;
+		if (ma_replay_observe(r, MA_EV_FREE, old.size, NULL) < 0)
+			return -1;
+	}
 	r->heap_live += size;
 	if (r->pass != 1)
 		return 0;
+	if (ma_replay_observe(r, MA_EV_ALLOC, size, NULL) < 0)
+		return -1;
 	struct ma_stackstat *s = ma_stacktab_get(&r->stacks, stack);
 	if (!s)
 		return -1;
@@ -196,6 +214,8 @@ static int release_block(struct ma_replay *r, uint64_t addr, uint64_t fn, int ex
 	r->heap_live -= b.size;
 	if (r->pass != 1)
 		return 0;
+	if (ma_replay_observe(r, MA_EV_FREE, b.size, NULL) < 0)
+		return -1;
 	timeline_point(r, 0);
 	if (b.flags & MA_BLOCK_F_INHERITED) {
 		r->totals.inherited_frees++;
@@ -334,7 +354,11 @@ static int first_pass_only(struct ma_replay *r, const struct ma_record *rec)
 		return 0;
 	case MA_REC_SAMPLE:
 		on_sample(r, &rec->u.sample);
-		return 0;
+		return ma_replay_observe(r, MA_EV_SAMPLE, 0, rec);
+	case MA_REC_MARKER:
+		return ma_replay_observe(r, MA_EV_MARKER, 0, rec);
+	case MA_REC_INFO:
+		return ma_replay_observe(r, MA_EV_INFO, 0, rec);
 	case MA_REC_LOST:
 		r->totals.lost_events += rec->u.lost.count;
 		return 0;

@@ -57,6 +57,7 @@ struct ma_replay {
 
 	ma_fork_fn on_fork;
 	void *fork_arg;
+	size_t input;           /* index of the trace, for opts->observe */
 };
 
 int ma_replay_init(struct ma_replay *r, const struct ma_trace_info *info,
@@ -69,5 +70,9 @@ void ma_replay_begin(struct ma_replay *r, int pass);
 int ma_replay_record(struct ma_replay *r, const struct ma_record *rec);
 /* ns since the trace's start for an absolute timestamp. */
 uint64_t ma_replay_rel(const struct ma_replay *r, uint64_t ts);
+/* Tells opts->observe (when set, in the first pass) about an event; size
+ * for ALLOC and FREE, rec for the record kinds.  0 or -1. */
+int ma_replay_observe(struct ma_replay *r, enum ma_event_kind kind, uint64_t size,
+		      const struct ma_record *rec);
 
 #endif
