@@ -1,11 +1,17 @@
 # The parts of the full report: workspace scan, config file, ratings,
-# sizes; their sources and unit tests.
+# sizes, fragmentation, model metrics, metrics, recommendations; their
+# sources and unit tests.
 ma_analysis_sources += lib/units.h lib/units.c \
 	lib/config_file.h lib/config_file.c \
 	lib/ratings.h lib/ratings.c \
 	lib/workspace.h lib/workspace.c lib/workspace_cargo.c \
 	lib/workspace_int.h lib/workspace_json.c \
-	lib/workspace_toml.c lib/workspace_memory.c
+	lib/workspace_toml.c lib/workspace_memory.c \
+	lib/fragmentation.h lib/fragmentation.c \
+	lib/model_metrics.h lib/model_metrics.c \
+	lib/metrics.h lib/metrics.c \
+	lib/recommend.h lib/recommend.c \
+	lib/full_report.h lib/full_report.c
 
 if HAVE_CMOCKA
 full_unit_tests = tests/unit/test_units tests/unit/test_config \

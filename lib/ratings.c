@@ -20,7 +20,8 @@ static const struct ma_metric_def defs[MA_METRIC_COUNT] = {
 		0, 0, { 500, 1000, 2000 } },
 	[MA_METRIC_MODEL_LOAD_TIME_MS] = {
 		"model_load_time_ms", "Model load time", "ms",
-		"mean duration of the model_load:<model> spans of the slowest model",
+		"the slowest single model_load:<model> span; each model's loads are listed "
+		"beside it",
 		0, 0, { 1000, 2000, 5000 } },
 	[MA_METRIC_CACHE_HIT_RATE_PCT] = {
 		"cache_hit_rate_pct", "Cache hit rate", "%",
@@ -29,7 +30,8 @@ static const struct ma_metric_def defs[MA_METRIC_COUNT] = {
 	[MA_METRIC_FRAGMENTATION_PCT] = {
 		"fragmentation_pct", "Memory fragmentation", "%",
 		"free bytes inside the malloc heap below its top (holes: mallinfo2 "
-		"fordblks - keepcost) against the heap (arena), worst sample of the run",
+		"fordblks - keepcost) against the heap (arena); the median of the "
+		"samples taken while the heap held at least 1 MiB",
 		0, 0, { 10, 20, 30 } },
 	[MA_METRIC_LEAKED_BYTES] = {
 		"leaked_bytes", "Leaked memory", "bytes",
@@ -37,7 +39,7 @@ static const struct ma_metric_def defs[MA_METRIC_COUNT] = {
 		0, 1, { 1, 1 << 20, 16 << 20 } },
 	[MA_METRIC_PEAK_HEAP_MB] = {
 		"peak_heap_mb", "Peak heap", "MB",
-		"largest sum of requested bytes live at one time (heap and anonymous mmap)",
+		"largest sum of requested heap bytes live at one time (malloc family and new)",
 		0, 0, { 500, 1000, 2000 } },
 	[MA_METRIC_ALLOC_RATE_PER_S] = {
 		"alloc_rate_per_s", "Allocation rate", "allocs/s",
@@ -49,8 +51,8 @@ static const struct ma_metric_def defs[MA_METRIC_COUNT] = {
 		0, 0, { 10, 25, 50 } },
 	[MA_METRIC_HEAP_GROWTH_PCT] = {
 		"heap_growth_pct", "Heap growth", "%",
-		"live heap at the end of the run against the live heap after warm-up "
-		"(the first quarter of the run)",
+		"highest live heap in the last quarter of the run against the highest "
+		"in its second quarter (after warm-up)",
 		0, 0, { 5, 20, 50 } },
 };
 

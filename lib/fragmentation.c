@@ -1,0 +1,267 @@
+/* Fragmentation, internal waste and pressure from the replay's events.
+ * The allocator's own numbers come from the mallinfo2 samples; the waste
+ * inside each block comes from a model of glibc's chunk sizes applied to
+ * every requested size, since the trace records requests, not chunks. */
+#include "config.h"
+
+#include "fragmentation.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "analysis.h"
+#include "trace_codec.h"
+
+#define SIZE_SZ 8u
+#define ALIGN_MASK 15u
+#define MIN_CHUNK 32u
+#define PAGE 4096u
+
+uint64_t ma_glibc_chunk(uint64_t req)
+{
+	uint64_t c = (req + SIZE_SZ + ALIGN_MASK) & ~(uint64_t)ALIGN_MASK;
+
+	if (c < MIN_CHUNK)
+		c = MIN_CHUNK;
+	/* An mmapped chunk carries its own header and is page-rounded. */
+	if (req >= MA_GLIBC_MMAP_THRESHOLD)
+		c = (c + SIZE_SZ + PAGE - 1) & ~(uint64_t)(PAGE - 1);
+	return c;
+}
+
+uint64_t ma_glibc_usable(uint64_t req)
+{
+	uint64_t c = ma_glibc_chunk(req);
+
+	/* In use, a heap chunk's next prev_size field belongs to it: only
+	 * the size field is overhead.  A mapped chunk loses both. */
+	return req >= MA_GLIBC_MMAP_THRESHOLD ? c - 2 * SIZE_SZ : c - SIZE_SZ;
+}
+
+static unsigned log2u(uint64_t v)
+{
+	unsigned k = 0;
+
+	while (v >>= 1)
+		k++;
+	return k;
+}
+
+/* Class index of a request: 0..62 small heap chunks, 63..69 heap chunks
+ * of 1 KiB..128 KiB by powers of two, 71.. mapped chunks by powers of two. */
+static unsigned class_of(uint64_t req, uint64_t *lo, uint64_t *hi)
+{
+	uint64_t chunk = ma_glibc_chunk(req);
+	unsigned k;
+
+	if (req < MA_GLIBC_MMAP_THRESHOLD && chunk <= 1024) {
+		k = (unsigned)(chunk / 16 - 2);
+		*hi = chunk - SIZE_SZ;
+		*lo = chunk == MIN_CHUNK ? 0 : chunk - 16 - SIZE_SZ + 1;
+		return k;
+	}
+	k = log2u(req);
+	*lo = 1ull << k;
+	*hi = k < 63 ? (2ull << k) - 1 : UINT64_MAX;
+	if (req < MA_GLIBC_MMAP_THRESHOLD) {
+		if (*lo < 1017)
+			*lo = 1017;
+		if (*hi >= MA_GLIBC_MMAP_THRESHOLD)
+			*hi = MA_GLIBC_MMAP_THRESHOLD - 1;
+		return 63 + (k - 9);   /* req in [1017, 128 KiB): k in 9..16 */
+	}
+	if (*lo < MA_GLIBC_MMAP_THRESHOLD)
+		*lo = MA_GLIBC_MMAP_THRESHOLD;
+	return 71 + (k - 17 < MA_FRAG_CLASSES - 72 ? k - 17 : MA_FRAG_CLASSES - 72);
+}
+
+void ma_frag_init(struct ma_frag *f)
+{
+	memset(f, 0, sizeof(*f));
+}
+
+void ma_frag_release(struct ma_frag *f)
+{
+	free(f->fr);
+	f->fr = NULL;
+	f->nfr = f->afr = 0;
+}
+
+static void on_alloc(struct ma_frag *f, uint64_t size, int sign)
+{
+	uint64_t usable = ma_glibc_usable(size), lo, hi;
+
+	if (sign > 0) {
+		unsigned k = class_of(size, &lo, &hi);
+		struct ma_waste_class *c = &f->classes[k];
+		if (!c->allocations) {
+			c->lo = lo;
+			c->hi = hi;
+			c->mmapped = size >= MA_GLIBC_MMAP_THRESHOLD;
+		}
+		c->allocations++;
+		c->requested += size;
+		c->waste += usable - size;
+		f->live_usable += usable;
+		f->live_requested += size;
+	} else {
+		f->live_usable -= usable <= f->live_usable ? usable : f->live_usable;
+		f->live_requested -= size <= f->live_requested ? size : f->live_requested;
+	}
+}
+
+static void growth(struct ma_frag *f, const struct ma_event *ev)
+{
+	uint64_t q = f->span_ns / 4;
+
+	if (!q)
+		return;
+	if (ev->ts >= q && ev->ts < 2 * q && ev->heap_live > f->q2_max)
+		f->q2_max = ev->heap_live;
+	if (ev->ts >= 3 * q && (ev->heap_live > f->q4_max || !f->q4_seen)) {
+		f->q4_max = ev->heap_live > f->q4_max ? ev->heap_live : f->q4_max;
+		f->q4_seen = 1;
+	}
+}
+
+static int keep_frag(struct ma_frag *f, double pct)
+{
+	if (f->nfr == f->afr) {
+		size_t n = f->afr ? 2 * f->afr : 256;
+		double *v = realloc(f->fr, n * sizeof(*v));
+		if (!v)
+			return -1;
+		f->fr = v;
+		f->afr = n;
+	}
+	f->fr[f->nfr++] = pct;
+	return 0;
+}
+
+static void psi(struct ma_frag *f, const struct ma_rec_sample *s)
+{
+	if (!(s->flags & MA_SAMPLE_F_PSI))
+		return;
+	if (!f->psi) {
+		f->psi = 1;
+		f->psi_first_some = f->last_some = s->psi_some_us;
+		f->psi_first_full = s->psi_full_us;
+	}
+	if (s->psi_some_us > f->last_some)
+		f->psi_events++;
+	f->last_some = s->psi_some_us;
+	f->psi_some_us = s->psi_some_us - f->psi_first_some;
+	f->psi_full_us = s->psi_full_us >= f->psi_first_full ?
+			 s->psi_full_us - f->psi_first_full : 0;
+}
+
+static void point(struct ma_frag *f, const struct ma_frag_point *p)
+{
+	unsigned k = f->span_ns ? (unsigned)(p->ts * MA_FRAG_POINTS / (f->span_ns + 1)) : 0;
+
+	if (k >= MA_FRAG_POINTS)
+		k = MA_FRAG_POINTS - 1;
+	/* The last sample of each interval; intervals fill in time order. */
+	if (f->npoints && f->points[f->npoints - 1].ts * MA_FRAG_POINTS / (f->span_ns + 1) == k)
+		f->points[f->npoints - 1] = *p;
+	else if (f->npoints < MA_FRAG_POINTS)
+		f->points[f->npoints++] = *p;
+}
+
+static int on_sample(struct ma_frag *f, const struct ma_event *ev)
+{
+	const struct ma_rec_sample *s = &ev->rec->u.sample;
+	struct ma_frag_point p = { ev->ts, s->rss, 0, ev->heap_live,
+				   f->live_usable - f->live_requested, 0, 0, 0 };
+
+	f->samples++;
+	psi(f, s);
+	if (s->rss > f->peak_rss) {
+		f->peak_rss = s->rss;
+		f->peak_rss_ts = ev->ts;
+		f->heap_at_peak_rss = ev->heap_live;
+		f->mmap_at_peak_rss = ev->mmap_live;
+	}
+	if (!(s->flags & MA_SAMPLE_F_MALLINFO)) {
+		point(f, &p);
+		return 0;
+	}
+	f->mallinfo_samples++;
+	p.held = s->arena + s->hblkhd;
+	p.free_bytes = s->fordblks;
+	p.top = s->keepcost;
+	p.frag_pct = s->arena && s->fordblks >= s->keepcost ?
+		     100.0 * (double)(s->fordblks - s->keepcost) / (double)s->arena : 0;
+	if (s->arena > f->max_arena)
+		f->max_arena = s->arena;
+	if (p.held > f->at_peak_held.held) {
+		f->at_peak_held = p;
+		f->peak_held_arena = s->arena;
+		f->peak_held_hblkhd = s->hblkhd;
+	}
+	point(f, &p);
+	if (s->arena < MA_FRAG_MIN_ARENA)
+		return 0;
+	f->rated_samples++;
+	if (p.frag_pct > f->frag_worst_pct || f->rated_samples == 1) {
+		f->frag_worst_pct = p.frag_pct;
+		f->frag_worst_ts = ev->ts;
+	}
+	return keep_frag(f, p.frag_pct);
+}
+
+int ma_frag_event(struct ma_frag *f, const struct ma_event *ev)
+{
+	switch (ev->kind) {
+	case MA_EV_BEGIN:
+		f->span_ns = ev->span_ns;
+		return 0;
+	case MA_EV_ALLOC:
+	case MA_EV_FREE:
+		on_alloc(f, ev->size, ev->kind == MA_EV_ALLOC ? 1 : -1);
+		if (f->live_usable - f->live_requested > f->peak_waste) {
+			f->peak_waste = f->live_usable - f->live_requested;
+			f->peak_waste_ts = ev->ts;
+		}
+		growth(f, ev);
+		return 0;
+	case MA_EV_SAMPLE:
+		growth(f, ev);
+		return on_sample(f, ev);
+	default:
+		return 0;
+	}
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static int cmp_waste(const void *a, const void *b)
+{
+	const struct ma_waste_class *x = a, *y = b;
+
+	if (x->waste != y->waste)
+		return x->waste < y->waste ? 1 : -1;
+	return x->lo < y->lo ? -1 : x->lo > y->lo;
+}
+
+void ma_frag_finish(struct ma_frag *f)
+{
+	unsigned n = 0;
+
+	if (f->nfr) {
+		qsort(f->fr, f->nfr, sizeof(*f->fr), cmp_double);
+		f->frag_median_pct = f->nfr % 2 ? f->fr[f->nfr / 2] :
+				     (f->fr[f->nfr / 2 - 1] + f->fr[f->nfr / 2]) / 2;
+	}
+	for (unsigned i = 0; i < MA_FRAG_CLASSES; i++)
+		if (f->classes[i].allocations)
+			f->classes[n++] = f->classes[i];
+	memset(f->classes + n, 0, (MA_FRAG_CLASSES - n) * sizeof(f->classes[0]));
+	f->nclasses = n;
+	qsort(f->classes, n, sizeof(f->classes[0]), cmp_waste);
+}

@@ -1,0 +1,106 @@
+/* Fragmentation and memory pressure of one process, from the events of
+ * the analysis' first pass (ma_analysis_opts.observe): the allocator's
+ * view (mallinfo2 in the samples) against the bytes the program asked
+ * for, the internal waste of glibc's chunk sizes, RSS against heap, and
+ * PSI.  docs/metrics.md defines every figure.
+ *
+ * Use: ma_frag_init(), feed every event of one trace to ma_frag_event(),
+ * read the fields, ma_frag_release(). */
+#ifndef MA_FRAGMENTATION_H
+#define MA_FRAGMENTATION_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct ma_event;
+
+/* Heap blocks above this many bytes are modelled as mmapped chunks (the
+ * default M_MMAP_THRESHOLD; glibc raises it at run time, up to 32 MiB,
+ * when a mapped chunk is freed, so this is the model, not the truth). */
+#define MA_GLIBC_MMAP_THRESHOLD (128u * 1024u)
+
+/* glibc x86_64: the chunk a request of req bytes takes, and the bytes of
+ * it the program may use (malloc_usable_size). */
+uint64_t ma_glibc_chunk(uint64_t req);
+uint64_t ma_glibc_usable(uint64_t req);
+
+/* Size classes for waste: heap chunks of 32..1024 bytes one class per 16
+ * bytes, larger heap chunks by powers of two up to the mmap threshold,
+ * mmapped chunks by powers of two. */
+#define MA_FRAG_CLASSES 128
+
+struct ma_waste_class {
+	uint64_t lo, hi;            /* requested sizes in [lo, hi] */
+	int mmapped;                /* modelled as mmapped chunks */
+	uint64_t allocations;       /* through the class, whole run */
+	uint64_t requested;         /* bytes requested through it */
+	uint64_t waste;             /* usable - requested, summed */
+};
+
+/* One point of the time series (the last sample of its interval). */
+struct ma_frag_point {
+	uint64_t ts;                /* ns since start */
+	uint64_t rss;
+	uint64_t held;              /* arena + hblkhd */
+	uint64_t requested;         /* live heap bytes asked for */
+	uint64_t waste;             /* modelled internal waste of those */
+	uint64_t free_bytes;        /* fordblks */
+	uint64_t top;               /* keepcost */
+	double frag_pct;            /* (fordblks - keepcost) / arena */
+};
+
+#define MA_FRAG_POINTS 64
+#define MA_FRAG_MIN_ARENA (1u << 20)
+
+struct ma_frag {
+	/* samples */
+	uint64_t samples;           /* MA_REC_SAMPLE records */
+	uint64_t mallinfo_samples;  /* of them with mallinfo2 fields */
+	uint64_t rated_samples;     /* of those with arena >= MA_FRAG_MIN_ARENA */
+	uint64_t max_arena;
+	double frag_median_pct;     /* the rated figure; valid when rated_samples */
+	double frag_worst_pct;
+	uint64_t frag_worst_ts;
+
+	/* the sample where the allocator held the most (arena + hblkhd) */
+	struct ma_frag_point at_peak_held;
+	uint64_t peak_held_hblkhd, peak_held_arena;
+
+	/* the sample with the highest RSS */
+	uint64_t peak_rss, peak_rss_ts, heap_at_peak_rss, mmap_at_peak_rss;
+
+	/* live internal waste (modelled), now and at its highest */
+	uint64_t live_usable, live_requested;
+	uint64_t peak_waste, peak_waste_ts;
+
+	struct ma_waste_class classes[MA_FRAG_CLASSES];
+	unsigned nclasses;
+
+	struct ma_frag_point points[MA_FRAG_POINTS];
+	unsigned npoints;
+	uint64_t span_ns;
+
+	/* memory pressure: PSI totals of /proc/pressure/memory */
+	int psi;                    /* the samples carried PSI */
+	uint64_t psi_first_some, psi_first_full, psi_some_us, psi_full_us;
+	uint64_t psi_events;        /* samples during which "some" stall grew */
+
+	/* heap growth: highest live heap in the second and the last quarter */
+	uint64_t q2_max, q4_max;
+	int q4_seen;
+
+	/* private */
+	double *fr;                 /* fragmentation of each rated sample */
+	size_t nfr, afr;
+	uint64_t last_some;
+};
+
+void ma_frag_init(struct ma_frag *f);
+void ma_frag_release(struct ma_frag *f);
+/* 0, or -1 when out of memory. */
+int ma_frag_event(struct ma_frag *f, const struct ma_event *ev);
+/* After the last event: medians and sorting.  Classes are sorted by
+ * waste, most first, empty ones dropped. */
+void ma_frag_finish(struct ma_frag *f);
+
+#endif
