@@ -15,13 +15,17 @@
 #include "analysis.h"
 #include "cli_util.h"
 #include "commands.h"
+#include "config_file.h"
+#include "full_report.h"
 #include "render.h"
 #include "stackfmt.h"
+#include "units.h"
 
 #define MAX_DEBUG_DIRS 16
+#define MAX_SETTINGS 64
 
 enum { OPT_TOP = 256, OPT_GROUP_BY, OPT_SNAPSHOT_AT, OPT_DEBUG_DIR, OPT_SYSROOT,
-       OPT_NO_COLOR, OPT_WEIGHT };
+       OPT_NO_COLOR, OPT_WEIGHT, OPT_CONFIG, OPT_SET, OPT_RAM };
 
 struct report_args {
 	const char *workspace;
@@ -35,11 +39,18 @@ struct report_args {
 	const char *weight;
 	char **traces;
 	size_t ntraces;
+	/* The full report's: configuration file, settings, machine RAM. */
+	const char *config;
+	const char *settings[MAX_SETTINGS];
+	unsigned nsettings;
+	uint64_t ram;
 };
 
 static const struct argp_option options[] = {
 	{ "workspace-path", 'w', "DIR", 0,
-	  "without TRACE, report the newest DIR/.memory-analyzer/traces/*.trace", 0 },
+	  "without TRACE, report the newest DIR/.memory-analyzer/traces/*.trace; with "
+	  "--report-type full, also scan DIR (lines of code, Cargo features, memory "
+	  "settings) and read DIR's " MA_CONFIG_NAME, 0 },
 	{ "report-type", 't', "TYPE", 0,
 	  "summary (default), leaks, peak, allocations, temporary, timeline or full", 0 },
 	{ "format", 'f', "FMT", 0, "text (default), json, html, markdown, collapsed, speedscope "
@@ -55,6 +66,12 @@ static const struct argp_option options[] = {
 	  "(repeatable)", 0 },
 	{ "sysroot", OPT_SYSROOT, "DIR", 0, "find the recorded modules under DIR", 0 },
 	{ "no-color", OPT_NO_COLOR, NULL, 0, "no colour in the text report", 0 },
+	{ "config", OPT_CONFIG, "FILE", 0, "full report: read limits from FILE instead of "
+	  "the workspace's " MA_CONFIG_NAME, 0 },
+	{ "set", OPT_SET, "KEY=VALUE", 0, "full report: a setting after the file's, e.g. "
+	  "ratings.memory_usage_mb.good=800 or memory_usage_mb.good=800 (repeatable)", 0 },
+	{ "ram", OPT_RAM, "SIZE", 0, "full report: plan for a machine with SIZE of RAM "
+	  "(16GiB, 8GB) instead of this one", 0 },
 	{ NULL, 0, NULL, 0, NULL, 0 },
 };
 
@@ -158,8 +175,19 @@ static void check_end(struct argp_state *state, struct report_args *a)
 		argp_error(state, "unknown format '%s'", a->format);
 	if (!a->ntraces && !a->workspace)
 		argp_error(state, "no trace given: name one, or --workspace-path");
-	if (a->ntraces && a->workspace)
-		argp_error(state, "give traces or --workspace-path, not both");
+	if (a->ntraces && a->workspace && strcmp(a->type, "full"))
+		argp_error(state, "give traces or --workspace-path, not both (both only "
+			   "with --report-type full, which scans the workspace)");
+	if (strcmp(a->type, "full") && (a->config || a->nsettings || a->ram))
+		argp_error(state, "--config, --set and --ram are for --report-type full");
+}
+
+static void parse_ram(struct argp_state *state, struct report_args *a, const char *arg)
+{
+	char err[200];
+
+	if (ma_parse_size(arg, &a->ram, err, sizeof(err)) || !a->ram)
+		argp_error(state, "--ram: %s", a->ram ? err : "must be more than 0");
 }
 
 static error_t parse_opt(int key, char *arg, struct argp_state *state)
@@ -186,6 +214,13 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		break;
 	case OPT_SYSROOT: a->ao.sysroot = arg; break;
 	case OPT_NO_COLOR: a->no_color = 1; break;
+	case OPT_CONFIG: a->config = arg; break;
+	case OPT_SET:
+		if (a->nsettings == MAX_SETTINGS)
+			argp_error(state, "at most %d --set", MAX_SETTINGS);
+		a->settings[a->nsettings++] = arg;
+		break;
+	case OPT_RAM: parse_ram(state, a, arg); break;
 	case ARGP_KEY_ARGS:
 		a->traces = state->argv + state->next;
 		a->ntraces = (size_t)(state->argc - state->next);
@@ -293,11 +328,75 @@ static int large(char **traces, size_t n)
 	return bytes > (32u << 20);
 }
 
+/* "ratings.x.good=1" goes to the configuration as it is; the short
+ * form "x.good=1" of a rating limit is given its section. */
+static int add_setting(struct ma_config *cfg, const char *spec, char *err, size_t errlen)
+{
+	char buf[512];
+	unsigned dots = 0;
+
+	for (const char *p = spec; *p && *p != '='; p++)
+		dots += *p == '.';
+	if (dots != 1)
+		return ma_config_set_spec(cfg, spec, err, errlen);
+	snprintf(buf, sizeof(buf), "ratings.%s", spec);
+	return ma_config_set_spec(cfg, buf, err, errlen);
+}
+
+/* The configuration of a full report: --config, or the workspace's file
+ * (or the current folder's), then --set.  NULL after printing why. */
+static struct ma_config *load_config(const struct report_args *a)
+{
+	struct ma_config *cfg = ma_config_new();
+	char path[4096], err[600];
+
+	if (!cfg) {
+		ma_error("out of memory");
+		return NULL;
+	}
+	if (a->config && ma_config_load(cfg, a->config, err, sizeof(err)))
+		goto fail;
+	if (!a->config && ma_config_find(a->workspace ? a->workspace : ".", path, sizeof(path)) &&
+	    ma_config_load(cfg, path, err, sizeof(err)))
+		goto fail;
+	for (unsigned i = 0; i < a->nsettings; i++)
+		if (add_setting(cfg, a->settings[i], err, sizeof(err)))
+			goto fail;
+	return cfg;
+fail:
+	ma_error("%s", err);
+	ma_config_free(cfg);
+	return NULL;
+}
+
+static struct ma_full_report *full_begin(struct report_args *a, struct ma_config **cfg,
+					 size_t n, int *rc)
+{
+	struct ma_full_opts fo = { a->workspace, a->ram, NULL, NULL };
+	struct ma_full_report *fr;
+	char err[600];
+
+	*rc = MA_EXIT_USAGE;
+	if (!(*cfg = load_config(a)))
+		return NULL;
+	if (!(fr = ma_full_new(*cfg, &fo, n, err, sizeof(err)))) {
+		ma_error("%s", err);
+		ma_config_free(*cfg);
+		*cfg = NULL;
+		return NULL;
+	}
+	a->ao.observe = ma_full_observe;
+	a->ao.observe_arg = fr;
+	return fr;
+}
+
 static int report(struct report_args *a, char **traces, size_t n)
 {
 	struct ma_render_opts ro = { type_sections(a->type), a->type, 0, 80, NULL };
 	struct ma_format_needs needs;
 	struct ma_analysis *an;
+	struct ma_full_report *fr = NULL;
+	struct ma_config *cfg = NULL;
 	char err[512];
 	int last = -1, rc;
 
@@ -311,6 +410,8 @@ static int report(struct report_args *a, char **traces, size_t n)
 		ro.sections |= MA_SEC_SNAPSHOTS;
 	a->ao.sections = ro.sections;
 	a->ao.debug_dirs = a->ndebug ? a->debug_dirs : NULL;
+	if (!strcmp(a->type, "full") && !(fr = full_begin(a, &cfg, n, &rc)))
+		return rc;
 	if (large(traces, n)) {
 		a->ao.progress = progress;
 		a->ao.progress_arg = &last;
@@ -318,15 +419,25 @@ static int report(struct report_args *a, char **traces, size_t n)
 	rc = ma_analysis_run((const char *const *)traces, n, &a->ao, &an, err, sizeof(err));
 	if (last >= 0 && last < 100)
 		fputs("\r\033[K", stderr);
+	if (rc == MA_ANALYSIS_OK && fr && ma_full_finish(fr, an, err, sizeof(err)) < 0) {
+		ma_analysis_free(an);
+		rc = MA_ANALYSIS_NOMEM;
+	}
+	ma_config_free(cfg);
 	if (rc != MA_ANALYSIS_OK) {
 		ma_error("%s", err);
+		ma_full_free(fr);
 		return rc == MA_ANALYSIS_INPUT ? MA_EXIT_INPUT : MA_EXIT_INTERNAL;
 	}
+	an->full = fr;
+	if (fr && fr->workspace_error[0])
+		ma_warning("%s", fr->workspace_error);
 	ro.colour = !a->no_color && !strcmp(a->format, "text") && ma_use_colour(STDOUT_FILENO);
 	rc = ma_renderer_find(a->format)->render(stdout, an, &ro);
 	if (fflush(stdout) != 0 || rc < 0) {
 		ma_error("cannot write the report: %s", strerror(errno));
 		ma_analysis_free(an);
+		ma_full_free(fr);
 		return MA_EXIT_INTERNAL;
 	}
 	for (size_t i = 0; i < an->nprocs; i++)
@@ -335,6 +446,7 @@ static int report(struct report_args *a, char **traces, size_t n)
 				   an->procs[i].damage);
 	rc = an->damaged ? MA_EXIT_DAMAGED : MA_EXIT_OK;
 	ma_analysis_free(an);
+	ma_full_free(fr);
 	return rc;
 }
 

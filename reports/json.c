@@ -5,6 +5,7 @@
 #include <inttypes.h>
 #include <string.h>
 
+#include "full_report.h"
 #include "report_util.h"
 #include "trace_codec.h"
 
@@ -72,6 +73,16 @@ static void jw_str(struct jw *w, const char *key, const char *s)
 		ma_json_string(w->f, s, strlen(s));
 	else
 		fputs("null", w->f);
+}
+
+/* A number that may have a fraction; NaN and infinities never occur. */
+static void jw_num(struct jw *w, const char *key, double v)
+{
+	jw_key(w, key);
+	if (v == (double)(int64_t)v && v > -1e15 && v < 1e15)
+		fprintf(w->f, "%" PRId64, (int64_t)v);
+	else
+		fprintf(w->f, "%.6g", v);
 }
 
 static void jw_hex(struct jw *w, const char *key, uint64_t v)
@@ -274,6 +285,265 @@ static void sections(struct jw *w, const struct ma_process *p, unsigned sec)
 		timeline(w, p);
 }
 
+/* ---- the full report (lib/full_report.h) ---- */
+
+static void model_loads(struct jw *w, const struct ma_models *m)
+{
+	jw_open(w, "models", '[');
+	for (size_t i = 0; i < m->nloads; i++) {
+		const struct ma_model_load *l = &m->loads[i];
+		jw_open(w, NULL, '{');
+		jw_str(w, "model", l->model);
+		jw_u64(w, "loads", l->loads);
+		jw_num(w, "slowest_ms", (double)l->max_ns / 1e6);
+		jw_num(w, "mean_ms", l->loads ? (double)l->total_ns / 1e6 / (double)l->loads : 0);
+		jw_num(w, "fastest_ms", (double)l->min_ns / 1e6);
+		jw_i64(w, "heap_bytes_per_load", l->heap_delta);
+		jw_i64(w, "mapped_bytes_per_load", l->mmap_delta);
+		jw_u64(w, "reloads", l->reloads);
+		jw_num(w, "longest_reload_gap_ms", (double)l->reload_gap_max_ns / 1e6);
+		jw_close(w, '}');
+	}
+	jw_close(w, ']');
+}
+
+static void caches(struct jw *w, const struct ma_models *m)
+{
+	jw_open(w, "caches", '[');
+	for (size_t i = 0; i < m->ncaches; i++) {
+		const struct ma_cache_counts *c = &m->caches[i];
+		jw_open(w, NULL, '{');
+		jw_str(w, "name", c->name);
+		jw_i64(w, "hits", c->hits);
+		jw_i64(w, "misses", c->misses);
+		if (c->hits + c->misses > 0)
+			jw_num(w, "hit_rate_pct", 100.0 * (double)c->hits /
+			       (double)(c->hits + c->misses));
+		else
+			jw_str(w, "hit_rate_pct", NULL);
+		jw_close(w, '}');
+	}
+	jw_close(w, ']');
+}
+
+static void metric(struct jw *w, const struct ma_full_report *fr, const struct ma_metric *m)
+{
+	const struct ma_metric_def *d = ma_metric_def(m->id);
+
+	jw_open(w, NULL, '{');
+	jw_str(w, "name", d->name);
+	jw_str(w, "title", d->title);
+	if (m->measured)
+		jw_num(w, "value", m->value);
+	else
+		jw_str(w, "value", NULL);
+	jw_str(w, "unit", d->unit);
+	jw_str(w, "rating", ma_band_name(m->band));
+	jw_str(w, "how", d->how);
+	if (!m->measured)
+		jw_str(w, "reason", m->reason);
+	jw_open(w, "limits", '{');
+	for (int l = 0; l < MA_LIMIT_COUNT; l++)
+		jw_num(w, ma_limit_name(l), fr->ratings.limit[m->id][l]);
+	jw_bool(w, "higher_is_better", d->higher_is_better);
+	jw_open(w, "origin", '{');
+	for (int l = 0; l < MA_LIMIT_COUNT; l++)
+		jw_str(w, ma_limit_name(l), fr->ratings.origin[m->id][l]);
+	jw_close(w, '}');
+	jw_close(w, '}');
+	if (m->id == MA_METRIC_MODEL_LOAD_TIME_MS)
+		model_loads(w, &fr->models);
+	if (m->id == MA_METRIC_CACHE_HIT_RATE_PCT)
+		caches(w, &fr->models);
+	jw_close(w, '}');
+}
+
+static void frag_point(struct jw *w, const char *key, const struct ma_frag_point *p)
+{
+	jw_open(w, key, '{');
+	jw_u64(w, "time_ns", p->ts);
+	jw_u64(w, "rss_bytes", p->rss);
+	jw_u64(w, "held_bytes", p->held);
+	jw_u64(w, "requested_bytes", p->requested);
+	jw_u64(w, "internal_waste_bytes", p->waste);
+	jw_u64(w, "free_bytes", p->free_bytes);
+	jw_u64(w, "top_bytes", p->top);
+	jw_num(w, "fragmentation_pct", p->frag_pct);
+	jw_close(w, '}');
+}
+
+static void waste_classes(struct jw *w, const struct ma_frag *f)
+{
+	jw_open(w, "size_classes_by_waste", '[');
+	for (unsigned i = 0; i < f->nclasses && i < 10; i++) {
+		const struct ma_waste_class *c = &f->classes[i];
+		jw_open(w, NULL, '{');
+		jw_u64(w, "min_size", c->lo);
+		jw_u64(w, "max_size", c->hi);
+		jw_bool(w, "mmapped", c->mmapped);
+		jw_u64(w, "allocations", c->allocations);
+		jw_u64(w, "requested_bytes", c->requested);
+		jw_u64(w, "waste_bytes", c->waste);
+		jw_close(w, '}');
+	}
+	jw_close(w, ']');
+}
+
+static void fragmentation(struct jw *w, const struct ma_full_report *fr)
+{
+	const struct ma_frag *f = fr->frag;
+
+	if (!f) {
+		jw_str(w, "fragmentation", NULL);
+		return;
+	}
+	jw_open(w, "fragmentation", '{');
+	jw_u64(w, "samples", f->samples);
+	jw_u64(w, "allocator_samples", f->mallinfo_samples);
+	jw_u64(w, "rated_samples", f->rated_samples);
+	jw_num(w, "median_pct", f->frag_median_pct);
+	jw_num(w, "worst_pct", f->frag_worst_pct);
+	jw_u64(w, "worst_time_ns", f->frag_worst_ts);
+	frag_point(w, "at_most_held", &f->at_peak_held);
+	jw_u64(w, "arena_bytes_at_most_held", f->peak_held_arena);
+	jw_u64(w, "mmapped_bytes_at_most_held", f->peak_held_hblkhd);
+	jw_u64(w, "peak_internal_waste_bytes", f->peak_waste);
+	jw_u64(w, "peak_internal_waste_time_ns", f->peak_waste_ts);
+	jw_open(w, "rss_vs_heap", '{');
+	jw_u64(w, "peak_rss_bytes", f->peak_rss);
+	jw_u64(w, "time_ns", f->peak_rss_ts);
+	jw_u64(w, "heap_bytes", f->heap_at_peak_rss);
+	jw_u64(w, "mapped_bytes", f->mmap_at_peak_rss);
+	jw_u64(w, "machine_ram_bytes", fr->ram_bytes);
+	if (fr->ram_bytes)
+		jw_num(w, "rss_of_ram_pct", 100.0 * (double)f->peak_rss / (double)fr->ram_bytes);
+	jw_close(w, '}');
+	waste_classes(w, f);
+	jw_open(w, "over_time", '[');
+	for (unsigned i = 0; i < f->npoints; i++)
+		frag_point(w, NULL, &f->points[i]);
+	jw_close(w, ']');
+	jw_close(w, '}');
+	jw_open(w, "memory_pressure", '{');
+	jw_bool(w, "psi_available", f->psi);
+	jw_u64(w, "some_stall_us", f->psi_some_us);
+	jw_u64(w, "full_stall_us", f->psi_full_us);
+	jw_u64(w, "stall_samples", f->psi_events);
+	jw_close(w, '}');
+}
+
+static void mapped_files(struct jw *w, const struct ma_models *m)
+{
+	jw_open(w, "mapped_files", '[');
+	for (size_t i = 0; i < m->nmaps; i++) {
+		jw_open(w, NULL, '{');
+		jw_str(w, "path", m->maps[i].path);
+		jw_u64(w, "size_bytes", m->maps[i].size);
+		jw_u64(w, "resident_bytes", m->maps[i].resident);
+		jw_close(w, '}');
+	}
+	jw_close(w, ']');
+}
+
+static void strings(struct jw *w, const char *key, char **v, size_t n)
+{
+	jw_open(w, key, '[');
+	for (size_t i = 0; i < n; i++)
+		jw_str(w, NULL, v[i]);
+	jw_close(w, ']');
+}
+
+static void cargo(struct jw *w, const struct ma_workspace *ws)
+{
+	static const char *const src[] = { "none", "cargo metadata", "Cargo.toml" };
+
+	jw_str(w, "cargo_source", src[ws->cargo_source]);
+	jw_str(w, "cargo_note", ws->cargo_note[0] ? ws->cargo_note : NULL);
+	jw_open(w, "cargo_packages", '[');
+	for (size_t i = 0; i < ws->npackages; i++) {
+		const struct ma_cargo_package *p = &ws->packages[i];
+		jw_open(w, NULL, '{');
+		jw_str(w, "name", p->name);
+		jw_str(w, "manifest", p->manifest);
+		strings(w, "features", p->features, p->nfeatures);
+		strings(w, "default_features", p->defaults, p->ndefaults);
+		jw_close(w, '}');
+	}
+	jw_close(w, ']');
+}
+
+static void workspace(struct jw *w, const struct ma_full_report *fr)
+{
+	const struct ma_workspace *ws = fr->workspace;
+
+	jw_open(w, "workspace", '{');
+	jw_u64(w, "ram_bytes", fr->ram_bytes);
+	jw_str(w, "ram_source", fr->ram_source);
+	if (fr->workspace_error[0])
+		jw_str(w, "error", fr->workspace_error);
+	if (ws) {
+		jw_str(w, "root", ws->root);
+		jw_u64(w, "total_lines", ws->total_lines);
+		jw_u64(w, "total_files", ws->total_files);
+		jw_str(w, "size_class", ma_size_class_name(ma_workspace_size_class(ws->total_lines)));
+		jw_open(w, "languages", '[');
+		for (size_t i = 0; i < ws->nlangs; i++) {
+			jw_open(w, NULL, '{');
+			jw_str(w, "language", ws->langs[i].lang);
+			jw_u64(w, "files", ws->langs[i].files);
+			jw_u64(w, "lines", ws->langs[i].lines);
+			jw_close(w, '}');
+		}
+		jw_close(w, ']');
+		cargo(w, ws);
+		jw_open(w, "memory_settings", '[');
+		for (size_t i = 0; i < ws->nmemory; i++) {
+			jw_open(w, NULL, '{');
+			jw_str(w, "key", ws->memory[i].key);
+			jw_str(w, "value", ws->memory[i].value);
+			jw_str(w, "file", ws->memory[i].file);
+			jw_u64(w, "line", ws->memory[i].line);
+			jw_close(w, '}');
+		}
+		jw_close(w, ']');
+	}
+	jw_close(w, '}');
+}
+
+static void recommendations(struct jw *w, const struct ma_full_report *fr)
+{
+	jw_open(w, "recommendations", '[');
+	for (size_t i = 0; i < fr->nrecs; i++) {
+		const struct ma_recommendation *r = &fr->recs[i];
+		jw_open(w, NULL, '{');
+		jw_str(w, "id", r->id);
+		jw_str(w, "title", r->title);
+		jw_str(w, "rating", ma_band_name(r->band));
+		jw_str(w, "setting", r->setting);
+		jw_str(w, "value", r->value);
+		jw_str(w, "reason", r->reason);
+		jw_str(w, "evidence", r->evidence);
+		jw_str(w, "effect", r->effect);
+		jw_str(w, "style", r->style);
+		jw_str(w, "paste", r->paste);
+		jw_close(w, '}');
+	}
+	jw_close(w, ']');
+	jw_str(w, "config_block", fr->config_block);
+}
+
+static void full(struct jw *w, const struct ma_full_report *fr)
+{
+	jw_open(w, "metrics", '[');
+	for (int i = 0; i < MA_METRIC_COUNT; i++)
+		metric(w, fr, &fr->metrics[i]);
+	jw_close(w, ']');
+	fragmentation(w, fr);
+	mapped_files(w, &fr->models);
+	workspace(w, fr);
+	recommendations(w, fr);
+}
+
 static void process(struct jw *w, const struct ma_process *p, unsigned sec)
 {
 	jw_open(w, NULL, '{');
@@ -311,6 +581,8 @@ int ma_render_json(FILE *out, const struct ma_analysis *a, const struct ma_rende
 	/* The top level is the sum over every process (the only one when
 	 * there is one); "processes" has each on its own. */
 	sections(&w, m, o->sections);
+	if (a->full)
+		full(&w, a->full);
 	jw_open(&w, "processes", '[');
 	for (size_t i = 0; i < a->nprocs; i++)
 		process(&w, &a->procs[i], o->sections);
