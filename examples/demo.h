@@ -32,12 +32,15 @@ struct demo_opts {
 	unsigned hot_pct;        /* of the requests */
 	uint64_t seed;
 	const char *dir;         /* model files; NULL = default */
+	unsigned keep_pct;       /* --fragment: % of the table's blocks kept */
+	unsigned request_us;     /* real time each request takes (sleep) */
+	unsigned temp_allocs;    /* short-lived buffers per request */
 };
 
 struct demo_stats {
 	unsigned long hits, misses, loads;
 	unsigned long evict_capacity, evict_ttl, evict_pressure;
-	unsigned long leak_blocks, frag_kept;
+	unsigned long leak_blocks, frag_kept, vocab_entries;
 	unsigned long long leak_bytes, peak_cached;
 	uint64_t checksum;
 };

@@ -27,25 +27,27 @@ struct profile {
 
 /* Fields in the order of struct demo_opts: models, MiB, requests,
  * capacity, budget MiB, ttl ms, step ms, load, expand, leak every, load
- * delay ms, fragment, hot models, hot %, seed. */
+ * delay ms, fragment, hot models, hot %, seed, dir, keep %, request us,
+ * temporaries per request. */
 static const struct profile profiles[] = {
 	{ "healthy", "mmap loading, a cache that fits the hot models",
-	  { NULL, 6, 4, 400, 4, 0, 60000, 10, LOAD_MMAP, 1, 0, 0, 0, 3, 95, 1, NULL } },
+	  { NULL, 6, 4, 400, 4, 0, 60000, 10, LOAD_MMAP, 1, 0, 0, 0, 3, 95, 1, NULL, 0, 500, 0 } },
 	{ "leaky", "healthy, but request contexts and evicted names are never freed",
-	  { NULL, 6, 4, 400, 4, 0, 60000, 10, LOAD_MMAP, 1, 10, 0, 0, 3, 95, 1, NULL } },
+	  { NULL, 6, 4, 400, 4, 0, 60000, 10, LOAD_MMAP, 1, 10, 0, 0, 3, 95, 1, NULL, 0, 500, 0 } },
 	{ "fragmented", "healthy, plus a long-lived table built among temporaries",
-	  { NULL, 6, 4, 400, 4, 0, 60000, 10, LOAD_MMAP, 1, 0, 0, 1, 3, 95, 1, NULL } },
+	  { NULL, 6, 4, 400, 4, 0, 60000, 10, LOAD_MMAP, 1, 0, 0, 1, 3, 95, 1, NULL, 12, 2000, 0 } },
 	{ "bloated", "every model read and widened to floats, all kept: 1 GiB",
-	  { NULL, 8, 32, 200, 8, 0, 60000, 10, LOAD_READ, 4, 0, 0, 0, 8, 100, 1, NULL } },
+	  { NULL, 8, 32, 200, 8, 0, 60000, 10, LOAD_READ, 4, 0, 0, 0, 8, 100, 1, NULL, 0, 500, 0 } },
 	{ "slow-load", "the first model takes 2.5 s to load (once: all models fit)",
-	  { NULL, 6, 4, 400, 6, 0, 60000, 10, LOAD_MMAP, 1, 0, 2500, 0, 3, 95, 1, NULL } },
+	  { NULL, 6, 4, 400, 6, 0, 60000, 10, LOAD_MMAP, 1, 0, 2500, 0, 3, 95, 1, NULL, 0, 500, 0 } },
 	{ "thrashing", "uniform requests, a small cache, a short TTL and a tight budget",
-	  { NULL, 8, 2, 400, 4, 6, 50, 10, LOAD_READ, 1, 0, 0, 0, 8, 100, 1, NULL } },
+	  { NULL, 8, 2, 400, 4, 6, 50, 10, LOAD_READ, 1, 0, 0, 0, 8, 100, 1, NULL, 0, 500, 0 } },
 };
 
 enum { OPT_MODELS = 256, OPT_MODEL_SIZE, OPT_REQUESTS, OPT_CAPACITY, OPT_BUDGET, OPT_TTL,
        OPT_STEP, OPT_LOAD, OPT_EXPAND, OPT_LEAK, OPT_DELAY, OPT_FRAGMENT, OPT_HOT,
-       OPT_HOT_PCT, OPT_SEED, OPT_DIR, OPT_PROFILE, OPT_HELP };
+       OPT_HOT_PCT, OPT_SEED, OPT_DIR, OPT_PROFILE, OPT_HELP, OPT_KEEP, OPT_REQUEST_US,
+       OPT_TEMP };
 
 static const struct option long_opts[] = {
 	{ "profile", required_argument, NULL, OPT_PROFILE },
@@ -65,6 +67,9 @@ static const struct option long_opts[] = {
 	{ "hot-pct", required_argument, NULL, OPT_HOT_PCT },
 	{ "seed", required_argument, NULL, OPT_SEED },
 	{ "model-dir", required_argument, NULL, OPT_DIR },
+	{ "fragment-keep-pct", required_argument, NULL, OPT_KEEP },
+	{ "request-us", required_argument, NULL, OPT_REQUEST_US },
+	{ "temp-allocs", required_argument, NULL, OPT_TEMP },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ NULL, 0, NULL, 0 },
 };
@@ -78,7 +83,8 @@ static void usage(FILE *f)
 	fputs("knobs: --models N --model-size MiB --requests N --cache-capacity N\n"
 	      "  --cache-budget MiB --ttl-ms N --step-ms N --load read|mmap --expand N\n"
 	      "  --leak-every N --load-delay-ms N --fragment --hot-models N --hot-pct N\n"
-	      "  --seed N --model-dir DIR\n", f);
+	      "  --seed N --model-dir DIR --fragment-keep-pct N --request-us N\n"
+	      "  --temp-allocs N\n", f);
 }
 
 uint64_t demo_rand(uint64_t *state)
@@ -136,6 +142,9 @@ static unsigned *knob(struct demo_opts *o, int opt, unsigned *max)
 	case OPT_DELAY: *max = 60000; return &o->load_delay_ms;
 	case OPT_HOT: *max = 64; return &o->hot_models;
 	case OPT_HOT_PCT: *max = 100; return &o->hot_pct;
+	case OPT_KEEP: *max = 100; return &o->keep_pct;
+	case OPT_REQUEST_US: return &o->request_us;
+	case OPT_TEMP: *max = 1000; return &o->temp_allocs;
 	default: return NULL;
 	}
 }
@@ -164,7 +173,11 @@ static int apply_option(struct demo_opts *o, int opt, const char *arg)
 		}
 		o->load = strcmp(arg, "read") ? LOAD_MMAP : LOAD_READ;
 		return 0;
-	case OPT_FRAGMENT: o->fragment = 1; return 0;
+	case OPT_FRAGMENT:
+		o->fragment = 1;
+		if (!o->keep_pct)
+			o->keep_pct = 12;
+		return 0;
 	case OPT_DIR: o->dir = arg; return 0;
 	case OPT_SEED:
 		if (number("seed", arg, 1u << 31, &seed))
@@ -206,10 +219,14 @@ static int parse_args(int argc, char **argv, struct demo_opts *o)
 
 int main(int argc, char **argv)
 {
+	/* stdio would otherwise malloc its buffer and keep it to the end:
+	 * the demo's only leaks are the deliberate ones. */
+	static char outbuf[BUFSIZ];
 	struct demo_opts o;
 	struct demo_stats st = { 0 };
 	char dir[4096];
 
+	setvbuf(stdout, outbuf, _IOLBF, sizeof(outbuf));
 	if (parse_args(argc, argv, &o)) {
 		fputs("try 'memory-analyzer-demo --help'\n", stderr);
 		return 2;

@@ -3,12 +3,17 @@
  * fake inference that allocates and frees temporaries.  The deliberate
  * problems -- leaks, a fragmenting table -- are here, each behind its
  * knob. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "memory-analyzer.h"
 #include "demo.h"
+
+#define HISTORY 16
+#define ACTIVATIONS 16384
 
 struct run {
 	const struct demo_opts *o;
@@ -18,6 +23,10 @@ struct run {
 	uint64_t rng;
 	void **table;            /* --fragment: the long-lived entries */
 	size_t ntable;
+	char **vocab;            /* the tokenizer's vocabulary, for the whole run */
+	size_t nvocab;
+	float *act;              /* activations: one buffer reused by every request */
+	char *history[HISTORY];  /* the last responses, kept for the editor */
 };
 
 /* Holds the last leaked block: the compiler cannot see through a volatile
@@ -64,21 +73,35 @@ static unsigned pick_model(struct run *r)
 	return hot + (unsigned)(demo_rand(&r->rng) % (o->models - hot));
 }
 
-/* Tokens and activations live for one request: temporaries. */
-static void infer(struct run *r, const struct model *m)
+/* Tokens live for one request, activations in a buffer reused by every
+ * request; the response is kept in a short history.  So a request makes
+ * no allocation that is freed before the next one -- unless --temp-allocs
+ * asks for such temporaries (say, log lines formatted and dropped). */
+static void infer(struct run *r, const struct model *m, unsigned i)
 {
 	size_t ntok = 256 + demo_rand(&r->rng) % 768;
 	unsigned *tokens = malloc(ntok * sizeof(*tokens));
-	float *act = calloc(16384, sizeof(*act));
+	float *act = r->act;
+	char *resp;
 
-	for (size_t i = 0; tokens && act && i < ntok; i++) {
+	memset(act, 0, ACTIVATIONS * sizeof(*act));
+	for (size_t k = 0; tokens && k < ntok; k++) {
 		size_t at = HEADER_SKIP + demo_rand(&r->rng) % (m->file_size - HEADER_SKIP);
-		tokens[i] = m->mapped || r->o->expand == 1 ? m->data[at] :
+		tokens[k] = m->mapped || r->o->expand == 1 ? m->data[at] :
 			    (unsigned)(m->data[(at * r->o->expand) % m->size]);
-		act[i % 16384] += (float)tokens[i];
-		r->st->checksum = r->st->checksum * 31 + tokens[i];
+		act[k % ACTIVATIONS] += (float)tokens[k];
+		r->st->checksum = r->st->checksum * 31 + tokens[k];
 	}
-	free(act);
+	for (unsigned t = 0; t < r->o->temp_allocs; t++) {
+		char *line = malloc(96 + t % 64);
+		if (line)
+			snprintf(line, 96, "request %u: %zu tokens from %.31s", i, ntok, m->name);
+		free(line);
+	}
+	if ((resp = malloc(64 + ntok % 64)))
+		snprintf(resp, 64, "%zu tokens from %.31s", ntok, m->name);
+	free(r->history[i % HISTORY]);
+	r->history[i % HISTORY] = resp;
 	free(tokens);
 }
 
@@ -102,15 +125,16 @@ static struct model *get_model(struct run *r, unsigned index, uint64_t now)
 	return m;
 }
 
-/* A vocabulary table built at start-up among short-lived strings: one
- * block in eight stays, so the heap keeps holes it cannot give back. */
+/* A symbol table built at start-up among short-lived strings: keep_pct %
+ * of the blocks stay, so the heap keeps holes it cannot give back. */
 static int build_table(struct run *r)
 {
-	enum { BLOCKS = 200000, KEEP_ONE_IN = 8 };
+	enum { BLOCKS = 60000 };
 	void **all = malloc(BLOCKS * sizeof(*all));
 	uint64_t rng = r->o->seed ^ 0x5eed;   /* its own: requests stay as without it */
+	unsigned keep = r->o->keep_pct ? r->o->keep_pct : 12, acc = 0;
 
-	r->table = malloc(BLOCKS / KEEP_ONE_IN * sizeof(*r->table));
+	r->table = malloc(BLOCKS * sizeof(*r->table));
 	if (!all || !r->table) {
 		free(all);
 		return -1;
@@ -118,14 +142,56 @@ static int build_table(struct run *r)
 	for (size_t i = 0; i < BLOCKS; i++)
 		if ((all[i] = malloc(64 + demo_rand(&rng) % 448)))
 			memset(all[i], (int)i, 64);
-	for (size_t i = 0; i < BLOCKS; i++)
-		if (i % KEEP_ONE_IN == 0)
+	for (size_t i = 0; i < BLOCKS; i++) {
+		/* keep % of the blocks, spread evenly */
+		acc += keep;
+		if (acc >= 100) {
+			acc -= 100;
 			r->table[r->ntable++] = all[i];
-		else
+		} else
 			free(all[i]);
+	}
 	free(all);
 	r->st->frag_kept = r->ntable;
 	return 0;
+}
+
+/* The tokenizer's vocabulary: small strings made once, kept to the end,
+ * with nothing freed among them -- a heap of a few MiB without holes. */
+static int build_vocab(struct run *r)
+{
+	enum { ENTRIES = 2500 };
+	uint64_t rng = r->o->seed ^ 0x70c4;
+
+	if (!(r->vocab = malloc(ENTRIES * sizeof(*r->vocab))))
+		return -1;
+	for (size_t i = 0; i < ENTRIES; i++) {
+		size_t len = 384 + demo_rand(&rng) % 640;
+		if (!(r->vocab[i] = malloc(len)))
+			return -1;
+		memset(r->vocab[i], 'a' + (int)(i % 26), len);
+		r->nvocab++;
+	}
+	r->st->vocab_entries = r->nvocab;
+	return 0;
+}
+
+static void free_vocab(struct run *r)
+{
+	for (size_t i = 0; i < r->nvocab; i++)
+		free(r->vocab[i]);
+	free(r->vocab);
+	for (unsigned i = 0; i < HISTORY; i++)
+		free(r->history[i]);
+	free(r->act);
+}
+
+static void sleep_us(unsigned us)
+{
+	struct timespec ts = { us / 1000000, (long)(us % 1000000) * 1000 };
+
+	while (nanosleep(&ts, &ts) && errno == EINTR)
+		;
 }
 
 static void free_table(struct run *r)
@@ -144,7 +210,9 @@ static int serve(struct run *r)
 		struct model *m = get_model(r, pick_model(r), now);
 		if (!m)
 			return -1;
-		infer(r, m);
+		infer(r, m, i);
+		if (r->o->request_us)
+			sleep_us(r->o->request_us);
 		if (r->o->leak_every && (i + 1) % r->o->leak_every == 0) {
 			snprintf(context, sizeof(context), "request %u for %s", i, m->name);
 			leak(r, 4096, context);
@@ -179,16 +247,18 @@ static void summary(const struct demo_opts *o, const struct demo_stats *st)
 
 int demo_run(const struct demo_opts *o, const char *dir, struct demo_stats *st)
 {
-	struct run r = { o, dir, st, NULL, o->seed, NULL, 0 };
+	struct run r = { .o = o, .dir = dir, .st = st, .rng = o->seed };
 	int rc = -1;
 
 	r.cache = cache_new(o->capacity, (uint64_t)o->budget_mb << 20, o->ttl_ms, on_evict, &r);
+	r.act = malloc(ACTIVATIONS * sizeof(*r.act));
 	ma_mark("demo:start");
-	if (r.cache && (!o->fragment || !build_table(&r)))
+	if (r.cache && r.act && !build_vocab(&r) && (!o->fragment || !build_table(&r)))
 		rc = serve(&r);
 	ma_mark("demo:end");
 	cache_free(r.cache);
 	free_table(&r);
+	free_vocab(&r);
 	if (!rc)
 		summary(o, st);
 	else
