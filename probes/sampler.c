@@ -1,15 +1,30 @@
 /* What the writer samples: RSS from /proc/self/statm, the allocator's
  * view from mallinfo2, memory pressure totals from /proc/pressure/memory
- * when the kernel has PSI.  The files stay open; each sample is a pread. */
+ * when the kernel has PSI.  The files stay open; each sample is a pread.
+ *
+ * Every FILEMAP_EVERY_NS it also notes how much of each large file-backed
+ * mapping (a model file mapped with mmap) is resident, from the Rss of
+ * /proc/self/smaps: the pages this process has faulted in, which is what
+ * it costs.  mincore() would have needed the list of mappings anyway, and
+ * reports the page cache -- a model file just written or read by another
+ * process looks resident though this one never touched it.  The kernel
+ * walks the page tables to make smaps, so it is read rarely, not at every
+ * sample.  Each mapping becomes an INFO record "file-map" with the value
+ * "<resident bytes> <size> <path>" (docs/trace-format.md). */
 #include "config.h"
 
 #include <fcntl.h>
 #include <malloc.h>
 #include <unistd.h>
 
+#include "atomic.h"
 #include "os.h"
 #include "probe.h"
 #include "rawrec.h"
+#include "ring.h"
+
+#define FILEMAP_EVERY_NS 250000000ull
+#define FILEMAP_MIN_SIZE (1ull << 20)
 
 static int statm_fd = -1, psi_fd = -1;
 static long page_size;
@@ -82,12 +97,163 @@ static int psi_totals(uint64_t *some, uint64_t *full)
 	return k == 2;
 }
 
+/* ---- file-backed mappings from /proc/self/smaps ---- */
+
+struct filemap {
+	int pending;
+	uint64_t size, rss;
+	char path[PROBE_RAW_STR_MAX - 64];
+	uint32_t len;
+};
+
+static uint64_t last_filemap;
+
+static const char *parse_hex(const char *p, uint64_t *v)
+{
+	*v = 0;
+	for (;; p++) {
+		unsigned d = *p >= '0' && *p <= '9' ? (unsigned)(*p - '0') :
+			     *p >= 'a' && *p <= 'f' ? (unsigned)(*p - 'a' + 10) : 16;
+		if (d == 16)
+			return p;
+		*v = *v * 16 + d;
+	}
+}
+
+static const char *skip_field(const char *p)
+{
+	while (*p && *p != ' ')
+		p++;
+	while (*p == ' ')
+		p++;
+	return p;
+}
+
+/* value = "<rss> <size> <path>", the digits written backwards first. */
+static uint32_t put_dec(char *out, uint64_t v)
+{
+	char tmp[24];
+	uint32_t n = 0, k = 0;
+
+	do
+		tmp[n++] = (char)('0' + v % 10);
+	while ((v /= 10));
+	while (n)
+		out[k++] = tmp[--n];
+	return k;
+}
+
+static void filemap_emit(struct filemap *m)
+{
+	static const char key[] = "file-map";
+	static uint64_t w[8 + (PROBE_RAW_STR_MAX / 8)];
+	char value[sizeof(m->path) + 48];
+	uint32_t len, n = 4;
+
+	if (!m->pending)
+		return;
+	m->pending = 0;
+	len = put_dec(value, m->rss);
+	value[len++] = ' ';
+	len += put_dec(value + len, m->size);
+	value[len++] = ' ';
+	for (uint32_t i = 0; i < m->len; i++)
+		value[len++] = m->path[i];
+	w[1] = 0;
+	w[2] = sizeof(key) - 1;
+	w[3] = len;
+	n += probe_raw_put_bytes(w + n, key, sizeof(key) - 1);
+	n += probe_raw_put_bytes(w + n, value, len);
+	w[0] = PROBE_RAW_HDR(MA_REC_INFO, n);
+	probe_ring_push(probe_ring0, w, n);
+	ma_atomic_store_relaxed(&probe_ring0->events, probe_ring0->events + 1);
+}
+
+/* "7f..-7f.. r--p 00000000 08:01 1234   /models/x.bin": a candidate when
+ * it has an inode and a path, is not executable code and is large. */
+static void filemap_header(struct filemap *m, const char *line)
+{
+	uint64_t lo, hi, inode;
+	const char *p = parse_hex(line, &lo), *perms;
+
+	filemap_emit(m);
+	if (*p != '-')
+		return;
+	p = parse_hex(p + 1, &hi);
+	perms = p + 1;
+	p = skip_field(skip_field(skip_field(perms)));  /* perms offset dev */
+	p = parse_u64(p, &inode);
+	while (*p == ' ')
+		p++;
+	if (!inode || *p != '/' || perms[2] == 'x' || hi - lo < FILEMAP_MIN_SIZE)
+		return;
+	m->len = 0;
+	while (*p && m->len < sizeof(m->path))
+		m->path[m->len++] = *p++;
+	m->size = hi - lo;
+	m->rss = 0;
+	m->pending = 1;
+}
+
+static void filemap_line(struct filemap *m, const char *line)
+{
+	if ((*line >= '0' && *line <= '9') || (*line >= 'a' && *line <= 'f'))
+		filemap_header(m, line);
+	else if (m->pending && line[0] == 'R' && line[1] == 's' && line[2] == 's' &&
+		 line[3] == ':') {
+		const char *p = line + 4;
+		while (*p == ' ')
+			p++;
+		parse_u64(p, &m->rss);
+		m->rss *= 1024;
+	}
+}
+
+/* Reads smaps in blocks, line by line; lines longer than the buffer (a
+ * path of several KiB) are cut, which at worst drops that mapping. */
+static void filemap_scan(void)
+{
+	static char buf[16384];
+	static struct filemap m;
+	size_t have = 0;
+	int fd = open("/proc/self/smaps", O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return;
+	m.pending = 0;
+	for (;;) {
+		ssize_t n = read(fd, buf + have, sizeof(buf) - 1 - have);
+		if (n <= 0)
+			break;
+		have += (size_t)n;
+		buf[have] = '\0';
+		char *start = buf, *nl;
+		while ((nl = memchr(start, '\n', have - (size_t)(start - buf)))) {
+			*nl = '\0';
+			filemap_line(&m, start);
+			start = nl + 1;
+		}
+		have -= (size_t)(start - buf);
+		if (have == sizeof(buf) - 1)
+			have = 0;   /* a line longer than the buffer: dropped */
+		memmove(buf, start, have);
+	}
+	filemap_emit(&m);
+	close(fd);
+}
+
 void probe_sampler_take(uint64_t *w)
 {
-	uint64_t flags = 0;
+	uint64_t flags = 0, now = probe_now();
+
+	/* Pushed before the sample, from the writer thread like the sample. */
+	if (probe_ring0 && now - last_filemap >= FILEMAP_EVERY_NS) {
+		last_filemap = now;
+		filemap_scan();
+	}
 
 	w[0] = PROBE_RAW_HDR(MA_REC_SAMPLE, 13);
-	w[1] = probe_now();
+	w[1] = now;
 	w[2] = rss_bytes();
 	for (int i = 3; i < 13; i++)
 		w[i] = 0;

@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <string.h>
 
+#include "full_report.h"
 #include "report_util.h"
 
 #define BOLD "\033[1m"
@@ -343,6 +344,191 @@ static void header(struct tw *w, const struct ma_process *p)
 		fprintf(w->f, "  %swarning:%s %s\n", c(w, RED), c(w, RESET), p->damage);
 }
 
+/* ---- the full report (lib/full_report.h) ---- */
+
+static const char *band_colour(const struct tw *w, enum ma_band b)
+{
+	return b >= MA_BAND_WARNING ? c(w, RED) : b == MA_BAND_NONE ? c(w, DIM) : "";
+}
+
+static void ratings(struct tw *w, const struct ma_full_report *fr)
+{
+	char v[200];
+
+	title(w, "Ratings", "limits: target / good / warning");
+	for (int i = 0; i < MA_METRIC_COUNT; i++) {
+		const struct ma_metric *m = &fr->metrics[i];
+		const struct ma_metric_def *d = ma_metric_def(m->id);
+		const double *l = fr->ratings.limit[i];
+		ma_metric_format(m, v, sizeof(v));
+		fprintf(w->f, "  %-22s %s%-9s%s ", d->title, band_colour(w, m->band),
+			m->measured ? ma_band_name(m->band) : "-", c(w, RESET));
+		if (m->measured)
+			fprintf(w->f, "%-14s %s%g / %g / %g%s\n", v, c(w, DIM), l[0], l[1], l[2],
+				c(w, RESET));
+		else {
+			fit(w, v, 34);
+			putc('\n', w->f);
+		}
+	}
+}
+
+static void models(struct tw *w, const struct ma_models *m)
+{
+	char a[32], b[32];
+
+	if (m->nloads) {
+		title(w, "Model loads", "model_load:<model> spans");
+		fprintf(w->f, "  %-24s %6s %10s %10s %11s %8s\n", "model", "loads", "slowest",
+			"mean", "heap/load", "reloads");
+		for (size_t i = 0; i < m->nloads; i++) {
+			const struct ma_model_load *l = &m->loads[i];
+			fprintf(w->f, "  %-24.24s %6" PRIu64 " %10s %10s %11s %8" PRIu64 "\n",
+				l->model, l->loads, ma_fmt_duration(a, sizeof(a), l->max_ns),
+				ma_fmt_duration(b, sizeof(b), l->loads ? l->total_ns / l->loads : 0),
+				l->heap_delta > 0 ? ma_fmt_bytes((char[32]){ 0 }, 32,
+								 (uint64_t)l->heap_delta) : "0",
+				l->reloads);
+		}
+	}
+	if (m->ncaches) {
+		title(w, "Caches", "cache[.<name>].hit / .miss counters");
+		for (size_t i = 0; i < m->ncaches; i++) {
+			const struct ma_cache_counts *k = &m->caches[i];
+			int64_t n = k->hits + k->misses;
+			fprintf(w->f, "  %-24s %8lld hits %8lld misses  %5.1f %%\n",
+				*k->name ? k->name : "(cache)", (long long)k->hits,
+				(long long)k->misses, n > 0 ? 100.0 * (double)k->hits / (double)n : 0);
+		}
+	}
+	if (m->nmaps) {
+		title(w, "Mapped files", "file-backed mappings, largest resident part seen");
+		for (size_t i = 0; i < m->nmaps; i++) {
+			fprintf(w->f, "  %10s of %10s resident  ",
+				ma_fmt_bytes(a, sizeof(a), m->maps[i].resident),
+				ma_fmt_bytes(b, sizeof(b), m->maps[i].size));
+			fit(w, m->maps[i].path, 38);
+			putc('\n', w->f);
+		}
+	}
+}
+
+static void frag_figures(struct tw *w, const struct ma_full_report *fr, const struct ma_frag *f)
+{
+	const struct ma_frag_point *p = &f->at_peak_held;
+	char a[32], b[32], d[32], e[32];
+
+	row(w, "holes (median)", "%.1f %% of the heap, worst %.1f %% at %s", f->frag_median_pct,
+	    f->frag_worst_pct, ma_fmt_duration(a, sizeof(a), f->frag_worst_ts));
+	row(w, "malloc held", "%s at most (heap %s, mapped chunks %s)",
+	    ma_fmt_bytes(a, sizeof(a), p->held), ma_fmt_bytes(b, sizeof(b), f->peak_held_arena),
+	    ma_fmt_bytes(d, sizeof(d), f->peak_held_hblkhd));
+	row(w, "  of which", "requested %s, internal waste %s, free %s (top %s)",
+	    ma_fmt_bytes(a, sizeof(a), p->requested), ma_fmt_bytes(b, sizeof(b), p->waste),
+	    ma_fmt_bytes(d, sizeof(d), p->free_bytes), ma_fmt_bytes(e, sizeof(e), p->top));
+	row(w, "internal waste", "%s at most, at %s (glibc chunk model)",
+	    ma_fmt_bytes(a, sizeof(a), f->peak_waste),
+	    ma_fmt_duration(b, sizeof(b), f->peak_waste_ts));
+	row(w, "RSS vs heap", "peak RSS %s at %s: heap %s, mapped %s%s",
+	    ma_fmt_bytes(a, sizeof(a), f->peak_rss), ma_fmt_duration(b, sizeof(b), f->peak_rss_ts),
+	    ma_fmt_bytes(d, sizeof(d), f->heap_at_peak_rss),
+	    ma_fmt_bytes(e, sizeof(e), f->mmap_at_peak_rss), "");
+	if (fr->ram_bytes)
+		row(w, "RSS vs RAM", "%.1f %% of %s (%s)",
+		    100.0 * (double)f->peak_rss / (double)fr->ram_bytes,
+		    ma_fmt_bytes(a, sizeof(a), fr->ram_bytes), fr->ram_source);
+	if (f->psi)
+		row(w, "memory pressure", "stalled %s (some), %s (full); in %" PRIu64 " samples",
+		    ma_fmt_duration(a, sizeof(a), f->psi_some_us * 1000),
+		    ma_fmt_duration(b, sizeof(b), f->psi_full_us * 1000), f->psi_events);
+	else
+		row(w, "memory pressure", "not measured: no PSI (/proc/pressure/memory)");
+}
+
+static void fragmentation(struct tw *w, const struct ma_full_report *fr)
+{
+	const struct ma_frag *f = fr->frag;
+	char a[32], b[32], d[32];
+
+	if (!f || !f->samples)
+		return;
+	title(w, "Fragmentation and memory pressure", "from the samples; docs/metrics.md");
+	frag_figures(w, fr, f);
+	if (f->nclasses) {
+		fprintf(w->f, "  size classes by internal waste:\n");
+		for (unsigned i = 0; i < f->nclasses && i < 5; i++) {
+			const struct ma_waste_class *k = &f->classes[i];
+			fprintf(w->f, "    %9s - %-9s %s%10s wasted of %10s in %" PRIu64 " allocations\n",
+				ma_fmt_bytes(a, sizeof(a), k->lo), ma_fmt_bytes(b, sizeof(b), k->hi),
+				k->mmapped ? "mmap " : "     ", ma_fmt_bytes(d, sizeof(d), k->waste),
+				ma_fmt_bytes((char[32]){ 0 }, 32, k->requested), k->allocations);
+		}
+	}
+	fprintf(w->f, "  %9s %10s %10s %10s %7s\n", "time", "RSS", "held", "requested", "holes");
+	for (unsigned i = 0; i < f->npoints; i += f->npoints > 10 ? (f->npoints + 9) / 10 : 1) {
+		const struct ma_frag_point *p = &f->points[i];
+		fprintf(w->f, "  %9s %10s %10s %10s %6.1f%%\n", ma_fmt_duration(a, sizeof(a), p->ts),
+			ma_fmt_bytes(b, sizeof(b), p->rss), ma_fmt_bytes(d, sizeof(d), p->held),
+			ma_fmt_bytes((char[32]){ 0 }, 32, p->requested), p->frag_pct);
+	}
+}
+
+static void workspace(struct tw *w, const struct ma_full_report *fr)
+{
+	const struct ma_workspace *ws = fr->workspace;
+	char a[32];
+
+	title(w, "Workspace", ws ? ws->root : fr->workspace_error[0] ? fr->workspace_error :
+	      "not scanned: no --workspace-path");
+	if (fr->ram_bytes)
+		row(w, "machine RAM", "%s (%s)", ma_fmt_bytes(a, sizeof(a), fr->ram_bytes),
+		    fr->ram_source);
+	if (!ws)
+		return;
+	row(w, "lines of code", "%" PRIu64 " in %" PRIu64 " files (%s)", ws->total_lines,
+	    ws->total_files, ma_size_class_name(ma_workspace_size_class(ws->total_lines)));
+	for (size_t i = 0; i < ws->nlangs; i++)
+		row(w, "", "%-12s %8" PRIu64 " lines in %" PRIu64 " files", ws->langs[i].lang,
+		    ws->langs[i].lines, ws->langs[i].files);
+	for (size_t i = 0; i < ws->npackages; i++) {
+		const struct ma_cargo_package *p = &ws->packages[i];
+		fprintf(w->f, "  %-18s %s: %zu features, default [", "cargo", p->name, p->nfeatures);
+		for (size_t k = 0; k < p->ndefaults; k++)
+			fprintf(w->f, "%s%s", k ? ", " : "", p->defaults[k]);
+		fputs("]\n", w->f);
+	}
+	for (size_t i = 0; i < ws->nmemory; i++)
+		row(w, i ? "" : "memory settings", "%s = %s (%s:%u)", ws->memory[i].key,
+		    ws->memory[i].value, ws->memory[i].file, ws->memory[i].line);
+}
+
+static void recommendations(struct tw *w, const struct ma_full_report *fr)
+{
+	title(w, "Recommendations", fr->nrecs ? NULL : "none: nothing measured calls for a change");
+	for (size_t i = 0; i < fr->nrecs; i++) {
+		const struct ma_recommendation *r = &fr->recs[i];
+		fprintf(w->f, "  %s%zu. %s%s %s[%s, %s]%s\n", c(w, BOLD), i + 1, r->title, c(w, RESET),
+			c(w, DIM), r->id, ma_band_name(r->band), c(w, RESET));
+		fprintf(w->f, "     set:      %s = %s\n", r->setting, r->value);
+		fprintf(w->f, "     because:  %s\n", r->evidence);
+		fprintf(w->f, "     rule:     %s\n", r->reason);
+		fprintf(w->f, "     expect:   %s\n", r->effect);
+	}
+	if (fr->config_block && *fr->config_block) {
+		title(w, "Configuration to paste", "each part says its language");
+		fputs(fr->config_block, w->f);
+	}
+}
+
+static void full(struct tw *w, const struct ma_full_report *fr)
+{
+	ratings(w, fr);
+	models(w, &fr->models);
+	fragmentation(w, fr);
+	workspace(w, fr);
+	recommendations(w, fr);
+}
+
 int ma_render_text(FILE *out, const struct ma_analysis *a, const struct ma_render_opts *o)
 {
 	struct tw w = { out, o, o->width ? o->width : 80 };
@@ -360,5 +546,7 @@ int ma_render_text(FILE *out, const struct ma_analysis *a, const struct ma_rende
 				a->total->damage);
 		sections(&w, a->total);
 	}
+	if (a->full)
+		full(&w, a->full);
 	return ferror(out) ? -1 : 0;
 }
