@@ -150,12 +150,14 @@ int probe_chunk_write(struct probe_chunkbuf *b, uint32_t thread, uint32_t seq,
 		.nrecords = b->nrec, .ts_first = b->ts_first,
 	};
 	uint8_t *out = maybe_compress(b, &hdr.stored_len, &hdr.codec);
-	int fd = ma_atomic_load_relaxed(&probe_out_fd);
+	int fd = ma_atomic_load_relaxed(&probe_out_fd), err;
 
 	hdr.crc = ma_chunk_crc(&hdr, out + MA_CHUNK_HDR_LEN);
 	ma_chunk_hdr_put(out, &hdr);
-	if (fd < 0 || probe_os_write_all(fd, out, MA_CHUNK_HDR_LEN + hdr.stored_len) < 0) {
+	if (fd < 0 || (err = probe_os_write_all(fd, out, MA_CHUNK_HDR_LEN + hdr.stored_len)) < 0) {
 		ma_atomic_add_relaxed(&probe_write_failures, b->nrec);
+		if (fd >= 0)
+			probe_output_failed(fd, -err);
 		return -1;
 	}
 	ma_atomic_add_relaxed(&probe_chunks_written, 1);

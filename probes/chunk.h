@@ -53,6 +53,10 @@ int probe_chunk_write(struct probe_chunkbuf *b, uint32_t thread, uint32_t seq,
  * into w. */
 void probe_raw_to_record(const uint64_t *w, struct ma_record *rec, const uint64_t **frames);
 
+/* A write to the trace failed with errno err (output.c): says so once
+ * and stops writing. */
+void probe_output_failed(int fd, int err);
+
 /* The trace file and what has gone into it. */
 extern int probe_out_fd;
 extern uint64_t probe_chunks_written;  /* atomic */

@@ -2,7 +2,14 @@
  * function, and to probe_record_*() when the probe should record.  A
  * release is recorded before the real call, an allocation after it, so a
  * block freed on one thread is always released in the trace before
- * another thread can be handed the same address. */
+ * another thread can be handed the same address.
+ *
+ * Two rare paths sit in front (hook_decide): a call made before the
+ * probe's constructor ran (another library's constructor) starts the
+ * probe there and then; a call made while the thread is inside the probe
+ * (a signal handler) is recorded through signals.h.  When the program has
+ * a malloc of its own (init.c) these hooks record nothing: they see only
+ * part of the traffic, and a part alone would be garbage. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <malloc.h>
@@ -13,8 +20,38 @@
 #include "bootstrap.h"
 #include "os.h"
 #include "probe.h"
+#include "signals.h"
 
 #define EXPORT __attribute__((visibility("default")))
+
+int probe_heap_off;
+
+enum { PASS = 0, RECORD = 1, NESTED = 2 };
+
+static int hook_decide_slow(void)
+{
+	if (probe_nested_now())
+		return ma_atomic_load_relaxed(&probe_heap_off) ? PASS : NESTED;
+	if (ma_atomic_load_relaxed(&probe_phase) == PROBE_PHASE_INIT &&
+	    probe_tls.guard == PROBE_GUARD_NONE && !probe_tls.in_real)
+		probe_start_early();
+	return probe_should_record() && !ma_atomic_load_relaxed(&probe_heap_off);
+}
+
+/* PASS, RECORD or NESTED. */
+static inline int hook_decide(void)
+{
+	if (__builtin_expect(probe_tls.guard | probe_tls.in_real, 0) ||
+	    __builtin_expect(ma_atomic_load_relaxed(&probe_phase) != PROBE_PHASE_ON, 0) ||
+	    __builtin_expect(ma_atomic_load_relaxed(&probe_heap_off), 0))
+		return hook_decide_slow();
+	return RECORD;
+}
+
+static inline void after_record(void)
+{
+	probe_nested_flush_if_any();
+}
 
 /* Whether the real function is known; resolves on first use. */
 static inline int real_ready(void *const *fn)
@@ -31,13 +68,18 @@ EXPORT void *malloc(size_t size)
 {
 	void *p;
 
+	int how;
+
 	if (!REAL_READY(malloc))
 		return probe_arena_alloc(size, 16);
-	if (!probe_should_record())
-		return probe_real.malloc(size);
+	how = hook_decide();
 	p = probe_real.malloc(size);
-	if (p)
+	if (p && how == RECORD) {
 		probe_record_alloc(p, size, 0, MA_FN_MALLOC);
+		after_record();
+	} else if (p && how == NESTED) {
+		probe_nested_alloc(p, size, 0, MA_FN_MALLOC);
+	}
 	return p;
 }
 
@@ -47,25 +89,36 @@ EXPORT void free(void *p)
 		return;
 	if (!REAL_READY(free))
 		return;
-	if (probe_should_record())
+	switch (hook_decide()) {
+	case RECORD:
 		probe_record_free(p, MA_FN_FREE);
+		after_record();
+		break;
+	case NESTED:
+		probe_nested_free(p, MA_FN_FREE);
+		break;
+	}
 	probe_real.free(p);
 }
 
 EXPORT void *calloc(size_t n, size_t size)
 {
 	void *p;
+	int how;
 
 	if (!REAL_READY(calloc)) {
 		if (size && n > (size_t)-1 / size)
 			return NULL;
 		return probe_arena_alloc(n * size, 16); /* the arena is zeroed */
 	}
-	if (!probe_should_record())
-		return probe_real.calloc(n, size);
+	how = hook_decide();
 	p = probe_real.calloc(n, size);
-	if (p)
+	if (p && how == RECORD) {
 		probe_record_alloc(p, n * size, 0, MA_FN_CALLOC);
+		after_record();
+	} else if (p && how == NESTED) {
+		probe_nested_alloc(p, n * size, 0, MA_FN_CALLOC);
+	}
 	return p;
 }
 
@@ -84,17 +137,23 @@ static void *do_realloc(void *old, size_t size, int fn)
 {
 	uint64_t ts;
 	void *p;
+	int how;
 
 	if (old && probe_arena_owns(old))
 		return arena_realloc(old, size);
 	if (!REAL_READY(realloc))
 		return old ? NULL : probe_arena_alloc(size, 16);
-	if (!probe_should_record())
+	how = hook_decide();
+	if (how == PASS)
 		return probe_real.realloc(old, size);
 	ts = probe_now();
 	p = probe_real.realloc(old, size);
-	if (p || old)
+	if ((p || old) && how == RECORD) {
 		probe_record_realloc(ts, old, p, size, fn);
+		after_record();
+	} else if (p || old) {
+		probe_nested_realloc(ts, old, p, size, fn);
+	}
 	return p;
 }
 
@@ -114,17 +173,20 @@ EXPORT void *reallocarray(void *old, size_t n, size_t size)
 
 EXPORT int posix_memalign(void **out, size_t align, size_t size)
 {
-	int rc;
+	int rc, how;
 
 	if (!REAL_READY(posix_memalign)) {
 		*out = probe_arena_alloc(size, align);
 		return *out ? 0 : ENOMEM;
 	}
-	if (!probe_should_record())
-		return probe_real.posix_memalign(out, align, size);
+	how = hook_decide();
 	rc = probe_real.posix_memalign(out, align, size);
-	if (rc == 0)
+	if (rc == 0 && how == RECORD) {
 		probe_record_alloc(*out, size, align, MA_FN_POSIX_MEMALIGN);
+		after_record();
+	} else if (rc == 0 && how == NESTED) {
+		probe_nested_alloc(*out, size, align, MA_FN_POSIX_MEMALIGN);
+	}
 	return rc;
 }
 
@@ -132,14 +194,18 @@ EXPORT int posix_memalign(void **out, size_t align, size_t size)
 static void *aligned(void *(*real)(size_t, size_t), size_t align, size_t size, int fn)
 {
 	void *p;
+	int how;
 
 	if (!real)
 		return probe_arena_alloc(size, align);
-	if (!probe_should_record())
-		return real(align, size);
+	how = hook_decide();
 	p = real(align, size);
-	if (p)
+	if (p && how == RECORD) {
 		probe_record_alloc(p, size, align, fn);
+		after_record();
+	} else if (p && how == NESTED) {
+		probe_nested_alloc(p, size, align, fn);
+	}
 	return p;
 }
 
@@ -187,3 +253,11 @@ EXPORT size_t malloc_usable_size(void *p)
 		return 0;
 	return probe_real.malloc_usable_size(p);
 }
+
+/* Our own entry points, whatever the global scope resolves the names to
+ * (init.c compares). */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmissing-attributes"
+extern __typeof(malloc) probe_hook_malloc __attribute__((alias("malloc"), visibility("hidden")));
+extern __typeof(free) probe_hook_free __attribute__((alias("free"), visibility("hidden")));
+#pragma GCC diagnostic pop

@@ -30,6 +30,12 @@ EXPORT void *dlopen(const char *file, int flags)
 
 	probe_bootstrap();
 	h = probe_real.dlopen ? probe_real.dlopen(file, flags) : NULL;
+	if (h && (flags & RTLD_DEEPBIND) && ma_atomic_load_relaxed(&probe_phase) != PROBE_PHASE_OFF) {
+		int g = probe_guard_enter(PROBE_GUARD_INTERNAL);
+
+		probe_deepbind_patch(h);
+		probe_guard_leave(g);
+	}
 	if (h)
 		modules_changed();
 	return h;

@@ -16,6 +16,7 @@ probe_core_sources = \
 	probes/msg.h probes/msg.c probes/probe.h \
 	probes/rawrec.h probes/rawrec.c probes/chunk.h probes/chunk.c \
 	probes/ring.h probes/ring.c probes/stacktab.h probes/stacktab.c \
+	probes/fastunwind.h probes/fastunwind.c \
 	probes/unwind.c probes/record.c probes/thread.c \
 	probes/writer.h probes/writer.c probes/sampler.c probes/modules.c \
 	probes/config.c probes/output.c probes/fork.c probes/exit.c \
@@ -31,7 +32,8 @@ pkglib_LTLIBRARIES += probes/libmemory-analyzer-probe.la
 probes_libmemory_analyzer_probe_la_SOURCES = \
 	probes/bootstrap.h probes/bootstrap.c probes/init.c \
 	probes/hooks.c probes/hooks_cxx.c probes/hooks_mmap.c probes/hooks_proc.c probes/annotate.c \
-	probes/hooks_exec.c
+	probes/hooks_exec.c probes/hooks_fd.c probes/signals.h probes/signals.c \
+	probes/deepbind.c
 probes_libmemory_analyzer_probe_la_CFLAGS = $(PROBE_CFLAGS)
 probes_libmemory_analyzer_probe_la_LDFLAGS = -module -avoid-version -shared \
 	-Wl,--version-script=$(srcdir)/probes/probe.map -Wl,-z,nodelete

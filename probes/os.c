@@ -4,6 +4,8 @@
 #include <linux/futex.h>
 #include <signal.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "os.h"
 
@@ -54,10 +56,22 @@ int probe_os_thread_alive(pid_t tid)
 	return alive;
 }
 
+/* After a write that stopped part way (disk full), cuts the part off
+ * again when nothing was appended behind it, so the file ends with a
+ * whole chunk. */
+static void cut_partial(int fd, size_t done)
+{
+	struct stat st;
+
+	if (done && fstat(fd, &st) == 0 && (uint64_t)st.st_size >= done &&
+	    lseek(fd, 0, SEEK_CUR) == st.st_size)
+		(void)!ftruncate(fd, st.st_size - (off_t)done);
+}
+
 int probe_os_write_all(int fd, const void *buf, size_t len)
 {
 	const char *p = buf;
-	int saved = errno;
+	int saved = errno, err;
 
 	while (len) {
 		ssize_t n = write(fd, p, len);
@@ -65,8 +79,10 @@ int probe_os_write_all(int fd, const void *buf, size_t len)
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0) {
+			err = n < 0 ? errno : ENOSPC;
+			cut_partial(fd, (size_t)(p - (const char *)buf));
 			errno = saved;
-			return -1;
+			return -err;
 		}
 		p += n;
 		len -= (size_t)n;

@@ -43,7 +43,8 @@ static inline pid_t probe_os_gettid(void)
 int probe_os_thread_alive(pid_t tid);
 
 /* write(2) of the whole buffer, retrying on EINTR and short writes.
- * Returns 0 or -1. */
+ * Returns 0, or minus the errno value of the failure (errno itself is
+ * left as it was); a partly written buffer is cut off the file again. */
 int probe_os_write_all(int fd, const void *buf, size_t len);
 
 #endif

@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "chunk.h"
@@ -23,16 +24,86 @@
 static struct probe_chunkbuf *ctl;  /* header and trailer chunks */
 static char cmdline[16384];
 static char exe[PROBE_PATH_MAX];
+static char out_path[PROBE_PATH_MAX + 32];
 static int trailer_lock;
+static int failed;                  /* a write failed: said, writing stopped */
+static int kept_fd = -1;            /* the trace's fd after that, kept open */
+static int guarded[PROBE_GUARDED_FDS]; /* fd + 1, 0 = free slot */
+
+int probe_fd_guarded(int fd)
+{
+	for (int i = 0; i < PROBE_GUARDED_FDS; i++)
+		if (fd >= 0 && ma_atomic_load_relaxed(&guarded[i]) == fd + 1)
+			return 1;
+	return 0;
+}
+
+int probe_fd_guarded_next(unsigned lo)
+{
+	int best = -1;
+
+	for (int i = 0; i < PROBE_GUARDED_FDS; i++) {
+		int fd = ma_atomic_load_relaxed(&guarded[i]) - 1;
+
+		if (fd >= 0 && (unsigned)fd >= lo && (best < 0 || fd < best))
+			best = fd;
+	}
+	return best;
+}
+
+void probe_fd_unguard(int fd)
+{
+	for (int i = 0; i < PROBE_GUARDED_FDS; i++) {
+		int want = fd + 1;
+
+		ma_atomic_cas_acq_rel(&guarded[i], &want, 0);
+	}
+}
+
+static void guard_fd(int fd)
+{
+	for (int i = 0; i < PROBE_GUARDED_FDS; i++) {
+		int want = 0;
+
+		if (ma_atomic_cas_acq_rel(&guarded[i], &want, fd + 1))
+			return;
+	}
+}
 
 int probe_fd_hide(int fd)
 {
 	int hi = fcntl(fd, F_DUPFD_CLOEXEC, FD_HIDE_MIN);
 
+	if (hi >= 0) {
+		close(fd);
+		fd = hi;
+	}
+	guard_fd(fd);
+	return fd;
+}
+
+int probe_fd_move(int fd)
+{
+	int hi = fcntl(fd, F_DUPFD_CLOEXEC, FD_HIDE_MIN);
+
 	if (hi < 0)
-		return fd;
-	close(fd);
+		return -1;
+	guard_fd(hi);
+	if (fd == ma_atomic_load_relaxed(&probe_out_fd))
+		ma_atomic_store_release(&probe_out_fd, hi);
 	return hi;
+}
+
+void probe_output_failed(int fd, int err)
+{
+	int expected = 0;
+
+	if (!ma_atomic_cas_acq_rel(&failed, &expected, 1))
+		return;
+	kept_fd = fd;
+	ma_atomic_store_release(&probe_out_fd, -1);
+	probe_msg("cannot write trace '%s': %s; the program goes on, its later events are lost",
+		  out_path, strerror(err));
 }
 
 /* Expands %p to the pid (and %% to %); a nonzero image number n makes it
@@ -148,9 +219,11 @@ static int write_header(int fd, uint64_t flags, uint64_t parent_fork_ts)
 		.probe_version = { (const uint8_t *)PACKAGE_VERSION, sizeof(PACKAGE_VERSION) - 1 },
 		.session = { (const uint8_t *)probe_cfg.session, (uint32_t)strlen(probe_cfg.session) },
 	};
+	int err;
+
 	ma_file_prefix_put(prefix);
-	if (probe_os_write_all(fd, prefix, sizeof(prefix)) < 0)
-		return -1;
+	if ((err = probe_os_write_all(fd, prefix, sizeof(prefix))) < 0)
+		return err;
 	probe_chunk_begin(ctl);
 	probe_chunk_add(ctl, &rec, NULL);
 	return probe_chunk_write(ctl, 0, 0, MA_CHUNK_HEADER, 0);
@@ -158,20 +231,25 @@ static int write_header(int fd, uint64_t flags, uint64_t parent_fork_ts)
 
 int probe_output_open(uint64_t flags, uint64_t parent_fork_ts)
 {
-	char path[PROBE_PATH_MAX + 32] = "";
-	int fd;
+	char *path = out_path;
+	int fd, err;
 
 	if (!ctl)
 		ctl = probe_chunkbuf_new(sizeof(cmdline) + sizeof(exe) + 4096, 0);
-	fd = ctl ? create(path, sizeof(path)) : -1;
+	path[0] = '\0';
+	failed = 0;
+	kept_fd = -1;
+	fd = ctl ? create(path, sizeof(out_path)) : -1;
 	if (fd < 0) {
 		probe_msg("cannot create trace '%s': %s; running unprofiled",
 			  path, strerror(errno));
 		return -1;
 	}
 	probe_out_fd = fd;
-	if (write_header(fd, flags, parent_fork_ts) < 0) {
-		probe_msg("cannot write trace '%s': %s; running unprofiled", path, strerror(errno));
+	if ((err = write_header(fd, flags, parent_fork_ts)) < 0) {
+		if (!failed) /* else probe_output_failed said it */
+			probe_msg("cannot write trace '%s': %s; running unprofiled", path,
+				  strerror(err == -1 ? EIO : -err));
 		probe_output_close();
 		return -1;
 	}
@@ -180,9 +258,26 @@ int probe_output_open(uint64_t flags, uint64_t parent_fork_ts)
 
 void probe_output_close(void)
 {
-	if (probe_out_fd >= 0)
-		close(probe_out_fd);
+	int fd = probe_out_fd >= 0 ? probe_out_fd : kept_fd;
+
+	if (fd >= 0) {
+		probe_fd_unguard(fd);
+		close(fd);
+	}
 	probe_out_fd = -1;
+	kept_fd = -1;
+}
+
+/* The trace's name gone from the file system (its directory removed):
+ * whatever is written goes nowhere anyone can read. */
+static void check_unlinked(void)
+{
+	struct stat st;
+	int fd = ma_atomic_load_relaxed(&probe_out_fd);
+
+	if (fd >= 0 && fstat(fd, &st) == 0 && st.st_nlink == 0)
+		probe_msg("trace '%s' was removed while it was written; its events are lost",
+			  out_path);
 }
 
 void probe_output_trailer(int exit_kind, int64_t status)
@@ -192,6 +287,7 @@ void probe_output_trailer(int exit_kind, int64_t status)
 
 	if (!ctl || !ma_atomic_cas_acq_rel(&trailer_lock, &expected, 1))
 		return;
+	check_unlinked();
 	rec.u.trailer = (struct ma_rec_trailer){
 		.exit_kind = (uint64_t)exit_kind, .exit_status = status,
 		.events = probe_threads_events(), .stacks = probe_stacktab_count(),

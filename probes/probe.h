@@ -109,6 +109,9 @@ void probe_unwind_init(void);
 void probe_modules_scan(void);
 /* Forgets every module (fork child: all are written again). */
 void probe_modules_forget(void);
+/* After dlopen(RTLD_DEEPBIND): points the object's allocator imports
+ * back at the hooks (deepbind.c). */
+void probe_deepbind_patch(void *handle);
 /* The probe's own text range, to skip its frames. */
 extern uintptr_t probe_self_lo, probe_self_hi;
 
@@ -135,6 +138,8 @@ void probe_sampler_open(void);
 void probe_sampler_take(uint64_t *w);
 
 /* ---- lifecycle (init.c, exit.c, fork.c) ---- */
+/* Starts the probe from a hook called before our constructor ran. */
+void probe_start_early(void);
 /* Flushes everything, writes the trailer, switches to direct mode; only
  * the first call does anything. */
 void probe_finish(int exit_kind, int64_t status);
@@ -148,5 +153,15 @@ int probe_in_vfork_child(void);
 /* Moves fd to a high number (a program's own dup2(fd, 3) or `exec 3>`
  * must not hit it) and makes it close-on-exec; returns the new fd. */
 int probe_fd_hide(int fd);
+/* The descriptors the probe keeps (output.c): whether fd is one, the
+ * program's close()/dup2() on them (hooks_fd.c), and moving one away
+ * before the program's dup2() lands on its number (returns the new fd, or
+ * -1). */
+#define PROBE_GUARDED_FDS 8
+int probe_fd_guarded(int fd);
+/* The lowest guarded fd at or above lo, or -1. */
+int probe_fd_guarded_next(unsigned lo);
+void probe_fd_unguard(int fd);
+int probe_fd_move(int fd);
 
 #endif

@@ -1,0 +1,50 @@
+/* Ways to end, after exactly known allocations: 20 x malloc(40), 5 freed.
+ *   return exit _exit abort kill   (kill: SIGKILL to itself)
+ *   oom     also maps and touches 256 MiB in 1 MiB blocks (malloc), then
+ *           SIGKILL to itself, as the OOM killer would
+ * Before a SIGKILL it waits 100 ms: the probe writes what its rings hold
+ * every sample interval (10 ms), and a kill loses what it had not yet
+ * written. */
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "progs.h"
+
+NOINLINE static void work(void)
+{
+	void *p[20];
+
+	for (int i = 0; i < 20; i++)
+		p[i] = touch(malloc(40), 40);
+	for (int i = 0; i < 5; i++)
+		free(p[i]);
+}
+
+NOINLINE static void grow(void)
+{
+	for (int i = 0; i < 256; i++)
+		touch(malloc(1 << 20), 1 << 20);
+}
+
+int main(int argc, char **argv)
+{
+	const char *how = argc > 1 ? argv[1] : "return";
+
+	work();
+	say(how);
+	if (strcmp(how, "exit") == 0)
+		exit(3);
+	if (strcmp(how, "_exit") == 0)
+		_exit(4);
+	if (strcmp(how, "abort") == 0)
+		abort();
+	if (strcmp(how, "oom") == 0)
+		grow();
+	if (strcmp(how, "kill") == 0 || strcmp(how, "oom") == 0) {
+		usleep(100000);
+		kill(getpid(), SIGKILL);
+	}
+	return 5;
+}
