@@ -115,8 +115,8 @@ struct ma_frame {
 };
 
 struct ma_stack {
-	struct ma_frame *frames; /* innermost first; probe and allocator
-				  * frames already removed */
+	struct ma_frame *frames; /* innermost first; probe, allocator and C
+				  * start-up frames already removed */
 	unsigned nframes;
 };
 

@@ -131,6 +131,23 @@ static int is_allocator_frame(const struct ma_frame *f)
 	return 0;
 }
 
+/* The C runtime's frames around main and around a thread's start
+ * function: present in every stack, telling nothing. */
+static int is_startup_frame(const struct ma_frame *f)
+{
+	static const char *const names[] = {
+		"_start", "__libc_start_call_main", "__libc_start_main_impl",
+		"__libc_start_main", "start_thread", "clone3", "clone",
+	};
+
+	if (!f->function)
+		return 0;
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (!strcmp(f->function, names[i]))
+			return 1;
+	return 0;
+}
+
 /* One machine frame as source frames into out; returns how many. */
 static int resolve(struct ma_symctx *c, uint64_t addr, uint64_t ts,
 		   struct ma_frame *out, int max)
@@ -174,7 +191,8 @@ int ma_symctx_stack(struct ma_symctx *c, const uint64_t *addrs, uint32_t depth,
 		int k = resolve(c, addrs[i], ts, one, MAX_INLINE);
 
 		for (int j = 0; j < k; j++) {
-			if (is_probe_frame(&one[j]) || (leading && is_allocator_frame(&one[j])))
+			if (is_probe_frame(&one[j]) || is_startup_frame(&one[j]) ||
+			    (leading && is_allocator_frame(&one[j])))
 				continue;
 			leading = 0;
 			tmp[n++] = one[j];
