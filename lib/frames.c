@@ -162,6 +162,10 @@ static int resolve(struct ma_symctx *c, uint64_t addr, uint64_t ts,
 	out->offset = m ? addr - m->bias : addr;
 	if (!c->sym)
 		return 1;
+	/* A module found by the fallback (not loaded at ts: a stack inherited
+	 * from a fork parent, first used at 0): symbolize it as it was. */
+	if (m && (ts < m->ts_load || ts > m->ts_gone))
+		ts = m->ts_load;
 	n = ma_symbols_resolve(c->sym, addr, ts, fi, max < MAX_INLINE ? max : MAX_INLINE);
 	for (int i = 0; i < n; i++) {
 		out[i].addr = addr;
