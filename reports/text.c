@@ -8,6 +8,7 @@
 
 #include "full_report.h"
 #include "report_util.h"
+#include "units.h"
 
 #define BOLD "\033[1m"
 #define RED "\033[31m"
@@ -363,7 +364,13 @@ static void ratings(struct tw *w, const struct ma_full_report *fr)
 		ma_metric_format(m, v, sizeof(v));
 		fprintf(w->f, "  %-22s %s%-9s%s ", d->title, band_colour(w, m->band),
 			m->measured ? ma_band_name(m->band) : "-", c(w, RESET));
-		if (m->measured)
+		if (m->measured && d->is_size) {
+			char a[32], b[32], e[32];
+			fprintf(w->f, "%-14s %s%s / %s / %s%s\n", v, c(w, DIM),
+				ma_format_size((uint64_t)l[0], a, sizeof(a)),
+				ma_format_size((uint64_t)l[1], b, sizeof(b)),
+				ma_format_size((uint64_t)l[2], e, sizeof(e)), c(w, RESET));
+		} else if (m->measured)
 			fprintf(w->f, "%-14s %s%g / %g / %g%s\n", v, c(w, DIM), l[0], l[1], l[2],
 				c(w, RESET));
 		else {
