@@ -7,7 +7,8 @@ progs_cxxflags = -std=gnu++17 -Wall -Wextra -g -O1 -fno-omit-frame-pointer -fno-
 
 check_PROGRAMS += tests/progs/sites tests/progs/threads tests/progs/forks \
 	tests/progs/plugin tests/progs/allocfns tests/progs/newdel \
-	tests/progs/mmapfile tests/progs/killme tests/progs/static_hello
+	tests/progs/mmapfile tests/progs/killme tests/progs/static_hello \
+	tests/progs/htcompare
 tests_progs_sites_SOURCES = tests/progs/sites.c tests/progs/progs.h
 tests_progs_sites_CFLAGS = $(progs_cflags)
 tests_progs_threads_SOURCES = tests/progs/threads.c tests/progs/progs.h
@@ -24,6 +25,8 @@ tests_progs_mmapfile_SOURCES = tests/progs/mmapfile.c tests/progs/progs.h
 tests_progs_mmapfile_CFLAGS = $(progs_cflags)
 tests_progs_killme_SOURCES = tests/progs/killme.c tests/progs/progs.h
 tests_progs_killme_CFLAGS = $(progs_cflags)
+tests_progs_htcompare_SOURCES = tests/progs/htcompare.c tests/progs/progs.h
+tests_progs_htcompare_CFLAGS = $(progs_cflags)
 tests_progs_static_hello_SOURCES = tests/progs/static_hello.c tests/progs/progs.h
 tests_progs_static_hello_CFLAGS = $(progs_cflags)
 tests_progs_static_hello_LDFLAGS = -all-static
@@ -40,7 +43,7 @@ e2e_tests = tests/e2e/01-record-cli.sh tests/e2e/02-no-preload.sh \
 	tests/e2e/06-fork-exec.sh tests/e2e/07-plugin.sh tests/e2e/08-allocfns.sh \
 	tests/e2e/09-newdel.sh tests/e2e/10-mmap.sh tests/e2e/11-sigkill.sh \
 	tests/e2e/12-real-programs.sh tests/e2e/13-node.sh \
-	tests/e2e/14-report-exact.sh
+	tests/e2e/14-report-exact.sh tests/e2e/15-heaptrack.sh
 TESTS += $(e2e_tests)
 dist_check_SCRIPTS += $(e2e_tests)
 EXTRA_DIST += tests/e2e/lib.sh
