@@ -44,3 +44,15 @@ sed -n 's/^leak //p' leaks.txt | while read -r bytes blocks mod off; do
 done >leaks-resolved.txt
 printf 'site_a 2880 60\nsite_c 1400 7\n' >expected
 expect_file "leaks by function, bytes and blocks" expected leaks-resolved.txt
+
+# The text report: each leak's count of blocks and its first frame with
+# the file:line of the allocating call, found in the source.
+"$MA" --report-type leaks --no-color "$t" >report.txt || fail "text report exited $?"
+awk '/ in [0-9]+ blocks$/ { b = $(NF - 1); getline
+	if ($1 == "at") { f = $3; sub(/.*\//, "", f); sub(/\)$/, "", f); print $2, f, b } }' \
+	report.txt >text-leaks.txt
+for s in "site_a 48 60" "site_c 200 7"; do
+	set -- $s
+	echo "$1 sites.c:$(grep -n -F "malloc($2)" "$top_srcdir/tests/progs/sites.c" | cut -d: -f1) $3"
+done >expected
+expect_file "text report: leaks by function, file:line and blocks" expected text-leaks.txt

@@ -38,3 +38,17 @@ sed -n 's/.* alloc-aligned .* fn=\([a-z_]*\) alignment=\([0-9]*\)$/\1 \2/p' "$t.
 printf '%s\n' "posix_memalign 64" "aligned_alloc 256" "memalign 128" \
 	"valloc 4096" "pvalloc 4096" >expected
 expect_file "alignments" expected align.txt
+
+# The JSON report's calls per function are the trace's, and its totals
+# the program's: 15 blocks, 14 released (6 by realloc, 1 by reallocarray),
+# 300 bytes leaked in 1.
+"$MA" --report-type leaks --format json "$t" >report.json || fail "report exited $?"
+json() { python3 -c 'import json, sys
+s = json.load(open("report.json"))["summary"]
+print(*[s["calls"][k[6:]] if k.startswith("calls.") else s[k] for k in sys.argv[1:]])' "$@"; }
+for fn in malloc calloc realloc reallocarray posix_memalign aligned_alloc memalign \
+	valloc pvalloc free; do
+	expect "report: $fn calls" "$(count functions "$fn" "$t")" "$(json "calls.$fn")"
+done
+expect "report: allocations frees leaked_blocks leaked_bytes" "15 14 1 300" \
+	"$(json allocations frees leaked_blocks leaked_bytes)"

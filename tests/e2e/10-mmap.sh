@@ -24,3 +24,11 @@ expect "file mapping path" "$tmp/mmapfile.data" \
 expect "mmap calls" 3 "$(count functions mmap "$t")"
 expect "munmap calls" 2 "$(count functions munmap "$t")"
 expect "mremap calls" 1 "$(count functions mremap "$t")"
+
+# The JSON report: the mappings accounted apart from the heap, exactly.
+"$MA" --report-type leaks --format json "$t" >report.json || fail "report exited $?"
+expect "report: allocations mmap_calls mmap_bytes munmap_calls peak_mmap_bytes live_mmap_bytes_end" \
+	"0 3 $((12288 + 1048576 + 65536)) 2 2097152 65536" "$(python3 -c 'import json
+s = json.load(open("report.json"))["summary"]
+print(*[s[k] for k in ("allocations", "mmap_calls", "mmap_bytes", "munmap_calls",
+                       "peak_mmap_bytes", "live_mmap_bytes_end")])')"
