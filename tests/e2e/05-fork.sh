@@ -39,3 +39,26 @@ record --no-follow-fork -- "$PROGS/forks" "$PROGS/sites"
 expect "status without following" 0 "$rc"
 expect "traces without following" 1 "$(traces | wc -l)"
 expect "stdout without following" "forks: done" "$(tail -1 out)"
+
+# The report of the parent and the forked child together: the child is
+# a fork child of the parent, its own leak is child_work's, and the 5
+# blocks it inherited are named by the parent's allocating function and
+# line.
+"$MA" --report-type leaks --top 0 --format json "$parent" "$child" >report.json ||
+	fail "report exited $?"
+python3 -c 'import json
+r = json.load(open("report.json"))
+def top(s): return "%s %s:%d" % (s[0]["function"], (s[0]["file"] or "?").rsplit("/", 1)[-1], s[0]["line"])
+for p in r["processes"]:
+    print(p["pid"], p["ppid"], p["fork_child"], p["exit"],
+          *["%s %d %d %s" % (k, l["bytes"], l["blocks"], top(l["stack"]))
+            for k in ("leaks", "inherited_live") for l in p.get(k) or []])
+' >report.txt || fail "cannot read the JSON report"
+parent_pid=$(sed -n 's/.* process pid=\([0-9]*\) .*/\1/p' "$parent.dump")
+pa=$(grep -n -F 'malloc(100)' "$top_srcdir/tests/progs/forks.c" | cut -d: -f1)
+ca=$(grep -n -F 'malloc(200)' "$top_srcdir/tests/progs/forks.c" | cut -d: -f1)
+cat >expected <<END
+$parent_pid $(sed -n 's/.* process .* ppid=\([0-9]*\) .*/\1/p' "$parent.dump") False exit leaks 500 5 parent_work forks.c:$pa
+$child_pid $parent_pid True exit leaks 4000 20 child_work forks.c:$ca inherited_live 500 5 parent_work forks.c:$pa
+END
+expect_file "report of parent and child: processes, leaks, inherited blocks" expected report.txt

@@ -35,3 +35,27 @@ expect "exec'd program's malloc calls" 137 "$(count functions malloc "$execd")"
 expect "exec'd program's free calls" 70 "$(count functions free "$execd")"
 expect "events lost in the exec'd program" 0 \
 	"$(sed -n 's/.* trailer .* lost=\([0-9]*\).*/\1/p' "$execd.dump")"
+
+# The report of the parent and both images of the exec'ing child: the
+# image that exec'd held only the 5 blocks it inherited (named by the
+# parent's function and line), its blocks are not called leaks; the
+# exec'd program's leaks are its own.
+"$MA" --report-type leaks --top 0 --format json "$parent" "$before" "$execd" >report.json ||
+	fail "report exited $?"
+python3 -c 'import json
+r = json.load(open("report.json"))
+def top(s): return "%s %s:%d" % (s[0]["function"], (s[0]["file"] or "?").rsplit("/", 1)[-1], s[0]["line"])
+for p in sorted(r["processes"], key=lambda p: (p["exe"], p["exit"] == "exec")):
+    print(p["exe"].rsplit("/", 1)[-1], p["exit"], p["leaks_are_leaks"],
+          *["%s %d %d %s" % (k, l["bytes"], l["blocks"], top(l["stack"]))
+            for k in ("leaks", "live_at_end", "inherited_live") for l in p.get(k) or []])
+' >report.txt || fail "cannot read the JSON report"
+pa=$(grep -n -F 'malloc(100)' "$top_srcdir/tests/progs/forks.c" | cut -d: -f1)
+sa=$(grep -n -F 'malloc(48)' "$top_srcdir/tests/progs/sites.c" | cut -d: -f1)
+sc=$(grep -n -F 'malloc(200)' "$top_srcdir/tests/progs/sites.c" | cut -d: -f1)
+cat >expected <<END
+forks exit True leaks 500 5 parent_work forks.c:$pa
+forks exec False inherited_live 500 5 parent_work forks.c:$pa
+sites exit True leaks 2880 60 site_a sites.c:$sa leaks 1400 7 site_c sites.c:$sc
+END
+expect_file "report of the three images: leaks, inherited blocks" expected report.txt
