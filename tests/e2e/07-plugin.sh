@@ -23,3 +23,12 @@ END
 expect_file "allocations of the plugin and after it was unloaded" expected sites.txt
 expect "first frame of the plugin's allocations" "plugin-mod.so" \
 	"$(awk '$1 == "alloc" && $3 == 333 { sub(/\+.*/, "", $2); print $2 }' "$t.events" | sort -u)"
+
+# The text report names the leak inside the unloaded plugin by function
+# and file:line, and nothing after_unload made.
+"$MA" --report-type leaks --no-color "$t" >report.txt || fail "text report exited $?"
+expect "text report: the plugin's leak" \
+	"plugin_alloc (plugin_mod.c:$(grep -n -F 'malloc(333)' "$top_srcdir/tests/progs/plugin_mod.c" | cut -d: -f1))" \
+	"$(grep -A1 ' in 1 block' report.txt | sed -n 's|^ *at \(plugin_alloc\) (.*/|\1 (|p')"
+! grep -q after_unload report.txt || fail "text report: after_unload's freed blocks listed"
+pass "text report: nothing from after_unload"
