@@ -8,6 +8,9 @@
 
 progsrc=$top_srcdir/tests/progs
 export LC_ALL=C
+# A version manager may put a slow shell script first in PATH: the
+# interpreter itself, once.
+py=$(python3 -c 'import sys; print(sys.executable)')
 
 # line_of FILE TEXT: the number of the only line of tests/progs/FILE
 # holding TEXT.
@@ -45,6 +48,21 @@ for sec in ("leaks", "peak", "inherited_live"):
 for sec in ("leaks_total", "peak_total"):
     if sec in r:
         print("total", sec, r[sec]["bytes"], r[sec]["blocks"])
+s = r["summary"]
+def add(sec):
+    l = r.get(sec) or []
+    return [sum(x["bytes"] for x in l), sum(x["blocks"] for x in l)]
+def same(what, a, b):
+    if a != b:
+        print("inconsistent", what, a, b)
+if "leaks_total" in r:
+    t = r["leaks_total"]
+    same("leaks/leaks_total", add("leaks"), [t["bytes"], t["blocks"]])
+    same("leaks_total/summary", [t["bytes"], t["blocks"]], [s["leaked_bytes"], s["leaked_blocks"]])
+if "peak_total" in r:
+    t = r["peak_total"]
+    same("peak/peak_total", add("peak"), [t["bytes"], t["blocks"]])
+    same("peak_total/summary", t["bytes"], s["peak_heap_bytes"])
 for m in r.get("mismatches") or []:
     print("mismatch", m["allocated_with"].replace(" ", "_"),
           m["released_with"].replace(" ", "_"), m["count"], m["bytes"], stack(m["stack"]))
@@ -59,7 +77,7 @@ report() {
 	case $1 in [0-9]) proc=$1; shift ;; esac
 	"$MA" --report-type "$type" --top 0 --format json "$@" >"$name.json" ||
 		fail "$name: report exited $?"
-	python3 report.py "$progsrc" "$name.json" $proc >"$name.txt" ||
+	"$py" report.py "$progsrc" "$name.json" $proc >"$name.txt" ||
 		fail "$name: cannot read the JSON report"
 }
 
@@ -70,20 +88,11 @@ value() { sed -n "s/^summary $2 //p" "$1.txt"; }
 # program's source, sorted.
 mine() { grep "^$2 " "$1.txt" | awk -F ' <- ' '$1 !~ / other:[0-9]+$/' | sort; }
 
-# sum NAME SECTION: bytes and blocks over all sites of the section.
-sum() { awk -v s="$2" '$1 == s { b += $2; n += $3 } END { print b + 0, n + 0 }' "$1.txt"; }
-
-# consistent NAME: the section totals add up and agree with the summary.
+# consistent NAME: the sites add up to the section totals, which agree
+# with the summary (report.py's "inconsistent" lines).
 consistent() {
-	expect "$1: leaks add up to leaks_total" \
-		"$(sed -n 's/^total leaks_total //p' "$1.txt")" "$(sum "$1" leaks)"
-	expect "$1: leaks_total is the summary's leaked bytes and blocks" \
-		"$(value "$1" leaked_bytes) $(value "$1" leaked_blocks)" \
-		"$(sed -n 's/^total leaks_total //p' "$1.txt")"
-	expect "$1: peak sites add up to peak_total" \
-		"$(sed -n 's/^total peak_total //p' "$1.txt")" "$(sum "$1" peak)"
-	expect "$1: peak_total bytes is peak_heap_bytes" "$(value "$1" peak_heap_bytes)" \
-		"$(sed -n 's/^total peak_total \([0-9]*\) .*/\1/p' "$1.txt")"
+	expect "$1: leaks and peak add up to their totals and the summary" "" \
+		"$(grep '^inconsistent' "$1.txt" || :)"
 }
 
 # ---- sites: three call sites, all of their blocks at the peak
@@ -128,7 +137,7 @@ echo "leaks 56 8 thread_leak $(line_of threads.c 'malloc(7)') <- run $(line_of t
 mine threads leaks >got
 expect_file "threads: the leak of the threads" expected got
 peak=$(value threads peak_heap_bytes)
-[ "$peak" -ge 128000 ] && [ "$peak" -le 578000 ] ||
+[ "$peak" -ge 128000 ] && [ "$peak" -le "$(value threads bytes_allocated)" ] ||
 	fail "threads: peak_heap_bytes $peak is outside what the program can make"
 pass "threads: peak_heap_bytes $peak between one thread's blocks and all"
 
@@ -183,7 +192,7 @@ expect_file "plugin: the leak inside the unloaded plugin" expected got
 echo "peak 1665 5 plugin_alloc $pl <- plugin_work $pw" >expected
 mine plugin peak >got
 expect_file "plugin: the plugin's blocks at the peak" expected got
-expect "plugin: module of the leaking frame" "$PLUGIN" "$(python3 -c '
+expect "plugin: module of the leaking frame" "$PLUGIN" "$("$py" -c '
 import json, sys
 r = json.load(open(sys.argv[1]))
 print(*[l["stack"][0]["module"] for l in r["leaks"] if l["bytes"] == 333])' plugin.json)"
