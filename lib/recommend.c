@@ -251,8 +251,9 @@ static int rule_ttl(struct ctx *c)
 	    "(the guide's Moka cache: time_to_live, time_to_idle)");
 	SET(r->effect, "no eviction by age between two uses of a model: fewer reloads, "
 	    "higher hit rate");
-	SET(r->paste, "// model cache: .time_to_live(Duration::from_secs(%" PRIu64 "))"
-	    ".time_to_idle(Duration::from_secs(%" PRIu64 "))", ttl, tti);
+	SET(r->paste, "// model cache (Moka builder):\n"
+	    "//   .time_to_live(Duration::from_secs(%" PRIu64 "))\n"
+	    "//   .time_to_idle(Duration::from_secs(%" PRIu64 "))", ttl, tti);
 	return 0;
 }
 
@@ -378,7 +379,7 @@ static int rule_leaks(struct ctx *c)
 	    "the guide's leak detection lists sites to fix");
 	SET(r->effect, "%" PRIu64 " bytes less held at exit, and no growth from this site",
 	    l->v[0].bytes);
-	SET(r->paste, "// fix-leaks: free the blocks allocated at %s", r->value);
+	SET(r->paste, "// fix-leaks: free the blocks allocated at\n//   %s", r->value);
 	return 0;
 }
 

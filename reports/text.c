@@ -347,6 +347,48 @@ static void header(struct tw *w, const struct ma_process *p)
 
 /* ---- the full report (lib/full_report.h) ---- */
 
+/* Prints prefix then text, wrapped at blanks to the report's width, the
+ * following lines indented by `indent` columns. */
+static void wrapped(struct tw *w, const char *prefix, unsigned indent, const char *text)
+{
+	size_t col = strlen(prefix), room;
+
+	fputs(prefix, w->f);
+	while (*text) {
+		const char *sp = text;
+		size_t n;
+		room = w->width > col + 1 ? w->width - col - 1 : 20;
+		n = strlen(text);
+		if (n > room) {
+			for (sp = text + room; sp > text && *sp != ' '; sp--)
+				;
+			n = sp > text ? (size_t)(sp - text) : room;
+		}
+		fprintf(w->f, "%.*s\n", (int)n, text);
+		text += n;
+		while (*text == ' ')
+			text++;
+		if (*text)
+			fprintf(w->f, "%*s", (int)indent, "");
+		col = indent;
+	}
+}
+
+static void wrow(struct tw *w, const char *label, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void wrow(struct tw *w, const char *label, const char *fmt, ...)
+{
+	char prefix[40], text[512];
+	va_list ap;
+
+	snprintf(prefix, sizeof(prefix), "  %-18s ", label);
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof(text), fmt, ap);
+	va_end(ap);
+	wrapped(w, prefix, 21, text);
+}
+
 static const char *band_colour(const struct tw *w, enum ma_band b)
 {
 	return b >= MA_BAND_WARNING ? c(w, RED) : b == MA_BAND_NONE ? c(w, DIM) : "";
@@ -425,31 +467,31 @@ static void frag_figures(struct tw *w, const struct ma_full_report *fr, const st
 	const struct ma_frag_point *p = &f->at_peak_held;
 	char a[32], b[32], d[32], e[32];
 
-	row(w, "holes (median)", "%.1f %% of the heap, worst %.1f %% at %s", f->frag_median_pct,
+	wrow(w, "holes (median)", "%.1f %% of the heap, worst %.1f %% at %s", f->frag_median_pct,
 	    f->frag_worst_pct, ma_fmt_duration(a, sizeof(a), f->frag_worst_ts));
-	row(w, "malloc held", "%s at most (heap %s, mapped chunks %s)",
+	wrow(w, "malloc held", "%s at most (heap %s, mapped chunks %s)",
 	    ma_fmt_bytes(a, sizeof(a), p->held), ma_fmt_bytes(b, sizeof(b), f->peak_held_arena),
 	    ma_fmt_bytes(d, sizeof(d), f->peak_held_hblkhd));
-	row(w, "  of which", "requested %s, internal waste %s, free %s (top %s)",
+	wrow(w, "  of which", "requested %s, internal waste %s, free %s (top %s)",
 	    ma_fmt_bytes(a, sizeof(a), p->requested), ma_fmt_bytes(b, sizeof(b), p->waste),
 	    ma_fmt_bytes(d, sizeof(d), p->free_bytes), ma_fmt_bytes(e, sizeof(e), p->top));
-	row(w, "internal waste", "%s at most, at %s (glibc chunk model)",
+	wrow(w, "internal waste", "%s at most, at %s (glibc chunk model)",
 	    ma_fmt_bytes(a, sizeof(a), f->peak_waste),
 	    ma_fmt_duration(b, sizeof(b), f->peak_waste_ts));
-	row(w, "RSS vs heap", "peak RSS %s at %s: heap %s, mapped %s%s",
+	wrow(w, "RSS vs heap", "peak RSS %s at %s: heap %s, mapped %s%s",
 	    ma_fmt_bytes(a, sizeof(a), f->peak_rss), ma_fmt_duration(b, sizeof(b), f->peak_rss_ts),
 	    ma_fmt_bytes(d, sizeof(d), f->heap_at_peak_rss),
 	    ma_fmt_bytes(e, sizeof(e), f->mmap_at_peak_rss), "");
 	if (fr->ram_bytes)
-		row(w, "RSS vs RAM", "%.1f %% of %s (%s)",
+		wrow(w, "RSS vs RAM", "%.1f %% of %s (%s)",
 		    100.0 * (double)f->peak_rss / (double)fr->ram_bytes,
 		    ma_fmt_bytes(a, sizeof(a), fr->ram_bytes), fr->ram_source);
 	if (f->psi)
-		row(w, "memory pressure", "stalled %s (some), %s (full); in %" PRIu64 " samples",
+		wrow(w, "memory pressure", "stalled %s (some), %s (full); in %" PRIu64 " samples",
 		    ma_fmt_duration(a, sizeof(a), f->psi_some_us * 1000),
 		    ma_fmt_duration(b, sizeof(b), f->psi_full_us * 1000), f->psi_events);
 	else
-		row(w, "memory pressure", "not measured: no PSI (/proc/pressure/memory)");
+		wrow(w, "memory pressure", "not measured: no PSI (/proc/pressure/memory)");
 }
 
 static void fragmentation(struct tw *w, const struct ma_full_report *fr)
@@ -465,7 +507,7 @@ static void fragmentation(struct tw *w, const struct ma_full_report *fr)
 		fprintf(w->f, "  size classes by internal waste:\n");
 		for (unsigned i = 0; i < f->nclasses && i < 5; i++) {
 			const struct ma_waste_class *k = &f->classes[i];
-			fprintf(w->f, "    %9s - %-9s %s%10s wasted of %10s in %" PRIu64 " allocations\n",
+			fprintf(w->f, "  %9s-%-9s %s%9s wasted of %9s, %" PRIu64 " allocs\n",
 				ma_fmt_bytes(a, sizeof(a), k->lo), ma_fmt_bytes(b, sizeof(b), k->hi),
 				k->mmapped ? "mmap " : "     ", ma_fmt_bytes(d, sizeof(d), k->waste),
 				ma_fmt_bytes((char[32]){ 0 }, 32, k->requested), k->allocations);
@@ -514,12 +556,14 @@ static void recommendations(struct tw *w, const struct ma_full_report *fr)
 	title(w, "Recommendations", fr->nrecs ? NULL : "none: nothing measured calls for a change");
 	for (size_t i = 0; i < fr->nrecs; i++) {
 		const struct ma_recommendation *r = &fr->recs[i];
-		fprintf(w->f, "  %s%zu. %s%s %s[%s, %s]%s\n", c(w, BOLD), i + 1, r->title, c(w, RESET),
-			c(w, DIM), r->id, ma_band_name(r->band), c(w, RESET));
-		fprintf(w->f, "     set:      %s = %s\n", r->setting, r->value);
-		fprintf(w->f, "     because:  %s\n", r->evidence);
-		fprintf(w->f, "     rule:     %s\n", r->reason);
-		fprintf(w->f, "     expect:   %s\n", r->effect);
+		fprintf(w->f, "  %s%zu. %s%s\n     %s[%s, %s]%s\n", c(w, BOLD), i + 1, r->title,
+			c(w, RESET), c(w, DIM), r->id, ma_band_name(r->band), c(w, RESET));
+		char set[300];
+		snprintf(set, sizeof(set), "%s = %s", r->setting, r->value);
+		wrapped(w, "     set:      ", 15, set);
+		wrapped(w, "     because:  ", 15, r->evidence);
+		wrapped(w, "     rule:     ", 15, r->reason);
+		wrapped(w, "     expect:   ", 15, r->effect);
 	}
 	if (fr->config_block && *fr->config_block) {
 		title(w, "Configuration to paste", "each part says its language");

@@ -36,10 +36,10 @@ band_limits() {
 }
 for metric in leaked_bytes:leaky peak_heap_mb:healthy alloc_rate_per_s:healthy \
 	temporary_allocs_pct:temps heap_growth_pct:leakier; do
-	name=${metric#*:} metric=${metric%:*}
+	src=${metric#*:} metric=${metric%:*}
 	for band in target good warning critical; do
 		# shellcheck disable=SC2046
-		full "$name-$metric-$band" "$name.trace" $(band_limits "$name" "$metric" "$band")
-		expect_rating "$name-$metric-$band" "$metric" "$band"
+		full "$src-$metric-$band" "$src.trace" $(band_limits "$src" "$metric" "$band")
+		expect_rating "$src-$metric-$band" "$metric" "$band"
 	done
 done
