@@ -60,7 +60,8 @@ tests_reliability_rel_deep_mod_la_LDFLAGS = -module -avoid-version -shared -rpat
 reliability_tests = tests/reliability/01-startup.sh tests/reliability/02-threads.sh \
 	tests/reliability/03-signals.sh tests/reliability/04-processes.sh \
 	tests/reliability/05-exit.sh tests/reliability/06-no-preload.sh \
-	tests/reliability/07-faults.sh tests/reliability/08-security.sh
+	tests/reliability/07-faults.sh tests/reliability/08-security.sh \
+	tests/reliability/09-damaged-traces.sh
 TESTS += $(reliability_tests)
 dist_check_SCRIPTS += $(reliability_tests)
 EXTRA_DIST += tests/reliability/lib.sh
