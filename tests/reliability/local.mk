@@ -65,3 +65,14 @@ reliability_tests = tests/reliability/01-startup.sh tests/reliability/02-threads
 TESTS += $(reliability_tests)
 dist_check_SCRIPTS += $(reliability_tests)
 EXTRA_DIST += tests/reliability/lib.sh
+
+# The fuzz target of the trace reader with its plain driver, run over the
+# seed corpus and the regression inputs (tests/fuzz/README.md).
+check_PROGRAMS += tests/fuzz/fuzz_trace
+tests_fuzz_fuzz_trace_SOURCES = tests/fuzz/fuzz_trace.c tests/fuzz/driver.c
+tests_fuzz_fuzz_trace_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/lib
+tests_fuzz_fuzz_trace_LDADD = lib/libma.la
+TESTS += tests/fuzz/corpus.sh
+UNIT_TESTS += tests/fuzz/corpus.sh
+dist_check_SCRIPTS += tests/fuzz/corpus.sh tests/fuzz/run.sh
+EXTRA_DIST += tests/fuzz/README.md tests/fuzz/corpus tests/fuzz/regressions
