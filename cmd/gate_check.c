@@ -220,8 +220,9 @@ static int run(struct check_run *c)
 		c->have_base = 1;
 	}
 	mo.supp = c->supp;
-	mo.fragmentation = ((c->limits.set >> MA_GM_FRAGMENTATION_PCT) & 1) ||
-			   c->limits.fail_on != MA_BAND_NONE;
+	/* Fragmentation and the ratings are the full report's figures. */
+	mo.rated = ((c->limits.set >> MA_GM_FRAGMENTATION_PCT) & 1) ||
+		   c->limits.fail_on != MA_BAND_NONE;
 	rc = gate_measure_traces(&c->a->an, c->a->traces, c->a->ntraces, c->a->per_process,
 				 &mo, &c->m, &c->nm, &c->damaged);
 	if (rc)

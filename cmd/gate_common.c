@@ -10,6 +10,8 @@
 #include "analysis.h"
 #include "baseline.h"
 #include "cli_util.h"
+#include "full_report.h"
+#include "metrics.h"
 #include "sitekey.h"
 #include "suppress.h"
 
@@ -69,27 +71,56 @@ static size_t measure_count(const struct ma_analysis *an, int per_process)
 	return per_process && an->nprocs > 1 ? an->nprocs + 1 : 1;
 }
 
-/* The measures of an analysis, in the order measure_count says. */
-static int measures_of(const struct ma_analysis *an, char **traces, size_t n,
-		       int per_process, const struct ma_measure_opts *mo,
-		       struct ma_measure *out)
+/* The trace of p among traces[0..n): its index, or n. */
+static size_t input_of(const struct ma_process *p, char **traces, size_t n)
 {
+	for (size_t i = 0; i < n; i++)
+		if (p->trace_path == traces[i] || !strcmp(p->trace_path, traces[i]))
+			return i;
+	return n;
+}
+
+/* The rated metrics of one process of several, computed as the full
+ * report computes them for a run (lib/metrics.c), from that process'
+ * trace.  Annotations (model loads, cache counters) are counted for the
+ * whole run only. */
+static void rate_process(struct ma_metric *out, const struct ma_full_report *fr,
+			 const struct ma_process *p, char **traces, size_t n)
+{
+	size_t in = input_of(p, traces, n);
+
+	ma_metrics_compute(out, &fr->ratings, p, in < fr->nfrags ? &fr->frags[in] : NULL,
+			   &fr->models);
+	ma_metric_unmeasured(&out[MA_METRIC_MODEL_LOAD_TIME_MS], MA_METRIC_MODEL_LOAD_TIME_MS,
+			     "annotations are measured for the whole run, not per process");
+	ma_metric_unmeasured(&out[MA_METRIC_CACHE_HIT_RATE_PCT], MA_METRIC_CACHE_HIT_RATE_PCT,
+			     "annotations are measured for the whole run, not per process");
+}
+
+/* The measures of an analysis, in the order measure_count says; fr, the
+ * full report of the run, or NULL when the rated metrics are not
+ * wanted. */
+static int measures_of(const struct ma_analysis *an, const struct ma_full_report *fr,
+		       char **traces, size_t n, int per_process,
+		       const struct ma_measure_opts *mo, struct ma_measure *out)
+{
+	struct ma_metric rated[MA_METRIC_COUNT];
 	char err[512];
 	size_t count = measure_count(an, per_process);
 
 	for (size_t i = 0; i < count; i++) {
 		int one_proc = i + 1 < count;
 		const struct ma_process *p = one_proc ? &an->procs[i] : ma_analysis_main(an);
-		const char *one = p->trace_path;
-		int rc;
+		const struct ma_metric *r = NULL;
 		ma_measure_init(&out[i]);
 		label(&out[i], p, one_proc ? 1 : an->nprocs);
-		if (one_proc)
-			rc = ma_measure_from_process(&out[i], p, &one, 1, mo, err, sizeof(err));
-		else
-			rc = ma_measure_from_process(&out[i], p, (const char *const *)traces, n,
-						     mo, err, sizeof(err));
-		if (rc < 0) {
+		if (fr && one_proc) {
+			rate_process(rated, fr, p, traces, n);
+			r = rated;
+		} else if (fr) {
+			r = fr->metrics;  /* exactly the full report's */
+		}
+		if (ma_measure_from_process(&out[i], p, r, mo, err, sizeof(err)) < 0) {
 			ma_error("%s", err);
 			return -1;
 		}
@@ -103,6 +134,7 @@ int gate_measure_traces(const struct gate_analysis_args *a, char **traces, size_
 {
 	struct ma_analysis_opts ao;
 	struct ma_analysis *an;
+	struct ma_full_report *fr = NULL;
 	char err[512];
 	int rc;
 
@@ -112,10 +144,27 @@ int gate_measure_traces(const struct gate_analysis_args *a, char **traces, size_
 	ao.top = 0;  /* every site: suppressions and sums need them all */
 	ao.debug_dirs = a->ndebug ? a->debug_dirs : NULL;
 	ao.sysroot = a->sysroot;
+	/* The rated metrics come from the full report's observer, as for
+	 * report --report-type full: one definition of each. */
+	if (mo->rated) {
+		if (!(fr = ma_full_new(NULL, NULL, n, err, sizeof(err)))) {
+			ma_error("%s", err);
+			return MA_EXIT_INTERNAL;
+		}
+		ao.observe = ma_full_observe;
+		ao.observe_arg = fr;
+	}
 	rc = ma_analysis_run((const char *const *)traces, n, &ao, &an, err, sizeof(err));
 	if (rc != MA_ANALYSIS_OK) {
 		ma_error("%s", err);
+		ma_full_free(fr);
 		return rc == MA_ANALYSIS_INPUT ? MA_EXIT_INPUT : MA_EXIT_INTERNAL;
+	}
+	if (fr && ma_full_finish(fr, an, err, sizeof(err)) < 0) {
+		ma_error("%s", err);
+		ma_analysis_free(an);
+		ma_full_free(fr);
+		return MA_EXIT_INTERNAL;
 	}
 	*nout = measure_count(an, per_process);
 	*damaged = an->damaged;
@@ -124,8 +173,9 @@ int gate_measure_traces(const struct gate_analysis_args *a, char **traces, size_
 			ma_warning("'%s' is damaged or incomplete: %s", an->procs[i].trace_path,
 				   an->procs[i].damage);
 	*out = calloc(*nout, sizeof(**out));
-	rc = !*out || measures_of(an, traces, n, per_process, mo, *out) < 0;
+	rc = !*out || measures_of(an, fr, traces, n, per_process, mo, *out) < 0;
 	ma_analysis_free(an);
+	ma_full_free(fr);
 	if (rc) {
 		gate_measures_free(*out, *nout);
 		*out = NULL;

@@ -13,7 +13,12 @@
  * for CI systems (JUnit XML, Markdown, GitHub annotations).
  *
  * Ownership: every string and array in these structs is owned by the
- * struct and freed by its _release function. */
+ * struct and freed by its _release function.
+ *
+ * Fragmentation and the rated metrics are not computed here: they are the
+ * full report's (lib/metrics.h, docs/metrics.md), handed to
+ * ma_measure_from_process, so that a gate and a report of one run show
+ * one number. */
 #ifndef MA_GATE_H
 #define MA_GATE_H
 
@@ -34,7 +39,7 @@ enum ma_gm {
 	MA_GM_LEAKED_BLOCKS,
 	MA_GM_ALLOCATIONS,       /* heap blocks allocated */
 	MA_GM_TEMPORARY_PCT,     /* temporary allocations, % of allocations */
-	MA_GM_FRAGMENTATION_PCT, /* free bytes the allocator holds, % of held */
+	MA_GM_FRAGMENTATION_PCT, /* the full report's fragmentation_pct */
 	MA_GM_COUNT
 };
 
@@ -80,6 +85,10 @@ struct ma_measure {
 	uint64_t duration_ns;
 	uint64_t nprocs;
 	uint64_t pid;            /* of the one process measured, else 0 */
+	/* The full report's rated metrics (value or reason unmeasured),
+	 * present when have_rated; baselines do not store them. */
+	struct ma_metric rated[MA_METRIC_COUNT];
+	int have_rated;
 	struct ma_msite *sites;
 	size_t nsites, cap;
 	uint32_t *index;         /* key hash -> site + 1, private */
@@ -88,17 +97,20 @@ struct ma_measure {
 
 struct ma_measure_opts {
 	struct ma_suppressions *supp; /* NULL: none; hits are counted in it */
-	int fragmentation;       /* read allocator samples from the traces */
+	int rated;               /* run the full report's observer: fragmentation
+				  * and every rated metric */
 };
 
 void ma_measure_init(struct ma_measure *m);
 void ma_measure_release(struct ma_measure *m);
 /* Fills m (initialised) from p, which must come from an analysis run
- * with top = 0 so that every site is listed.  trace_paths[0..ntraces)
- * are read again for allocator samples when opts->fragmentation.
- * Returns 0, or -1 with a reason in err. */
+ * with top = 0 so that every site is listed.  rated, when not NULL, is
+ * what ma_metrics_compute (lib/metrics.h) computed for p: m keeps it, and
+ * takes fragmentation_pct from it.  The rated leaked bytes are less what
+ * opts->supp excuses, as the leaked_bytes gate.  Returns 0, or -1 with a
+ * reason in err. */
 int ma_measure_from_process(struct ma_measure *m, const struct ma_process *p,
-			    const char *const *trace_paths, size_t ntraces,
+			    const struct ma_metric *rated,
 			    const struct ma_measure_opts *opts, char *err, size_t errlen);
 /* The site with this key, created with zero numbers when add; NULL when
  * absent (or out of memory). */
@@ -106,13 +118,6 @@ struct ma_msite *ma_measure_site(struct ma_measure *m, const char *function,
 				 const char *file, const char *module, int add);
 void ma_measure_set(struct ma_measure *m, enum ma_gm g, double v);
 int ma_measure_has(const struct ma_measure *m, enum ma_gm g);
-
-/* Fragmentation from a trace's allocator samples: the sample where the
- * allocator held the most (arena + mmapped), free bytes against held.
- * 1 with *held and *free_bytes, 0 when the trace has no such sample, -1
- * when it cannot be read (err set). */
-int ma_gate_trace_fragmentation(const char *path, uint64_t *held, uint64_t *free_bytes,
-				char *err, size_t errlen);
 
 /* ---- limits ---- */
 
@@ -176,8 +181,8 @@ int ma_gate_evaluate(struct ma_gate_result *r, const struct ma_measure *m,
  * or "SKIP peak_rss_bytes not measured: ...".  Returns buf. */
 char *ma_gate_verdict_line(const struct ma_gate_verdict *v, char *buf, size_t len);
 
-/* The rated metrics of ratings.h measurable from m: fills out[id] for
- * every id, unmeasured ones with a reason. */
+/* m's rated metrics (the full report's values) rated against r: fills
+ * out[id] for every id, unmeasured ones with the report's reason. */
 void ma_gate_rate(const struct ma_measure *m, const struct ma_ratings *r,
 		  struct ma_metric out[MA_METRIC_COUNT]);
 /* The per-site number (enum ma_sv) behind a rated metric, or -1. */

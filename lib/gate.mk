@@ -1,7 +1,7 @@
 # gates: limits, baselines, suppressions and the renderers of verdicts;
 # the check, baseline and diff commands take their sources from here.
 ma_analysis_sources += lib/gate.h lib/gate.c lib/gate_eval.c lib/gate_rated.c \
-	lib/gate_measure.c lib/gate_frag.c lib/sitekey.h lib/sitekey.c \
+	lib/gate_measure.c lib/sitekey.h lib/sitekey.c \
 	lib/suppress.h lib/suppress.c lib/baseline.h lib/baseline.c \
 	lib/json_parse.h lib/json_parse.c
 

@@ -138,17 +138,20 @@ static int add_list(struct ma_measure *m, const struct ma_site_list *l, int a, i
 	return 0;
 }
 
-/* The leaks, less what the suppressions excuse. */
+/* The leaks, less what the suppressions excuse (*excused). */
 static int add_leaks(struct ma_measure *m, const struct ma_site_list *l,
-		     struct ma_suppressions *supp)
+		     struct ma_suppressions *supp, uint64_t *excused)
 {
 	uint64_t bytes = 0, blocks = 0;
 
+	*excused = 0;
 	for (size_t i = 0; i < l->n; i++) {
 		const struct ma_site *site = &l->v[i];
 		struct ma_site_list one = { (struct ma_site *)site, 1, 1, 0, 0 };
-		if (supp && ma_supp_match(supp, &site->stack, site->bytes, site->blocks))
+		if (supp && ma_supp_match(supp, &site->stack, site->bytes, site->blocks)) {
+			*excused += site->bytes;
 			continue;
+		}
 		if (add_list(m, &one, MA_SV_LEAKED_BYTES, MA_SV_LEAKED_BLOCKS, PICK_LIVE) < 0)
 			return -1;
 		bytes += site->bytes;
@@ -156,28 +159,6 @@ static int add_leaks(struct ma_measure *m, const struct ma_site_list *l,
 	}
 	ma_measure_set(m, MA_GM_LEAKED_BYTES, (double)bytes);
 	ma_measure_set(m, MA_GM_LEAKED_BLOCKS, (double)blocks);
-	return 0;
-}
-
-static int add_fragmentation(struct ma_measure *m, const char *const *paths, size_t n,
-			     char *err, size_t errlen)
-{
-	uint64_t held = 0, free_bytes = 0;
-	int any = 0;
-
-	for (size_t i = 0; i < n; i++) {
-		uint64_t h, f;
-		int rc = ma_gate_trace_fragmentation(paths[i], &h, &f, err, errlen);
-		if (rc < 0)
-			return -1;
-		if (rc) {
-			held += h;
-			free_bytes += f;
-			any = 1;
-		}
-	}
-	if (any && held)
-		ma_measure_set(m, MA_GM_FRAGMENTATION_PCT, 100.0 * (double)free_bytes / (double)held);
 	return 0;
 }
 
@@ -193,19 +174,35 @@ static void add_totals(struct ma_measure *m, const struct ma_totals *t)
 	m->duration_ns = t->duration_ns;
 }
 
+/* The full report's values; fragmentation_pct is its rated figure. */
+static void add_rated(struct ma_measure *m, const struct ma_metric *rated, uint64_t excused)
+{
+	struct ma_metric *leaked = &m->rated[MA_METRIC_LEAKED_BYTES];
+	const struct ma_metric *frag = &rated[MA_METRIC_FRAGMENTATION_PCT];
+
+	memcpy(m->rated, rated, sizeof(m->rated));
+	m->have_rated = 1;
+	if (leaked->measured)
+		leaked->value = leaked->value > (double)excused ? leaked->value - (double)excused : 0;
+	if (frag->measured)
+		ma_measure_set(m, MA_GM_FRAGMENTATION_PCT, frag->value);
+}
+
 int ma_measure_from_process(struct ma_measure *m, const struct ma_process *p,
-			    const char *const *trace_paths, size_t ntraces,
+			    const struct ma_metric *rated,
 			    const struct ma_measure_opts *opts, char *err, size_t errlen)
 {
+	uint64_t excused;
+
 	add_totals(m, &p->totals);
-	if (add_leaks(m, &p->leaks, opts->supp) < 0 ||
+	if (add_leaks(m, &p->leaks, opts->supp, &excused) < 0 ||
 	    add_list(m, &p->peak.sites, MA_SV_PEAK_BYTES, MA_SV_PEAK_BLOCKS, PICK_LIVE) < 0 ||
 	    add_list(m, &p->top_calls, MA_SV_ALLOCATIONS, MA_SV_ALLOC_BYTES, PICK_CALLS) < 0 ||
 	    add_list(m, &p->temporary, MA_SV_TEMPORARY, -1, PICK_TEMP) < 0) {
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
-	if (opts->fragmentation && add_fragmentation(m, trace_paths, ntraces, err, errlen) < 0)
-		return -1;
+	if (rated)
+		add_rated(m, rated, excused);
 	return 0;
 }

@@ -16,7 +16,8 @@ tests_gate_leaky_o0_CFLAGS = $(progs_cflags) -O0
 
 gate_e2e_tests = tests/gate/01-limits.sh tests/gate/02-baseline.sh \
 	tests/gate/03-junit-markdown.sh tests/gate/04-suppressions.sh \
-	tests/gate/05-diff.sh tests/gate/06-usage.sh
+	tests/gate/05-diff.sh tests/gate/06-usage.sh \
+	tests/gate/07-rated-metrics.sh
 TESTS += $(gate_e2e_tests)
 dist_check_SCRIPTS += $(gate_e2e_tests)
 EXTRA_DIST += tests/gate/fixtures tests/gate/lib.sh

@@ -1,0 +1,39 @@
+#!/bin/sh
+# check rates every metric of the full report with the full report's own
+# figures: the demo's thrashing cache (a metric check could not measure
+# before) fails --fail-on warning, and --max-fragmentation gates the
+# fragmentation_pct the full report shows for the same trace.
+. "$top_srcdir/tests/gate/lib.sh"
+
+command -v python3 >/dev/null || skip "python3 is needed to read the JSON"
+DEMO=$top_builddir/memory-analyzer-demo
+# Shared with tests/full/: the demo writes its models under a temporary
+# name and renames them.
+MODELS=$top_builddir/tests/full/demo-models
+mkdir -p "$MODELS"
+"$MA" record -o thrashing.trace -- "$DEMO" --model-dir "$MODELS" --profile thrashing \
+	>demo.out 2>demo.err || { cat demo.err >&2; fail "record the demo: exit $?"; }
+
+run_ma check --fail-on warning thrashing.trace
+expect "fail-on warning: exit status" 1 "$rc"
+grep -Eq '^FAIL rating:cache_hit_rate_pct [0-9.]+ ?% rated (warning|critical), failing at warning or worse$' out ||
+	{ cat out err >&2; fail "no failing cache_hit_rate_pct verdict"; }
+pass "cache hit rate gated: $(grep '^FAIL rating:cache_hit_rate_pct' out)"
+
+# One number: the report's fragmentation_pct is check's.
+"$MA" --report-type full --format json thrashing.trace >full.json 2>full.err ||
+	{ cat full.err >&2; fail "full report: exit $?"; }
+want=$(python3 -c "
+import json, sys
+m = {x['name']: x for x in json.load(open(sys.argv[1]))['metrics']}
+f = m['fragmentation_pct']
+print('%.2f%%' % f['value'] if f.get('value') is not None else 'none')" full.json)
+run_ma check --max-fragmentation 100 thrashing.trace
+expect "max-fragmentation: exit status" 0 "$rc"
+if [ "$want" = none ]; then
+	grep -q '^SKIP fragmentation_pct not measured' out ||
+		{ cat out >&2; fail "fragmentation: the report has none, check has one"; }
+	pass "fragmentation: not measured by either"
+else
+	expect_line "fragmentation as in the report ($want)" "PASS fragmentation_pct $want <= 100.00%"
+fi
