@@ -1,8 +1,10 @@
 #!/bin/sh
 # Runs the whole test suite: build with -Werror, `make check`, then the unit
 # tests again under AddressSanitizer+UndefinedBehaviorSanitizer and the
-# concurrent ones under ThreadSanitizer.  Builds in build/, build-asan/ and
-# build-tsan/ beside this script.  Needs the packages of
+# concurrent ones under ThreadSanitizer, a bounded libFuzzer run on the
+# trace reader (FUZZ_SECONDS, default 60) and the compatibility run over
+# real programs (tests/compat/run.sh).  Builds in build/, build-asan/,
+# build-tsan/ and build-fuzz/ beside this script.  Needs the packages of
 # scripts/install-deps.sh.
 set -eu
 top=$(cd "$(dirname "$0")" && pwd)
@@ -29,4 +31,7 @@ unit=$(make -s -C "$top/build-asan" print-unit-tests)
 sh "$top/scripts/build.sh" build-tsan --enable-sanitizer=thread
 tsan=$(make -s -C "$top/build-tsan" print-tsan-tests)
 [ -z "$tsan" ] || suite build-tsan "$tsan" TSAN_OPTIONS=halt_on_error=1
+
+sh "$top/tests/fuzz/run.sh" "${FUZZ_SECONDS:-60}"
+sh "$top/tests/compat/run.sh" "$top/build"
 echo "check.sh: all test suites passed"
