@@ -76,3 +76,10 @@ TESTS += tests/fuzz/corpus.sh
 UNIT_TESTS += tests/fuzz/corpus.sh
 dist_check_SCRIPTS += tests/fuzz/corpus.sh tests/fuzz/run.sh
 EXTRA_DIST += tests/fuzz/README.md tests/fuzz/corpus tests/fuzz/regressions
+
+# The generator of tests/reliability/big-trace.sh (a benchmark, run by
+# hand: docs/reliability.md).
+check_PROGRAMS += tests/reliability/big_trace
+tests_reliability_big_trace_SOURCES = tests/reliability/big_trace.c
+tests_reliability_big_trace_LDADD = lib/libma.la
+EXTRA_DIST += tests/reliability/big-trace.sh
