@@ -58,6 +58,7 @@ void probe_ring_reset(struct probe_ring *r, uint32_t thread, int32_t tid)
 	r->thread = thread;
 	r->tid = tid;
 	r->announced = 0;
+	r->epoch++;
 	ma_atomic_store_relaxed(&r->events, 0);
 	memset(r->cache, 0, sizeof(r->cache));
 	ma_atomic_store_relaxed(&r->head, 0);

@@ -29,7 +29,7 @@
 #include "atomic.h"
 
 #define PROBE_RING_WORDS_DEFAULT (1u << 14) /* 128 KiB */
-#define PROBE_STACK_CACHE 256               /* direct-mapped hash -> id */
+#define PROBE_STACK_CACHE 1024              /* direct-mapped hash -> id */
 
 enum probe_ring_state {
 	PROBE_RING_FREE = 0,    /* may be claimed by a new thread */
@@ -43,6 +43,7 @@ struct probe_stack_cache_entry {
 };
 
 struct probe_chunkbuf;
+struct probe_fu_memo;
 
 struct probe_ring {
 	struct probe_ring *next; /* registry; never unlinked */
@@ -53,6 +54,8 @@ struct probe_ring {
 	uint64_t cap;            /* words, a power of two */
 	uint64_t events;         /* events pushed (producer writes, relaxed) */
 	struct probe_chunkbuf *direct; /* producer's chunk buffer, mapped lazily */
+	struct probe_fu_memo *memo;    /* producer's memo of walks, mapped lazily */
+	uint32_t epoch;          /* changes with every new producer (memo entries) */
 	uint64_t cons __attribute__((aligned(64)));
 	uint64_t tail;
 	uint64_t head __attribute__((aligned(64)));

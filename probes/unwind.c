@@ -1,23 +1,36 @@
-/* Call stacks: libunwind's unw_backtrace with its per-thread cache, our
- * own frames skipped, the result interned (stacktab.h) behind a small
- * direct-mapped cache that lives in the thread's ring. */
+/* Call stacks.  From the program's innermost frame, found through the
+ * probe's own frame pointers: the thread's memo of whole walks, else the
+ * fast unwinder's learnt rules (fastunwind.h), else a slow walk by
+ * libgcc's unwinder that teaches them (and follows signal frames, which
+ * the rules never do), and libunwind's unw_backtrace when the probe's
+ * frame chain or libgcc is not there.  The result is interned (stacktab.h) behind a
+ * small direct-mapped cache that lives in the thread's ring.
+ *
+ * MEMORY_ANALYZER_UNWIND (read once at start, for tests and diagnosis):
+ * "slow" uses libunwind only, "check" compares every fast result with
+ * libunwind's.  By default one capture in CHECK_EVERY per thread is
+ * checked, and a difference makes the unwinder forget all it learnt. */
 #include <errno.h>
+#include <stdlib.h>
+#include <string.h>
 #define UNW_LOCAL_ONLY
 #include <libunwind.h>
 
+#include "fastunwind.h"
+#include "msg.h"
 #include "probe.h"
 #include "rawrec.h"
 #include "ring.h"
 #include "stacktab.h"
 
 #define SKIP_MAX 16 /* frames of libunwind and the probe, at most */
+#define CHECK_EVERY 65536
+
+enum { MODE_FAST, MODE_CHECK, MODE_SLOW };
 
 uintptr_t probe_self_lo, probe_self_hi;
-
-void probe_unwind_init(void)
-{
-	unw_set_caching_policy(unw_local_addr_space, UNW_CACHE_PER_THREAD);
-}
+static int mode;
+static __thread unsigned check_countdown;
 
 static int is_self(uint64_t ip)
 {
@@ -39,6 +52,101 @@ static int first_program_frame(const uint64_t *ips, int n)
 	return i;
 }
 
+/* libunwind's unw_backtrace, our frames skipped: when the frame-pointer
+ * chain of the probe cannot be followed. */
+static int backtrace_all(uint64_t *out, int depth)
+{
+	void *buf[PROBE_DEPTH_MAX + SKIP_MAX];
+	/* libunwind allocates for its per-thread cache (pthread_setspecific):
+	 * those are its own, not events of a signal handler. */
+	int g = probe_guard_enter(PROBE_GUARD_INTERNAL);
+	int n = unw_backtrace(buf, depth + SKIP_MAX), skip;
+
+	probe_guard_leave(g);
+
+	if (n < 0)
+		n = 0;
+	skip = first_program_frame((uint64_t *)buf, n);
+	n -= skip;
+	if (n > depth)
+		n = depth;
+	memcpy(out, (uint64_t *)buf + skip, (size_t)n * sizeof(uint64_t));
+	return n;
+}
+
+/* Compares a fast walk with libunwind's; on a difference, keeps
+ * libunwind's and makes the unwinder start learning afresh. */
+static int check(uint64_t *ips, int n, int depth)
+{
+	uint64_t slow[PROBE_DEPTH_MAX];
+	int m = backtrace_all(slow, depth);
+
+	if (m == n && memcmp(slow, ips, (size_t)n * sizeof(uint64_t)) == 0)
+		return n;
+	probe_fu_mismatch();
+	memcpy(ips, slow, (size_t)m * sizeof(uint64_t));
+	return m;
+}
+
+/* Whether this capture is one of those checked against libunwind. */
+static int check_due(void)
+{
+	return mode == MODE_CHECK || ++check_countdown % CHECK_EVERY == 0;
+}
+
+/* The frames from s: by the learnt rules (noting the words read in rd,
+ * whose n is PROBE_FU_READS_OVER unless the fast walk gave the stack), else
+ * by libunwind.  s NULL: the probe's frame-pointer chain was not usable. */
+static int unwind(const struct probe_fu_start *s, uint64_t *ips, int depth,
+		  struct probe_fu_reads *rd, int checking)
+{
+	int n = -1;
+
+	rd->n = PROBE_FU_READS_OVER;
+	if (s) {
+		n = probe_fu_walk(s, ips, depth, rd);
+		if (n >= 0 && checking)
+			n = check(ips, n, depth);
+		if (n < 0)
+			rd->n = PROBE_FU_READS_OVER;
+		if (n < 0)
+			n = probe_fu_slow(s, ips, depth);
+	}
+	return n >= 0 ? n : backtrace_all(ips, depth);
+}
+
+void probe_unwind_init(void)
+{
+	const char *m = getenv("MEMORY_ANALYZER_UNWIND");
+	struct probe_fu_start none = { 0, 0, 0 };
+	struct probe_fu_reads rd;
+	uint64_t ips[8];
+
+	unw_set_caching_policy(unw_local_addr_space, UNW_CACHE_PER_THREAD);
+	if (m && strcmp(m, "slow") == 0)
+		mode = MODE_SLOW;
+	else if (m && strcmp(m, "check") == 0)
+		mode = MODE_CHECK;
+	/* The first use of libunwind costs milliseconds (it maps its caches
+	 * and reads the unwind tables), libgcc's a little: pay them here, not
+	 * in the program's first allocation. */
+	unwind(NULL, ips, 8, &rd, 0);
+	if (probe_fu_init() == 0)
+		probe_fu_slow(&none, ips, 8);
+}
+
+/* In check mode, says at exit what the checks found (tests read it). */
+__attribute__((destructor)) static void report_checks(void)
+{
+	struct probe_fu_stats st;
+
+	if (mode != MODE_CHECK)
+		return;
+	probe_fu_stats_get(&st);
+	probe_msg("unwind check: %lu slow walks, %lu mismatches",
+		  (unsigned long)st.slow, (unsigned long)st.mismatch);
+}
+
 static void define_stack(uint64_t id, const uint64_t *frames, uint32_t n)
 {
 	uint64_t w[4 + PROBE_DEPTH_MAX];
@@ -47,44 +155,63 @@ static void define_stack(uint64_t id, const uint64_t *frames, uint32_t n)
 	w[1] = 0;
 	w[2] = id;
 	w[3] = n;
-	for (uint32_t i = 0; i < n; i++)
-		w[4 + i] = frames[i];
+	memcpy(w + 4, frames, n * sizeof(uint64_t));
 	probe_record_raw(w, 4 + n);
 }
 
-uint64_t probe_stack_capture(void)
+/* The id of ips[0..n), defining the stack when new; 0 on failure. */
+static uint64_t intern(struct probe_ring *r, const uint64_t *ips, int n)
 {
-	void *buf[PROBE_DEPTH_MAX + SKIP_MAX];
-	struct probe_ring *r = probe_thread_ring();
-	struct probe_stack_cache_entry *e;
-	int saved = errno, n, skip, define;
-	uint64_t *ips = (uint64_t *)buf, hash, id;
+	uint64_t hash = probe_stack_hash(ips, (uint32_t)n), id;
+	struct probe_stack_cache_entry *e = r ? &r->cache[hash & (PROBE_STACK_CACHE - 1)] : NULL;
+	int define;
 
-	/* libunwind allocates for its per-thread cache (pthread_setspecific):
-	 * those are its own, not lost events of a signal handler. */
-	int g = probe_guard_enter(PROBE_GUARD_INTERNAL);
-
-	n = unw_backtrace(buf, (int)probe_cfg.depth + SKIP_MAX);
-	probe_guard_leave(g);
-	errno = saved;
-	if (n < 0)
-		n = 0;
-	skip = first_program_frame(ips, n);
-	n -= skip;
-	if (n > (int)probe_cfg.depth)
-		n = (int)probe_cfg.depth;
-	hash = probe_stack_hash(ips + skip, (uint32_t)n);
-	e = r ? &r->cache[hash & (PROBE_STACK_CACHE - 1)] : NULL;
 	if (e && e->hash == hash)
 		return e->id;
 	id = probe_stacktab_intern(hash, &define);
 	if (id == UINT64_MAX)
 		return 0;
 	if (define)
-		define_stack(id, ips + skip, (uint32_t)n);
+		define_stack(id, ips, (uint32_t)n);
 	if (e) {
 		e->hash = hash;
 		e->id = id;
 	}
+	return id;
+}
+
+/* The memo of walks of the calling thread, mapped on first use. */
+static struct probe_fu_memo *memo_of(struct probe_ring *r)
+{
+	if (r && !r->memo)
+		r->memo = probe_fu_memo_new();
+	return r ? r->memo : NULL;
+}
+
+uint64_t __attribute__((noinline)) probe_stack_capture(void)
+{
+	uint64_t ips[PROBE_DEPTH_MAX], id, known = 0;
+	struct probe_ring *r = probe_thread_ring();
+	struct probe_fu_memo *memo = memo_of(r);
+	struct probe_fu_start start, *s = NULL;
+	struct probe_fu_reads rd;
+	int saved = errno, n, checking;
+
+	if (mode != MODE_SLOW &&
+	    probe_fu_start_from(&start, __builtin_frame_address(0), probe_self_lo, probe_self_hi) == 0)
+		s = &start;
+	checking = s && check_due();
+	if (s && memo && (known = probe_fu_memo_find(memo, r->epoch, s)) && !checking)
+		return known;
+	/* The fast and the slow walk neither allocate nor lock, so the guard
+	 * stays as the caller set it: a signal handler's allocation meanwhile
+	 * is kept as a nested event (signals.h). */
+	n = unwind(s, ips, (int)probe_cfg.depth, &rd, checking);
+	errno = saved;
+	id = intern(r, ips, n);
+	if (known && known != id)
+		probe_fu_mismatch();
+	else if (memo && rd.n <= PROBE_FU_READS)
+		probe_fu_memo_add(memo, r->epoch, s, &rd, id);
 	return id;
 }

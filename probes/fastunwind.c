@@ -1,0 +1,505 @@
+/* The fast unwinder (fastunwind.h): frame rules learnt from slow walks. */
+#define _GNU_SOURCE
+#include <dlfcn.h>
+#include <stddef.h>
+#include <string.h>
+#include <unwind.h>
+
+#include "atomic.h"
+#include "fastunwind.h"
+#include "os.h"
+
+#define BUCKET_BITS 14 /* 16384 buckets of 4: 1 MiB, touched as used */
+#define WAYS 4
+#define SKIP_MAX 16    /* frames of the probe and libgcc before the program's */
+#define CHAIN_MAX 16   /* probe frames followed by frame pointer */
+#define SPAN_MAX (64u << 20) /* largest distance from sp to CFA believed */
+
+/* A rule, packed in 32 bits. */
+#define R_CONF 3u          /* equal observations so far, at most 2 */
+#define R_SLOW (1u << 2)   /* never walked fast */
+#define R_TERM (1u << 3)   /* the outermost frame: no caller */
+#define R_FP (1u << 4)     /* CFA = rbp + 16, caller's rbp at CFA - 16 */
+#define R_BPSAVED (1u << 5) /* caller's rbp saved at CFA - 8 * save */
+#define R_BPEQ (1u << 30)  /* rbp was equal in both frames in every walk so
+			    * far: taken as not changed by this frame */
+#define R_BPLOST (1u << 31) /* where the caller's rbp is, is not known */
+#define R_GEN_SHIFT 6
+#define R_GEN_MASK (15u << R_GEN_SHIFT)
+#define R_OFF_SHIFT 10     /* CFA = sp + 8 * off */
+#define R_OFF_MAX 0x3fffu
+#define R_SAVE_SHIFT 24
+#define R_SAVE_MAX 0x3fu
+#define R_BP (R_BPSAVED | R_BPEQ | R_BPLOST | (R_SAVE_MAX << R_SAVE_SHIFT))
+#define R_SHAPE (~(R_CONF | R_GEN_MASK))
+
+struct entry {
+	uint32_t seq;  /* odd while being written */
+	uint32_t rule;
+	uint64_t ip;
+};
+
+static struct entry *table;
+static uint32_t generation;
+static uint64_t slow_walks, mismatches;
+
+static struct entry *table_get(void)
+{
+	struct entry *t = ma_atomic_load_acquire(&table);
+	struct entry *expected = NULL;
+	size_t len = sizeof(struct entry) * WAYS << BUCKET_BITS;
+
+	if (t)
+		return t;
+	t = probe_os_map(len);
+	if (t && !ma_atomic_cas_acq_rel(&table, &expected, t)) {
+		probe_os_unmap(t, len);
+		t = expected;
+	}
+	return t;
+}
+
+static struct entry *bucket(struct entry *t, uint64_t ip)
+{
+	return t + WAYS * ((ip * 0x9e3779b97f4a7c15ull) >> (64 - BUCKET_BITS));
+}
+
+static uint32_t gen_bits(void)
+{
+	return (ma_atomic_load_relaxed(&generation) & 15u) << R_GEN_SHIFT;
+}
+
+/* The rule of ip, or 0. */
+static uint32_t lookup(struct entry *t, uint64_t ip)
+{
+	struct entry *b = bucket(t, ip);
+
+	for (int k = 0; k < WAYS; k++) {
+		if (ma_atomic_load_relaxed(&b[k].ip) != ip)
+			continue;
+		uint32_t s = ma_atomic_load_acquire(&b[k].seq);
+		uint32_t rule = ma_atomic_load_relaxed(&b[k].rule);
+		uint64_t again = ma_atomic_load_relaxed(&b[k].ip);
+
+		__atomic_thread_fence(__ATOMIC_ACQUIRE);
+		if ((s & 1) || s != ma_atomic_load_relaxed(&b[k].seq) || again != ip)
+			return 0;
+		return (rule & R_GEN_MASK) == gen_bits() ? rule : 0;
+	}
+	return 0;
+}
+
+/* The entry for ip in its bucket: its own, an empty or stale one, or one
+ * not yet trusted; NULL when all four hold trusted or slow-only rules of
+ * other addresses (the new one then stays slow). */
+static struct entry *victim(struct entry *b, uint64_t ip, uint32_t gen)
+{
+	struct entry *weak = NULL;
+
+	for (int k = 0; k < WAYS; k++) {
+		uint32_t r = ma_atomic_load_relaxed(&b[k].rule);
+
+		if (ma_atomic_load_relaxed(&b[k].ip) == ip && (r & R_GEN_MASK) == gen)
+			return &b[k];
+		if (!weak && (!r || (r & R_GEN_MASK) != gen ||
+			      (!(r & R_SLOW) && (r & R_CONF) < 2)))
+			weak = &b[k];
+	}
+	return weak;
+}
+
+/* Merges the rbp part of an observation into rule *r: rbp equal in both
+ * frames says nothing new; the first walk that saw the caller's rbp saved
+ * (values differ) decides; any disagreement, or a walk that could not
+ * tell where it was saved, makes it lost (a frame-pointer frame above
+ * then sends the walk to the slow unwinder). */
+static void bp_merge(uint32_t *r, uint32_t shape)
+{
+	if (shape & R_BPEQ)
+		return;
+	if ((*r & R_BPEQ) || (*r & R_BP) == (shape & R_BP))
+		*r = (*r & ~R_BP) | (shape & R_BP);
+	else
+		*r = (*r & ~R_BP) | R_BPLOST;
+}
+
+/* Adds one observation of ip's rule (shape bits only). */
+static void learn(uint64_t ip, uint32_t shape)
+{
+	struct entry *t = table_get();
+	uint32_t gen = gen_bits(), s, r, conf;
+	struct entry *e;
+
+	if (!t || !(e = victim(bucket(t, ip), ip, gen)))
+		return;
+	s = ma_atomic_load_acquire(&e->seq);
+	if ((s & 1) || !ma_atomic_cas_acq_rel(&e->seq, &s, s + 1))
+		return; /* another thread is writing it: this observation is lost */
+	r = ma_atomic_load_relaxed(&e->rule);
+	if (ma_atomic_load_relaxed(&e->ip) != ip || (r & R_GEN_MASK) != gen)
+		r = shape | gen | 1u;
+	else if (r & R_SLOW)
+		;
+	else if ((r & R_SHAPE & ~R_BP) != (shape & ~R_BP))
+		r = R_SLOW | gen;
+	else if (bp_merge(&r, shape), (conf = r & R_CONF) < 2)
+		r = (r & ~R_CONF) | (conf + 1);
+	ma_atomic_store_relaxed(&e->rule, r);
+	ma_atomic_store_relaxed(&e->ip, ip);
+	ma_atomic_store_release(&e->seq, s + 2);
+}
+
+void probe_fu_forget(void)
+{
+	struct entry *t = ma_atomic_load_acquire(&table);
+
+	if ((ma_atomic_add_acq_rel(&generation, 1) + 1) % 16 != 0 || !t)
+		return;
+	/* The generation wrapped: clear, so that no rule of 16 generations
+	 * ago comes back to life. */
+	for (size_t i = 0; i < (size_t)WAYS << BUCKET_BITS; i++) {
+		uint32_t s = ma_atomic_load_acquire(&t[i].seq);
+
+		if (!(s & 1) && ma_atomic_cas_acq_rel(&t[i].seq, &s, s + 1)) {
+			ma_atomic_store_relaxed(&t[i].rule, 0);
+			ma_atomic_store_relaxed(&t[i].ip, 0);
+			ma_atomic_store_release(&t[i].seq, s + 2);
+		}
+	}
+}
+
+int probe_fu_start_from(struct probe_fu_start *s, const uint64_t *fp,
+			uint64_t self_lo, uint64_t self_hi)
+{
+	for (int i = 0; i < CHAIN_MAX; i++) {
+		const uint64_t *up;
+		uint64_t ra = fp[1];
+
+		if (ra < self_lo || ra >= self_hi) {
+			s->ip = ra;
+			s->sp = (uint64_t)(fp + 2);
+			s->bp = fp[0];
+			return 0;
+		}
+		up = (const uint64_t *)fp[0];
+		if (up <= fp || ((uintptr_t)up & 7) || (uintptr_t)up - (uintptr_t)fp > SPAN_MAX)
+			return -1;
+		fp = up;
+	}
+	return -1;
+}
+
+/* Reads the stack word at a, noting it in rd. */
+static uint64_t read_word(uint64_t a, uint64_t sp0, struct probe_fu_reads *rd)
+{
+	uint64_t v = *(const uint64_t *)a;
+
+	if (rd && rd->n < PROBE_FU_READS && a - sp0 < (1u << 31)) {
+		rd->off[rd->n] = (int32_t)(a - sp0);
+		rd->val[rd->n++] = v;
+	} else if (rd) {
+		rd->n = PROBE_FU_READS_OVER;
+	}
+	return v;
+}
+
+int probe_fu_walk(const struct probe_fu_start *s, uint64_t *ips, int max,
+		  struct probe_fu_reads *rd)
+{
+	struct entry *t = ma_atomic_load_acquire(&table);
+	uint64_t ip = s->ip, sp = s->sp, bp = s->bp, cfa;
+	uint64_t bp_at = 0; /* where bp was read from; 0: it is s->bp */
+	int n = 0, bp_lost = 0;
+
+	if (!t)
+		return -1;
+	if (rd) {
+		rd->n = 0;
+		rd->bp_used = 0;
+		rd->gen = ma_atomic_load_acquire(&generation);
+	}
+	while (n < max) {
+		uint32_t r = lookup(t, ip);
+
+		ips[n++] = ip;
+		if (r & R_SLOW)
+			return -2;
+		if ((r & R_CONF) < 2)
+			return -1;
+		if (r & R_TERM)
+			break;
+		if (r & R_FP) {
+			if (bp_lost)
+				return -2;
+			/* Only now does the walk depend on bp: note where it came from. */
+			if (bp_at)
+				read_word(bp_at, s->sp, rd);
+			else if (rd)
+				rd->bp_used = 1;
+			cfa = bp + 16;
+		} else {
+			cfa = sp + 8 * ((r >> R_OFF_SHIFT) & R_OFF_MAX);
+		}
+		if (cfa <= sp || cfa - sp > SPAN_MAX || (cfa & 7))
+			return -1;
+		ip = read_word(cfa - 8, s->sp, rd);
+		if (r & R_BPSAVED) {
+			bp_at = cfa - 8 * ((r >> R_SAVE_SHIFT) & R_SAVE_MAX);
+			bp = *(const uint64_t *)bp_at;
+			bp_lost = 0;
+		} else if (r & R_BPLOST) {
+			bp_lost = 1;
+		}
+		sp = cfa;
+	}
+	return n;
+}
+
+#define MEMO_BUCKETS 128
+#define MEMO_WAYS 8
+
+struct memo_entry {
+	uint64_t ip, sp, bp, id;
+	uint32_t epoch, gen, n, bp_used;
+	int32_t off[PROBE_FU_READS];
+	uint64_t val[PROBE_FU_READS];
+};
+
+struct probe_fu_memo {
+	uint32_t next[MEMO_BUCKETS]; /* way to replace next */
+	struct memo_entry e[MEMO_BUCKETS * MEMO_WAYS];
+};
+
+struct probe_fu_memo *probe_fu_memo_new(void)
+{
+	return probe_os_map(sizeof(struct probe_fu_memo));
+}
+
+/* The bucket of a start: its ip and sp, and the return address its first
+ * frame's rule points at (the walk's own first read), so that the many
+ * stacks that reach malloc from one call site spread over buckets. */
+static unsigned memo_bucket(const struct probe_fu_start *s)
+{
+	struct entry *t = ma_atomic_load_acquire(&table);
+	uint32_t r = t ? lookup(t, s->ip) : 0;
+	uint64_t h = s->ip ^ (s->sp * 0x9e3779b97f4a7c15ull), cfa;
+
+	if ((r & R_CONF) == 2 && !(r & (R_SLOW | R_TERM | R_FP))) {
+		cfa = s->sp + 8 * ((r >> R_OFF_SHIFT) & R_OFF_MAX);
+		if (cfa > s->sp && cfa - s->sp <= SPAN_MAX)
+			h += ((const uint64_t *)cfa)[-1] * 0xc4ceb9fe1a85ec53ull;
+	}
+	h *= 0xff51afd7ed558ccdull;
+	return (unsigned)(h >> 57) & (MEMO_BUCKETS - 1);
+}
+
+static int memo_match(const struct memo_entry *e, const struct probe_fu_start *s)
+{
+	for (uint32_t i = 0; i < e->n; i++)
+		if (*(const uint64_t *)(s->sp + (uint64_t)(int64_t)e->off[i]) != e->val[i])
+			return 0;
+	return 1;
+}
+
+uint64_t probe_fu_memo_find(struct probe_fu_memo *m, uint32_t epoch,
+			    const struct probe_fu_start *s)
+{
+	struct memo_entry *e = m->e + MEMO_WAYS * memo_bucket(s);
+	uint32_t gen = ma_atomic_load_relaxed(&generation);
+
+	for (int k = 0; k < MEMO_WAYS; k++, e++) {
+		if (e->ip == s->ip && e->sp == s->sp && (!e->bp_used || e->bp == s->bp) &&
+		    e->epoch == epoch && e->gen == gen && memo_match(e, s))
+			return e->id;
+	}
+	return 0;
+}
+
+void probe_fu_memo_add(struct probe_fu_memo *m, uint32_t epoch,
+		       const struct probe_fu_start *s, const struct probe_fu_reads *rd,
+		       uint64_t id)
+{
+	unsigned b = memo_bucket(s);
+	struct memo_entry *e = m->e + MEMO_WAYS * b + m->next[b];
+
+	if (rd->n > PROBE_FU_READS || !id)
+		return;
+	m->next[b] = (m->next[b] + 1) % MEMO_WAYS;
+	e->ip = s->ip;
+	e->sp = s->sp;
+	e->bp = s->bp;
+	e->id = id;
+	e->epoch = epoch;
+	e->gen = rd->gen;
+	e->bp_used = rd->bp_used;
+	e->n = rd->n;
+	memcpy(e->off, rd->off, rd->n * sizeof(rd->off[0]));
+	memcpy(e->val, rd->val, rd->n * sizeof(rd->val[0]));
+}
+
+/* One frame as the slow unwinder sees it: the return address, the stack
+ * pointer and rbp the frame had, its CFA (the caller's stack pointer, known
+ * once the caller is), and whether its ip is exact (it was interrupted by
+ * a signal). */
+struct frame {
+	uint64_t ip, sp, bp, cfa;
+	int exact;
+};
+
+/* Whether ip lies in a loaded object with an unwind table, so that the
+ * slow unwinder went by the table (code generated at run time has none).
+ * _dl_find_object takes no lock and makes no system call. */
+static int has_unwind_info(uint64_t ip)
+{
+#if defined(__GLIBC__) && __GLIBC_PREREQ(2, 35)
+	struct dl_find_object o;
+
+	return _dl_find_object((void *)(uintptr_t)(ip - 1), &o) == 0 && o.dlfo_eh_frame != NULL;
+#else
+	(void)ip;
+	return 1;
+#endif
+}
+
+/* The slot of frame f that holds the caller's rbp (n->bp), as a count of
+ * words below the CFA; 0 when it is not exactly one slot.  A frame that
+ * changed rbp saved the caller's value in its own frame, so the one slot
+ * holding that value is the save slot. */
+static uint32_t bp_slot(const struct frame *f, const struct frame *n)
+{
+	uint32_t found = 0;
+
+	for (uint64_t a = f->sp; a < f->cfa; a += 8) {
+		if (*(const uint64_t *)a != n->bp)
+			continue;
+		if (found || (f->cfa - a) / 8 > R_SAVE_MAX)
+			return 0;
+		found = (uint32_t)((f->cfa - a) / 8);
+	}
+	return found;
+}
+
+/* The rule that took the slow unwinder from frame f to its caller n; 0
+ * when it cannot be expressed (the address stays slow). */
+static uint32_t shape_of(const struct frame *f, const struct frame *n)
+{
+	uint64_t cfa = f->cfa, off = (cfa - f->sp) / 8;
+	uint32_t slot;
+
+	if (cfa <= f->sp || (cfa & 7) || ((cfa - f->sp) & 7) || cfa - f->sp > SPAN_MAX ||
+	    n->sp != cfa)
+		return 0;
+	if (f->bp + 16 == cfa && ((const uint64_t *)cfa)[-2] == n->bp)
+		return R_FP | R_BPSAVED | (2u << R_SAVE_SHIFT);
+	if (off > R_OFF_MAX)
+		return 0;
+	if (n->bp == f->bp)
+		return ((uint32_t)off << R_OFF_SHIFT) | R_BPEQ;
+	if (!(slot = bp_slot(f, n)))
+		return ((uint32_t)off << R_OFF_SHIFT) | R_BPLOST;
+	return ((uint32_t)off << R_OFF_SHIFT) | R_BPSAVED | (slot << R_SAVE_SHIFT);
+}
+
+/* State of one slow walk, fed frame by frame by _Unwind_Backtrace. */
+struct slow {
+	const struct probe_fu_start *s;
+	uint64_t *ips;
+	int max, n, skipped, teach;
+	struct frame f;     /* the last program frame, not yet learnt from */
+};
+
+static void take(struct slow *w, const struct frame *next)
+{
+	w->f.cfa = next->sp;
+	if (w->n > 0 && w->teach) {
+		if (next->exact) {
+			/* w->f is the signal trampoline, next an exact ip: no
+			 * call site, nothing to learn from here on. */
+			learn(w->f.ip, R_SLOW);
+			w->teach = 0;
+		} else if (has_unwind_info(w->f.ip)) {
+			uint32_t shape = shape_of(&w->f, next);
+
+			learn(w->f.ip, shape ? shape : R_SLOW);
+		}
+	}
+	w->f = *next;
+	w->ips[w->n++] = next->ip;
+}
+
+/* libgcc's unwinder, by symbol version: libunwind, also loaded, defines
+ * unversioned _Unwind_* functions of its own (over unw_step). */
+static struct {
+	_Unwind_Reason_Code (*backtrace)(_Unwind_Trace_Fn, void *);
+	_Unwind_Ptr (*get_ip_info)(struct _Unwind_Context *, int *);
+	_Unwind_Word (*get_cfa)(struct _Unwind_Context *);
+	_Unwind_Word (*get_gr)(struct _Unwind_Context *, int);
+} gcc;
+
+int probe_fu_init(void)
+{
+	gcc.get_ip_info = (_Unwind_Ptr (*)(struct _Unwind_Context *, int *))
+		dlvsym(RTLD_DEFAULT, "_Unwind_GetIPInfo", "GCC_4.2.0");
+	gcc.get_cfa = (_Unwind_Word (*)(struct _Unwind_Context *))
+		dlvsym(RTLD_DEFAULT, "_Unwind_GetCFA", "GCC_3.3");
+	gcc.get_gr = (_Unwind_Word (*)(struct _Unwind_Context *, int))
+		dlvsym(RTLD_DEFAULT, "_Unwind_GetGR", "GCC_3.0");
+	if (!gcc.get_ip_info || !gcc.get_cfa || !gcc.get_gr)
+		return -1;
+	gcc.backtrace = (_Unwind_Reason_Code (*)(_Unwind_Trace_Fn, void *))
+		dlvsym(RTLD_DEFAULT, "_Unwind_Backtrace", "GCC_3.3");
+	return gcc.backtrace ? 0 : -1;
+}
+
+static _Unwind_Reason_Code slow_frame(struct _Unwind_Context *c, void *arg)
+{
+	struct slow *w = arg;
+	struct frame f;
+	int before = 0;
+
+	/* During the callback the context's CFA is still that of the frame
+	 * below (the callee), which is this frame's stack pointer. */
+	f.ip = gcc.get_ip_info(c, &before);
+	f.exact = before;
+	f.sp = gcc.get_cfa(c);
+	f.cfa = 0;
+	f.bp = gcc.get_gr(c, 6); /* rbp */
+	if (w->n == 0 && !(f.ip == w->s->ip && f.sp == w->s->sp)) {
+		/* the probe's and the unwinder's own frames */
+		return ++w->skipped > SKIP_MAX ? _URC_END_OF_STACK : _URC_NO_REASON;
+	}
+	if (f.ip == 0)
+		return _URC_END_OF_STACK; /* the outermost frame's undefined caller */
+	take(w, &f);
+	return w->n < w->max ? _URC_NO_REASON : _URC_END_OF_STACK;
+}
+
+int probe_fu_slow(const struct probe_fu_start *s, uint64_t *ips, int max)
+{
+	struct slow w = { .s = s, .ips = ips, .max = max, .teach = 1 };
+
+	if (!ma_atomic_load_acquire(&gcc.backtrace))
+		return -1;
+	ma_atomic_add_relaxed(&slow_walks, 1);
+	if (max <= 0)
+		return 0;
+	gcc.backtrace(slow_frame, &w);
+	if (w.n == 0)
+		return -1;
+	/* The walk ended before max: the last frame has no caller. */
+	if (w.n < max && w.teach && !w.f.exact && has_unwind_info(w.f.ip))
+		learn(w.f.ip, R_TERM);
+	return w.n;
+}
+
+void probe_fu_mismatch(void)
+{
+	ma_atomic_add_relaxed(&mismatches, 1);
+	probe_fu_forget();
+}
+
+void probe_fu_stats_get(struct probe_fu_stats *st)
+{
+	st->slow = ma_atomic_load_relaxed(&slow_walks);
+	st->mismatch = ma_atomic_load_relaxed(&mismatches);
+}
