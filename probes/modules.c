@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "fastunwind.h"
 #include "os.h"
 #include "probe.h"
 #include "rawrec.h"
@@ -152,6 +153,7 @@ static void gone(struct module *m)
 	uint64_t w[3] = { PROBE_RAW_HDR(MA_REC_MODULE_GONE, 3), probe_now(), m->id };
 
 	m->alive = 0;
+	probe_fu_forget(); /* its addresses may hold other code next */
 	probe_record_raw(w, 3);
 }
 
