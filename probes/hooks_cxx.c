@@ -10,6 +10,7 @@
 
 #include "bootstrap.h"
 #include "probe.h"
+#include "signals.h"
 
 #define EXPORT __attribute__((visibility("default")))
 
@@ -56,8 +57,10 @@ static void *missing(void)
 			IN_REAL;                                             \
 			p = f args;                                          \
 		}                                                            \
-		if (rec && p)                                                \
+		if (rec && p) {                                              \
 			probe_record_alloc(p, size, align, fn);              \
+			probe_nested_flush_if_any();                         \
+		}                                                            \
 		return p;                                                    \
 	}
 
@@ -67,8 +70,10 @@ static void *missing(void)
 	{                                                                    \
 		static void *real;                                           \
 		void (*f) params = (void (*) params)real_of(&real, #sym);    \
-		if (ptr && probe_should_record())                            \
+		if (ptr && probe_should_record()) {                          \
 			probe_record_free(ptr, fn);                          \
+			probe_nested_flush_if_any();                         \
+		}                                                            \
 		if (!f) {                                                    \
 			free(ptr);                                           \
 			return;                                              \

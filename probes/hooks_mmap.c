@@ -1,7 +1,8 @@
 /* mmap, mmap64, munmap, mremap: anonymous and file-backed mappings (the
  * probe records the file's path), so memory the program maps itself,
  * model files for instance, shows up next to the heap.  Until the real
- * functions are known these go straight to the system call. */
+ * functions are known these go straight to the system call.  After each
+ * record, events a signal handler left waiting (signals.h) follow. */
 #define _GNU_SOURCE
 #include <stdarg.h>
 #include <sys/mman.h>
@@ -11,6 +12,7 @@
 #include "bootstrap.h"
 #include "os.h"
 #include "probe.h"
+#include "signals.h"
 
 #define EXPORT __attribute__((visibility("default")))
 
@@ -29,8 +31,10 @@ static void *do_mmap(void *(*real)(void *, size_t, int, int, int, off_t), void *
 	if (!probe_should_record())
 		return real(addr, len, prot, flags, fd, off);
 	p = real(addr, len, prot, flags, fd, off);
-	if (p != MAP_FAILED)
+	if (p != MAP_FAILED) {
 		probe_record_mmap(p, len, prot, flags, fd, off, fn);
+		probe_nested_flush_if_any();
+	}
 	return p;
 }
 
@@ -49,8 +53,10 @@ EXPORT void *mmap64(void *addr, size_t len, int prot, int flags, int fd, off_t o
 EXPORT int munmap(void *addr, size_t len)
 {
 	probe_bootstrap();
-	if (probe_should_record())
+	if (probe_should_record()) {
 		probe_record_munmap(addr, len);
+		probe_nested_flush_if_any();
+	}
 	if (!probe_real.munmap)
 		return (int)syscall(SYS_munmap, addr, len);
 	return probe_real.munmap(addr, len);
@@ -75,5 +81,6 @@ EXPORT void *mremap(void *old, size_t old_len, size_t new_len, int flags, ...)
 	ts = probe_now();
 	p = probe_real.mremap(old, old_len, new_len, flags, want);
 	probe_record_mremap(ts, old, old_len, p == MAP_FAILED ? NULL : p, new_len, flags);
+	probe_nested_flush_if_any();
 	return p;
 }
