@@ -23,16 +23,26 @@ HT_PRELOAD = "/usr/lib/heaptrack/libheaptrack_preload.so"
 HT_INTERPRET = "/usr/lib/heaptrack/libexec/heaptrack_interpret"
 
 
-def run(cmd, env=None, cwd=None, stdin=None):
-    """Runs cmd, returns (wall seconds, max RSS bytes, exit status)."""
+def run(cmd, env=None, cwd=None, stdin=None, stdout=None, timeout=None):
+    """Runs cmd, returns (wall seconds, CPU seconds of the process tree
+    (user + sys, from wait4), max RSS bytes, exit status); status None
+    when it was killed after timeout seconds."""
     t0 = time.perf_counter()
     with open(os.devnull, "wb") as devnull:
-        proc = subprocess.Popen(cmd, env=env, cwd=cwd, stdout=devnull,
-                                stderr=devnull, stdin=stdin)
-        _, status, usage = os.wait4(proc.pid, 0)
+        proc = subprocess.Popen(cmd, env=env, cwd=cwd, stdout=stdout or devnull,
+                                stderr=devnull, stdin=stdin, start_new_session=True)
+        killed = False
+        while True:
+            pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+            if pid:
+                break
+            if timeout and time.perf_counter() - t0 > timeout and not killed:
+                os.killpg(proc.pid, 9)
+                killed = True
+            time.sleep(0.005)
     wall = time.perf_counter() - t0
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    return wall, usage.ru_maxrss * 1024, proc.returncode
+    rc = None if killed else os.waitstatus_to_exitcode(status)
+    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss * 1024, rc
 
 
 class Workload:
@@ -54,7 +64,7 @@ def churn_workloads(build, quick):
 
 def real_workloads(build, tmp, quick):
     out = []
-    demo = os.path.join(build, "examples", "memory-analyzer-demo")
+    demo = os.path.join(build, "memory-analyzer-demo")
     if os.access(demo, os.X_OK):
         out.append(Workload("demo", [demo, "--model-dir", os.path.join(tmp, "models")]))
     if shutil.which("git"):
@@ -144,18 +154,28 @@ def trace_stats(ma, path):
     return calls, events
 
 
-def measure(w, modes, runs):
+def measure(w, modes, runs, ht_timeout):
+    """Runs every mode `runs` times, interleaved; (wall, cpu, rss) per run.
+    The full heaptrack command gets a time limit: its interpret step can
+    take minutes (and gigabytes) on long traces; a run over the limit is
+    left out and counted."""
     res = {m: [] for m in modes.names()}
-    last = {}
+    last, killed = {}, {}
     for r in range(runs):
         for m in modes.names():
+            if killed.get(m):
+                continue  # one run over the limit: the others would be too
             cmd, env, out = modes.command(m, w, "%s.%d" % (w.name.replace(" ", "_"), r))
             for f in files_with_prefix(out):
                 os.unlink(f)
-            wall, rss, status = run(cmd, env=env, cwd=w.cwd)
-            res[m].append((wall, rss))
+            wall, cpu, rss, status = run(cmd, env=env, cwd=w.cwd,
+                                         timeout=ht_timeout if m == "heaptrack" else None)
+            if status is None:
+                killed[m] = killed.get(m, 0) + 1
+                continue
+            res[m].append((wall, cpu, rss))
             last[m] = out
-    return res, last
+    return res, last, killed
 
 
 def median(xs):
@@ -166,20 +186,23 @@ def size_of(paths):
     return sum(os.path.getsize(p) for p in paths)
 
 
-def analysis_cost(ma, trace, ht_raw):
+def analysis_cost(ma, trace, ht_raw, timeout):
+    """(wall, cpu, peak RSS) of our analysis and of heaptrack's interpret +
+    print on the same run's raw capture; None when it failed or timed out."""
     rows = {}
     if trace:
-        wall, rss, _ = run([ma, "--format", "json", trace])
-        rows["memory-analyzer"] = (wall, rss)
-    if ht_raw and os.path.exists(HT_INTERPRET):
+        wall, cpu, rss, rc = run([ma, "--format", "json", trace], timeout=timeout)
+        rows["memory-analyzer"] = (wall, cpu, rss) if rc in (0, 1, 4) else None
+    if ht_raw and os.path.exists(ht_raw) and os.path.exists(HT_INTERPRET):
         interp = ht_raw + ".interpreted"
-        t0 = time.perf_counter()
         with open(ht_raw, "rb") as src, open(interp, "wb") as dst:
-            p = subprocess.Popen([HT_INTERPRET], stdin=src, stdout=dst, stderr=subprocess.DEVNULL)
-            _, status, u1 = os.wait4(p.pid, 0)
-        w1 = time.perf_counter() - t0
-        w2, rss2, _ = run(["heaptrack_print", interp])
-        rows["heaptrack interpret+print"] = (w1 + w2, max(u1.ru_maxrss * 1024, rss2))
+            w1, c1, r1, rc1 = run([HT_INTERPRET], stdin=src, stdout=dst, timeout=timeout)
+        row = None
+        if rc1 == 0:
+            w2, c2, r2, rc2 = run(["heaptrack_print", interp], timeout=timeout)
+            if rc2 == 0:
+                row = (w1 + w2, c1 + c2, max(r1, r2))
+        rows["heaptrack interpret+print"] = row
     return rows
 
 
@@ -190,6 +213,8 @@ def main():
     ap.add_argument("--quick", action="store_true", help="small workloads, for a smoke run")
     ap.add_argument("--only", default="", help="comma-separated workload name prefixes")
     ap.add_argument("--markdown", help="also write the tables to this file")
+    ap.add_argument("--timeout", type=float, default=300,
+                    help="seconds allowed to the full heaptrack command and to each analysis")
     a = ap.parse_args()
     build = os.path.abspath(a.build)
     ma = os.path.join(build, "memory-analyzer")
@@ -201,7 +226,7 @@ def main():
     if a.only:
         keep = a.only.split(",")
         workloads = [w for w in workloads if any(w.name.startswith(k) for k in keep)]
-    lines = capture_table(workloads, modes, ma, a.runs)
+    lines = capture_table(workloads, modes, ma, a.runs, a.timeout)
     print("\n".join(lines))
     if a.markdown:
         with open(a.markdown, "w") as f:
@@ -209,23 +234,38 @@ def main():
     shutil.rmtree(tmp, ignore_errors=True)
 
 
-def capture_table(workloads, modes, ma, runs):
-    lines = ["| workload | mode | wall s | ratio | ns added / alloc call | events/s/thread | "
-             "trace B / alloc call | peak RSS MiB |",
-             "|---|---|---:|---:|---:|---:|---:|---:|"]
-    analysis = ["", "| workload | analyzer | wall s | peak RSS MiB |", "|---|---|---:|---:|"]
+def capture_table(workloads, modes, ma, runs, timeout):
+    lines = ["| workload | mode | wall s | CPU s | CPU ratio | ns added / alloc call (CPU) | "
+             "ns added / alloc call (wall) | events/s/thread | trace B / alloc call | "
+             "peak RSS MiB |",
+             "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    analysis = ["", "| workload | analyzer | wall s | CPU s | peak RSS MiB |",
+                "|---|---|---:|---:|---:|"]
+    notes = []
     for w in workloads:
-        res, last = measure(w, modes, runs)
-        base = median([x[0] for x in res["none"]])
-        traces = files_with_prefix(last["probe"])
+        res, last, killed = measure(w, modes, runs, timeout)
+        base_wall = median([x[0] for x in res["none"]])
+        base_cpu = median([x[1] for x in res["none"]])
+        traces = files_with_prefix(last["probe"]) if "probe" in last else []
         main_trace = min(traces, key=len) if traces else None
         calls, events = trace_stats(ma, main_trace) if main_trace else (0, 0)
         if w.pairs:
             calls = max(calls, w.pairs * w.threads)
+        per_thread = calls / w.threads if calls else 0
         for m in modes.names():
+            if killed.get(m):
+                notes.append("%s, %s: a run went over the %g s limit (then no more runs)" %
+                             (w.name, m, timeout))
+            if not res[m]:
+                lines.append("| %s | %s | - | - | - | - | - | - | - | - |" % (w.name, m))
+                continue
             wall = median([x[0] for x in res[m]])
-            rss = median([x[1] for x in res[m]]) / 2 ** 20
-            added = (wall - base) * 1e9 / (calls / w.threads) if calls else float("nan")
+            cpu = median([x[1] for x in res[m]])
+            rss = median([x[2] for x in res[m]]) / 2 ** 20
+            # CPU time added is spread over the program's threads (and the
+            # writer); per call it is the total over all calls.
+            added_cpu = (cpu - base_cpu) * 1e9 / calls if calls else float("nan")
+            added_wall = (wall - base_wall) * 1e9 / per_thread if per_thread else float("nan")
             evs = events / wall / w.threads if m == "probe" and events else float("nan")
             size = float("nan")
             if m == "probe" and traces:
@@ -233,15 +273,19 @@ def capture_table(workloads, modes, ma, runs):
             elif m == "heaptrack":
                 zs = files_with_prefix(last[m])
                 size = size_of(zs) / calls if zs and calls else float("nan")
-            lines.append("| %s | %s | %.3f | %.2f | %s | %s | %s | %.1f |" % (
-                w.name, m, wall, wall / base, fmt(added, "%.0f"), fmt(evs, "%.2e"),
-                fmt(size, "%.2f"), rss))
+            lines.append("| %s | %s | %.3f | %.3f | %.2f | %s | %s | %s | %s | %.1f |" % (
+                w.name, m, wall, cpu, cpu / base_cpu, fmt(added_cpu, "%.0f"),
+                fmt(added_wall, "%.0f"), fmt(evs, "%.2e"), fmt(size, "%.2f"), rss))
         ht_raw = last.get("ht-capture")
         ht_raw = ht_raw + ".raw" if ht_raw else None
-        for name, (wall, rss) in analysis_cost(ma, main_trace, ht_raw).items():
-            analysis.append("| %s | %s | %.3f | %.1f |" % (w.name, name, wall, rss / 2 ** 20))
+        for name, row in analysis_cost(ma, main_trace, ht_raw, timeout).items():
+            if row is None:
+                analysis.append("| %s | %s | failed | - | - |" % (w.name, name))
+            else:
+                analysis.append("| %s | %s | %.3f | %.3f | %.1f |" % (
+                    w.name, name, row[0], row[1], row[2] / 2 ** 20))
         sys.stderr.write("bench: %s done\n" % w.name)
-    return lines + analysis
+    return lines + analysis + [""] + ["- " + n for n in notes]
 
 
 def fmt(v, f):
