@@ -78,10 +78,12 @@ static uint32_t lookup(struct entry *t, uint64_t ip)
 		if (ma_atomic_load_relaxed(&b[k].ip) != ip)
 			continue;
 		uint32_t s = ma_atomic_load_acquire(&b[k].seq);
-		uint32_t rule = ma_atomic_load_relaxed(&b[k].rule);
-		uint64_t again = ma_atomic_load_relaxed(&b[k].ip);
+		/* Acquire loads of the data keep the second read of seq after
+		 * them (a seqlock reader without a fence, which ThreadSanitizer
+		 * cannot model; free on x86, where every load acquires). */
+		uint32_t rule = ma_atomic_load_acquire(&b[k].rule);
+		uint64_t again = ma_atomic_load_acquire(&b[k].ip);
 
-		__atomic_thread_fence(__ATOMIC_ACQUIRE);
 		if ((s & 1) || s != ma_atomic_load_relaxed(&b[k].seq) || again != ip)
 			return 0;
 		return (rule & R_GEN_MASK) == gen_bits() ? rule : 0;
