@@ -16,6 +16,6 @@ ma=$top/build/memory-analyzer
 ws=$top/build/demo-workspace
 mkdir -p "$ws"
 [ $# -gt 0 ] || set -- --profile leaky
-"$ma" record --workspace-path "$ws" -- "$top/build/examples/memory-analyzer-demo" \
+"$ma" record --workspace-path "$ws" -- "$top/build/memory-analyzer-demo" \
 	--model-dir "$ws/.memory-analyzer/demo-models" "$@"
 "$ma" --workspace-path "$ws" --report-type full
