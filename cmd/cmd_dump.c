@@ -81,6 +81,10 @@ struct dump {
 	char *exe_name;        /* for modules without a path: the main program */
 	struct module *mods;
 	size_t nmods, mod_cap;
+	/* Every module of the file, read before the walk: a thread's chunk
+	 * can reach the file before the chunk that maps its modules. */
+	struct module *ahead;
+	size_t nahead, ahead_cap;
 	struct seen_chunk *chunks;
 	size_t nchunks, chunk_cap;
 	uint64_t tags[MA_REC_TAG_MAX + 1];
@@ -115,20 +119,26 @@ static char *base_name(struct ma_bytes path)
 	return s;
 }
 
-static void module_add(struct dump *d, const struct ma_rec_module *m)
+static void module_push(struct module **v, size_t *n, size_t *cap, const char *exe_name,
+			const struct ma_rec_module *m)
 {
 	struct module *mod;
 
-	if (d->nmods == d->mod_cap)
-		d->mods = grow(d->mods, &d->mod_cap, sizeof(*d->mods));
-	mod = &d->mods[d->nmods++];
+	if (*n == *cap)
+		*v = grow(*v, cap, sizeof(**v));
+	mod = &(*v)[(*n)++];
 	mod->id = m->id;
 	mod->bias = m->bias;
 	mod->lo = m->lo;
 	mod->hi = m->hi;
 	mod->gone = 0;
 	/* an empty path is the main program, as dl_iterate_phdr reports it */
-	mod->name = m->path.len ? base_name(m->path) : strdup(d->exe_name ? d->exe_name : "?");
+	mod->name = m->path.len ? base_name(m->path) : strdup(exe_name ? exe_name : "?");
+}
+
+static void module_add(struct dump *d, const struct ma_rec_module *m)
+{
+	module_push(&d->mods, &d->nmods, &d->mod_cap, d->exe_name, m);
 }
 
 static void module_gone(struct dump *d, uint64_t id)
@@ -155,7 +165,39 @@ static const struct module *module_find(const struct dump *d, uint64_t addr)
 		if (!gone)
 			gone = m;
 	}
-	return gone;
+	if (gone)
+		return gone;
+	for (size_t i = 0; i < d->nahead; i++)
+		if (addr >= d->ahead[i].lo && addr < d->ahead[i].hi)
+			return &d->ahead[i];
+	return NULL;
+}
+
+/* Reads every module record of the file into d->ahead, up to any damage
+ * (the walk reports that). */
+static void read_modules_ahead(struct dump *d)
+{
+	struct ma_chunk_iter *it;
+	struct ma_chunk_view v;
+	char err[256], *exe = NULL;
+
+	if (ma_chunk_iter_open(d->o.path, &it, err, sizeof(err)) != MA_TRACE_OPEN_OK)
+		return;
+	while (ma_chunk_iter_next(it, &v) > 0) {
+		const uint8_t *p = v.payload, *end = p + v.hdr.raw_len;
+		struct ma_codec_state st;
+		struct ma_record r;
+
+		ma_codec_state_init(&st, v.hdr.ts_first);
+		for (uint32_t i = 0; i < v.hdr.nrecords && ma_record_get(&p, end, &st, &r) == 0; i++) {
+			if (r.tag == MA_REC_PROCESS && !exe)
+				exe = base_name(r.u.process.exe);
+			else if (r.tag == MA_REC_MODULE)
+				module_push(&d->ahead, &d->nahead, &d->ahead_cap, exe, &r.u.module);
+		}
+	}
+	free(exe);
+	ma_chunk_iter_close(it);
 }
 
 /* ---- printing ---- */
@@ -559,6 +601,9 @@ static void dump_release(struct dump *d)
 	for (size_t i = 0; i < d->nmods; i++)
 		free(d->mods[i].name);
 	free(d->mods);
+	for (size_t i = 0; i < d->nahead; i++)
+		free(d->ahead[i].name);
+	free(d->ahead);
 	free(d->chunks);
 	free(d->exe_name);
 }
@@ -583,6 +628,7 @@ int cmd_dump(int argc, char **argv)
 	}
 	printf("trace '%s' format=%u size=%" PRIu64 "\n", d->o.path, MA_FORMAT_VERSION,
 	       file_size(d->o.path));
+	read_modules_ahead(d);
 	r = walk(d, it, &stop);
 	code = verdict(d, it, r, stop);
 	ma_chunk_iter_close(it);
