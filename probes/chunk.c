@@ -4,6 +4,7 @@
  * context is large). */
 #define ZSTD_STATIC_LINKING_ONLY
 #include <errno.h>
+#include <sched.h>
 #include <string.h>
 #include <zstd.h>
 
@@ -18,6 +19,60 @@
 int probe_out_fd = -1;
 uint64_t probe_chunks_written;
 uint64_t probe_write_failures;
+
+/* The program may dup2() over the trace's descriptor while another thread
+ * is about to write to it; hooks_fd.c then moves the trace to another
+ * number first (probe_out_fd_replace).  A write that had already read the
+ * old number would land in whatever the program put there: lost for the
+ * trace, and written into the program's file.  So every write holds a
+ * count on the descriptor's generation, and a move waits until the writes
+ * on the old generation are done before the program's call goes on.
+ * Two generations are enough because moves are serialised and each waits
+ * for its old generation to drain. */
+static unsigned out_gen;
+static unsigned out_users[2];
+static int out_moving;
+static __thread int out_writing;
+
+static int out_acquire(unsigned *slot)
+{
+	for (;;) {
+		unsigned g = __atomic_load_n(&out_gen, __ATOMIC_SEQ_CST);
+
+		__atomic_fetch_add(&out_users[g & 1], 1, __ATOMIC_SEQ_CST);
+		if (__atomic_load_n(&out_gen, __ATOMIC_SEQ_CST) == g) {
+			*slot = g & 1;
+			out_writing++;
+			return __atomic_load_n(&probe_out_fd, __ATOMIC_SEQ_CST);
+		}
+		__atomic_fetch_sub(&out_users[g & 1], 1, __ATOMIC_SEQ_CST);
+	}
+}
+
+static void out_release(unsigned slot)
+{
+	out_writing--;
+	__atomic_fetch_sub(&out_users[slot], 1, __ATOMIC_SEQ_CST);
+}
+
+void probe_out_fd_replace(int old_fd, int new_fd)
+{
+	int expected = 0;
+	unsigned g;
+
+	while (!ma_atomic_cas_acq_rel(&out_moving, &expected, 1)) {
+		expected = 0;
+		sched_yield();
+	}
+	if (__atomic_load_n(&probe_out_fd, __ATOMIC_SEQ_CST) == old_fd)
+		__atomic_store_n(&probe_out_fd, new_fd, __ATOMIC_SEQ_CST);
+	g = __atomic_fetch_add(&out_gen, 1, __ATOMIC_SEQ_CST);
+	/* A signal handler that interrupted this thread's own write would
+	 * wait for itself: it goes on (its write may then miss). */
+	while (!out_writing && __atomic_load_n(&out_users[g & 1], __ATOMIC_SEQ_CST) != 0)
+		sched_yield();
+	ma_atomic_store_release(&out_moving, 0);
+}
 
 static size_t page_round(size_t n)
 {
@@ -150,11 +205,16 @@ int probe_chunk_write(struct probe_chunkbuf *b, uint32_t thread, uint32_t seq,
 		.nrecords = b->nrec, .ts_first = b->ts_first,
 	};
 	uint8_t *out = maybe_compress(b, &hdr.stored_len, &hdr.codec);
-	int fd = ma_atomic_load_relaxed(&probe_out_fd), err;
+	unsigned slot;
+	int fd, err = 0;
 
 	hdr.crc = ma_chunk_crc(&hdr, out + MA_CHUNK_HDR_LEN);
 	ma_chunk_hdr_put(out, &hdr);
-	if (fd < 0 || (err = probe_os_write_all(fd, out, MA_CHUNK_HDR_LEN + hdr.stored_len)) < 0) {
+	fd = out_acquire(&slot);
+	if (fd >= 0)
+		err = probe_os_write_all(fd, out, MA_CHUNK_HDR_LEN + hdr.stored_len);
+	out_release(slot);
+	if (fd < 0 || err < 0) {
 		ma_atomic_add_relaxed(&probe_write_failures, b->nrec);
 		if (fd >= 0)
 			probe_output_failed(fd, -err);

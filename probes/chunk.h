@@ -57,6 +57,11 @@ void probe_raw_to_record(const uint64_t *w, struct ma_record *rec, const uint64_
  * and stops writing. */
 void probe_output_failed(int fd, int err);
 
+/* The trace has moved from old_fd to new_fd (the program is about to
+ * dup2() over old_fd): publishes new_fd and returns once no write to
+ * old_fd is in flight. */
+void probe_out_fd_replace(int old_fd, int new_fd);
+
 /* The trace file and what has gone into it. */
 extern int probe_out_fd;
 extern uint64_t probe_chunks_written;  /* atomic */

@@ -89,8 +89,7 @@ int probe_fd_move(int fd)
 	if (hi < 0)
 		return -1;
 	guard_fd(hi);
-	if (fd == ma_atomic_load_relaxed(&probe_out_fd))
-		ma_atomic_store_release(&probe_out_fd, hi);
+	probe_out_fd_replace(fd, hi);
 	return hi;
 }
 

@@ -26,7 +26,11 @@
 #define FILEMAP_EVERY_NS 250000000ull
 #define FILEMAP_MIN_SIZE (1ull << 20)
 
-static int statm_fd = -1, psi_fd = -1;
+/* Kept open (at a hidden number) and re-read from offset 0, so that the
+ * probe never takes one of the program's low descriptor numbers, even
+ * for a moment: a program that fills its descriptor table would see
+ * EMFILE early, or a slot free that it had filled. */
+static int statm_fd = -1, psi_fd = -1, smaps_fd = -1;
 static long page_size;
 
 static int open_hidden(const char *path)
@@ -42,8 +46,11 @@ void probe_sampler_open(void)
 		close(statm_fd);
 	if (psi_fd >= 0)
 		close(psi_fd);
+	if (smaps_fd >= 0)
+		close(smaps_fd);
 	statm_fd = open_hidden("/proc/self/statm");
 	psi_fd = open_hidden("/proc/pressure/memory");
+	smaps_fd = open_hidden("/proc/self/smaps");
 	page_size = sysconf(_SC_PAGESIZE);
 }
 
@@ -216,9 +223,9 @@ static void filemap_scan(void)
 	static char buf[16384];
 	static struct filemap m;
 	size_t have = 0;
-	int fd = open("/proc/self/smaps", O_RDONLY | O_CLOEXEC);
+	int fd = smaps_fd;
 
-	if (fd < 0)
+	if (fd < 0 || lseek(fd, 0, SEEK_SET) != 0)
 		return;
 	m.pending = 0;
 	for (;;) {
@@ -239,7 +246,6 @@ static void filemap_scan(void)
 		memmove(buf, start, have);
 	}
 	filemap_emit(&m);
-	close(fd);
 }
 
 void probe_sampler_take(uint64_t *w)

@@ -28,6 +28,16 @@ for mode in closeall closerange dup2; do
 	rm -f "$t"
 done
 
+# dup2() over every descriptor again and again while another thread
+# allocates (and the writer writes): the trace moves under writes in
+# flight, yet no chunk is lost and nothing lands in /dev/null.
+same_run dup2race -- "$REL/rel_fds" dup2race
+t=$(one_trace)
+dump_ok "$t"
+expect "dup2race: malloc(77)" 200000 "$(sized malloc 77 "$t")"
+expect "dup2race: trailer" "exit=exit status=0 lost=0" "$(trailer_of "$t")"
+rm -f "$t"
+
 # EMFILE: the forked child cannot open its trace; it says so once and
 # runs unprofiled; the parent's trace is complete.
 same_run emfile -- "$REL/rel_fds" emfile

@@ -35,6 +35,7 @@ tests_reliability_rel_procs_LDADD = -lpthread
 tests_reliability_rel_fds_SOURCES = tests/reliability/rel_fds.c
 tests_reliability_rel_fds_CPPFLAGS = $(rel_cppflags)
 tests_reliability_rel_fds_CFLAGS = $(progs_cflags)
+tests_reliability_rel_fds_LDADD = -lpthread
 # Its malloc calls memset: without -fno-builtin the compiler may fold the
 # pair into a call of calloc, which is its own.
 tests_reliability_rel_ownmalloc_SOURCES = tests/reliability/rel_ownmalloc.c

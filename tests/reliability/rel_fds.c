@@ -6,11 +6,15 @@
  *              then 8 x malloc(99) more
  *   emfile     lowers RLIMIT_NOFILE to 64, opens /dev/null until EMFILE,
  *              forks a child that does 5 x malloc(55), then 8 more
+ *   dup2race   a second thread does 200000 x (malloc(77), free) while
+ *              the main thread dup2()s /dev/null over 3..1023 twenty
+ *              times (the trace moves under writes in flight)
  *   loop N     N rounds of 1000 x (malloc(128), free) with 10 ms sleeps
  *              (for faults made from outside while it runs)
  * Prints "fds: done" and exits 0. */
 #define _GNU_SOURCE
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
@@ -39,6 +43,34 @@ NOINLINE static void loop_work(void)
 {
 	for (int i = 0; i < 1000; i++)
 		free(touch(malloc(128), 128));
+}
+
+static void *churn(void *arg)
+{
+	(void)arg;
+	for (int i = 0; i < 200000; i++)
+		free(touch(malloc(77), 77));
+	return NULL;
+}
+
+static void dup2_all(void)
+{
+	int null = open("/dev/null", O_WRONLY);
+
+	for (int fd = 3; fd < 1024; fd++)
+		if (fd != null)
+			dup2(null, fd);
+}
+
+static int dup2race(void)
+{
+	pthread_t t;
+
+	if (pthread_create(&t, NULL, churn, NULL) != 0)
+		return 1;
+	for (int round = 0; round < 20; round++)
+		dup2_all();
+	return pthread_join(t, NULL) != 0;
 }
 
 static int emfile(void)
@@ -70,11 +102,9 @@ int main(int argc, char **argv)
 	} else if (strcmp(mode, "closerange") == 0) {
 		close_range(3, ~0U, 0);
 	} else if (strcmp(mode, "dup2") == 0) {
-		int null = open("/dev/null", O_WRONLY);
-
-		for (int fd = 3; fd < 1024; fd++)
-			if (fd != null)
-				dup2(null, fd);
+		dup2_all();
+	} else if (strcmp(mode, "dup2race") == 0) {
+		rc = dup2race();
 	} else if (strcmp(mode, "emfile") == 0) {
 		rc = emfile();
 	} else if (strcmp(mode, "loop") == 0 && argc > 2) {
