@@ -41,3 +41,11 @@ tests_unit_test_demangle_SOURCES = tests/unit/test_demangle.c
 tests_unit_test_demangle_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 tests_unit_test_demangle_LDADD = lib/libma.la $(CMOCKA_LIBS)
 endif
+
+# A program whose blocks are allocated inside libstdc++, and the shell
+# test that resolves those frames (module names with "+").
+check_PROGRAMS += tests/symbols/cxx_string
+tests_symbols_cxx_string_SOURCES = tests/symbols/cxx_string.cc
+tests_symbols_cxx_string_CXXFLAGS = -std=gnu++17 -Wall -Wextra -g -O1 -fno-omit-frame-pointer
+TESTS += tests/symbols/libstdcxx-frames.sh
+dist_check_SCRIPTS += tests/symbols/libstdcxx-frames.sh

@@ -137,11 +137,18 @@ module_path() {
 }
 
 # resolve TRACE.dump MODULE+0xOFF: the function holding the call before
-# that return address, by eu-addr2line on the module's file.
+# that return address, by eu-addr2line on the module's file.  The offset
+# is what follows the last "+": a module name may hold "+" itself
+# (libstdc++.so.6+0x9a2c0).
 resolve() {
-	path=$(module_path "$1" "${2%+0x*}")
+	res_off=${2##*+}
+	path=$(module_path "$1" "${2%+*}")
+	case $res_off in
+	0x*) ;;
+	*) echo "?"; return ;;
+	esac
 	[ -n "$path" ] || { echo "?"; return; }
-	eu-addr2line -f -e "$path" "$(printf '0x%x' $((${2#*+} - 1)))" | head -1
+	eu-addr2line -f -e "$path" "$(printf '0x%x' $((res_off - 1)))" | head -1
 }
 
 # sites TRACE: per call site and size, "FUNCTION FN SIZE allocs=A frees=F"
