@@ -5,7 +5,7 @@
 #ifndef MA_HTML_DATA_H
 #define MA_HTML_DATA_H
 
-#include "html_json.h"
+#include "jsonw.h"
 #include "render.h"
 
 /* A flame graph node narrower than 1/PRUNE_SHARE of its graph's total is
@@ -17,10 +17,10 @@
 struct ma_metric;
 /* One rating, {title, value, unit, band, reason}, as the page reads it:
  * for feeding the full report's metrics (lib/ratings.h) to the page. */
-void ma_html_metric(struct hj *w, const struct ma_metric *m);
+void ma_html_metric(struct jw *w, const struct ma_metric *m);
 
 int ma_html_data(FILE *out, const struct ma_analysis *a, const struct ma_render_opts *o);
 /* "names": [...] and "flames": [...]; 0 or -1 out of memory. */
-int ma_html_flames(struct hj *w, const struct ma_process *p);
+int ma_html_flames(struct jw *w, const struct ma_process *p);
 
 #endif

@@ -52,7 +52,7 @@ static int build(struct ma_strtab *names, struct flame *fl, const struct ma_proc
 }
 
 /* Nodes as flat triples (name, parent's index, weight), parents first. */
-static int nodes(struct hj *w, struct flame *fl, uint32_t at, size_t parent)
+static int nodes(struct jw *w, struct flame *fl, uint32_t at, size_t parent)
 {
 	uint32_t *kids;
 	uint64_t small;
@@ -63,16 +63,16 @@ static int nodes(struct hj *w, struct flame *fl, uint32_t at, size_t parent)
 	if (n < 0)
 		return -1;
 	fl->pruned += nsmall;
-	hj_u64(w, NULL, at ? fl->tree.v[at].name : 0);
-	hj_u64(w, NULL, at ? parent : 0);
-	hj_u64(w, NULL, fl->tree.v[at].weight);
+	jw_u64(w, NULL, at ? fl->tree.v[at].name : 0);
+	jw_u64(w, NULL, at ? parent : 0);
+	jw_u64(w, NULL, fl->tree.v[at].weight);
 	for (int64_t i = 0; i < n && !rc; i++)
 		rc = nodes(w, fl, kids[i], self);
 	free(kids);
 	return rc;
 }
 
-static int flame(struct hj *w, struct ma_strtab *names, const struct ma_process *p,
+static int flame(struct jw *w, struct ma_strtab *names, const struct ma_process *p,
 		 enum ma_weight k)
 {
 	struct flame fl = { .kept = 0 };
@@ -82,37 +82,37 @@ static int flame(struct hj *w, struct ma_strtab *names, const struct ma_process 
 		return -1;
 	rc = build(names, &fl, p, k);
 	fl.min = fl.tree.v[0].weight / MA_HTML_PRUNE_SHARE;
-	hj_open(w, NULL, '{');
-	hj_str(w, "key", ma_weight_name(k));
-	hj_str(w, "title", titles[k]);
-	hj_str(w, "unit", ma_weight_is_bytes(k) ? "bytes" : "allocations");
-	hj_u64(w, "total", fl.tree.v[0].weight);
-	hj_open(w, "nodes", '[');
+	jw_open(w, NULL, '{');
+	jw_str(w, "key", ma_weight_name(k));
+	jw_str(w, "title", titles[k]);
+	jw_str(w, "unit", ma_weight_is_bytes(k) ? "bytes" : "allocations");
+	jw_u64(w, "total", fl.tree.v[0].weight);
+	jw_open(w, "nodes", '[');
 	if (!rc)
 		rc = nodes(w, &fl, 0, 0);
-	hj_close(w, ']');
-	hj_u64(w, "pruned", fl.pruned);
-	hj_close(w, '}');
+	jw_close(w, ']');
+	jw_u64(w, "pruned", fl.pruned);
+	jw_close(w, '}');
 	ma_stree_release(&fl.tree);
 	return rc;
 }
 
-int ma_html_flames(struct hj *w, const struct ma_process *p)
+int ma_html_flames(struct jw *w, const struct ma_process *p)
 {
 	static const enum ma_weight order[] = { MA_WEIGHT_PEAK, MA_WEIGHT_LEAKED,
 						MA_WEIGHT_ALLOCATED, MA_WEIGHT_CALLS };
 	struct ma_strtab names = { 0 };
 	int rc = 0;
 
-	hj_num(w, "prune_share", 1.0 / MA_HTML_PRUNE_SHARE);
-	hj_open(w, "flames", '[');
+	jw_num(w, "prune_share", 1.0 / MA_HTML_PRUNE_SHARE);
+	jw_open(w, "flames", '[');
 	for (size_t i = 0; i < sizeof(order) / sizeof(order[0]) && !rc; i++)
 		rc = flame(w, &names, p, order[i]);
-	hj_close(w, ']');
-	hj_open(w, "names", '[');
+	jw_close(w, ']');
+	jw_open(w, "names", '[');
 	for (size_t i = 0; i < names.n; i++)
-		hj_str(w, NULL, names.v[i]);
-	hj_close(w, ']');
+		jw_str(w, NULL, names.v[i]);
+	jw_close(w, ']');
 	ma_strtab_release(&names);
 	return rc;
 }

@@ -6,93 +6,8 @@
 #include <string.h>
 
 #include "full_report.h"
-#include "report_util.h"
+#include "jsonw.h"
 #include "trace_codec.h"
-
-/* A tiny streaming writer: it remembers only whether the current object
- * or array has a member yet, so commas land right. */
-struct jw {
-	FILE *f;
-	int depth;
-	unsigned char has[64];
-};
-
-static void jw_key(struct jw *w, const char *key)
-{
-	if (w->has[w->depth])
-		putc(',', w->f);
-	w->has[w->depth] = 1;
-	fprintf(w->f, "\n%*s", 2 * w->depth, "");
-	if (key) {
-		ma_json_string(w->f, key, strlen(key));
-		fputs(": ", w->f);
-	}
-}
-
-static void jw_open(struct jw *w, const char *key, char c)
-{
-	jw_key(w, key);
-	putc(c, w->f);
-	if (w->depth < 63)
-		w->depth++;
-	w->has[w->depth] = 0;
-}
-
-static void jw_close(struct jw *w, char c)
-{
-	int had = w->has[w->depth];
-
-	w->depth--;
-	if (had)
-		fprintf(w->f, "\n%*s", 2 * w->depth, "");
-	putc(c, w->f);
-}
-
-static void jw_u64(struct jw *w, const char *key, uint64_t v)
-{
-	jw_key(w, key);
-	fprintf(w->f, "%" PRIu64, v);
-}
-
-static void jw_i64(struct jw *w, const char *key, int64_t v)
-{
-	jw_key(w, key);
-	fprintf(w->f, "%" PRId64, v);
-}
-
-static void jw_bool(struct jw *w, const char *key, int v)
-{
-	jw_key(w, key);
-	fputs(v ? "true" : "false", w->f);
-}
-
-static void jw_str(struct jw *w, const char *key, const char *s)
-{
-	jw_key(w, key);
-	if (s)
-		ma_json_string(w->f, s, strlen(s));
-	else
-		fputs("null", w->f);
-}
-
-/* A number that may have a fraction; NaN and infinities never occur. */
-static void jw_num(struct jw *w, const char *key, double v)
-{
-	jw_key(w, key);
-	if (v == (double)(int64_t)v && v > -1e15 && v < 1e15)
-		fprintf(w->f, "%" PRId64, (int64_t)v);
-	else
-		fprintf(w->f, "%.6g", v);
-}
-
-static void jw_hex(struct jw *w, const char *key, uint64_t v)
-{
-	char buf[32];
-
-	/* Addresses pass 2^53: strings keep them exact in every parser. */
-	snprintf(buf, sizeof(buf), "0x%" PRIx64, v);
-	jw_str(w, key, buf);
-}
 
 /* ---- the pieces of a report ---- */
 
@@ -569,8 +484,9 @@ static const char *group_name(enum ma_group_by g)
 int ma_render_json(FILE *out, const struct ma_analysis *a, const struct ma_render_opts *o)
 {
 	const struct ma_process *m = ma_analysis_main(a);
-	struct jw w = { .f = out };
+	struct jw w;
 
+	jw_init(&w, out, JW_PRETTY);
 	putc('{', out);
 	jw_u64(&w, "schema_version", MA_REPORT_SCHEMA_VERSION);
 	jw_str(&w, "report_type", o->report_type);

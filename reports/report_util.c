@@ -49,24 +49,3 @@ char *ma_fmt_duration(char *buf, size_t len, uint64_t ns)
 		snprintf(buf, len, "%.2f s", ns / 1e9);
 	return buf;
 }
-
-void ma_json_string(FILE *out, const char *s, size_t len)
-{
-	putc('"', out);
-	for (size_t i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)s[i];
-		switch (c) {
-		case '"': fputs("\\\"", out); break;
-		case '\\': fputs("\\\\", out); break;
-		case '\n': fputs("\\n", out); break;
-		case '\r': fputs("\\r", out); break;
-		case '\t': fputs("\\t", out); break;
-		default:
-			if (c < 0x20 || c == 0x7f)
-				fprintf(out, "\\u%04x", c);
-			else
-				putc(c, out);
-		}
-	}
-	putc('"', out);
-}

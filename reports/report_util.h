@@ -12,7 +12,5 @@ char *ma_fmt_bytes(char *buf, size_t len, uint64_t bytes);
 char *ma_fmt_count(char *buf, size_t len, uint64_t n);
 /* "850 ns", "12.5 ms", "3.20 s". */
 char *ma_fmt_duration(char *buf, size_t len, uint64_t ns);
-/* Writes s (len bytes, may hold any byte) as a JSON string with quotes. */
-void ma_json_string(FILE *out, const char *s, size_t len);
 
 #endif

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "report_util.h"
+#include "jsonw.h"
 #include "stackfmt.h"
 #include "strtab.h"
 
@@ -28,7 +28,7 @@ static int64_t frame_id(struct ma_strtab *t, const struct ma_frame *f)
 
 static void json_str(FILE *out, const char *s)
 {
-	ma_json_string(out, s, strlen(s));
+	jw_string(out, s, strlen(s), 0);
 }
 
 static int sample(FILE *out, struct ma_strtab *t, const struct ma_stack *s, int first)
