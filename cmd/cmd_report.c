@@ -25,7 +25,7 @@
 #define MAX_SETTINGS 64
 
 enum { OPT_TOP = 256, OPT_GROUP_BY, OPT_SNAPSHOT_AT, OPT_DEBUG_DIR, OPT_SYSROOT,
-       OPT_NO_COLOR, OPT_WEIGHT, OPT_CONFIG, OPT_SET, OPT_RAM };
+       OPT_NO_COLOR, OPT_WEIGHT, OPT_CONFIG, OPT_SET, OPT_RAM, OPT_NO_LOCAL_FILES };
 
 struct report_args {
 	const char *workspace;
@@ -65,6 +65,9 @@ static const struct argp_option options[] = {
 	{ "debug-dir", OPT_DEBUG_DIR, "DIR", 0, "look for separate debug files in DIR too "
 	  "(repeatable)", 0 },
 	{ "sysroot", OPT_SYSROOT, "DIR", 0, "find the recorded modules under DIR", 0 },
+	{ "no-local-files", OPT_NO_LOCAL_FILES, NULL, 0, "open no file the trace names "
+	  "outside --sysroot; debug files only from --debug-dir and the sysroot (for "
+	  "traces from elsewhere)", 0 },
 	{ "no-color", OPT_NO_COLOR, NULL, 0, "no colour in the text report", 0 },
 	{ "config", OPT_CONFIG, "FILE", 0, "full report: read limits from FILE instead of "
 	  "the workspace's " MA_CONFIG_NAME, 0 },
@@ -213,6 +216,7 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		a->debug_dirs[a->ndebug++] = arg;
 		break;
 	case OPT_SYSROOT: a->ao.sysroot = arg; break;
+	case OPT_NO_LOCAL_FILES: a->ao.no_local_files = 1; break;
 	case OPT_NO_COLOR: a->no_color = 1; break;
 	case OPT_CONFIG: a->config = arg; break;
 	case OPT_SET:

@@ -89,6 +89,7 @@ struct ma_analysis_opts {
 	unsigned timeline_points;
 	const char *const *debug_dirs; /* NULL-terminated or NULL */
 	const char *sysroot;
+	int no_local_files;     /* symbols: trace paths only under sysroot */
 	int no_symbols;         /* show module+offset only */
 	/* Called now and then with bytes replayed and bytes to replay. */
 	void (*progress)(void *arg, uint64_t done, uint64_t total);

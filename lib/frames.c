@@ -19,7 +19,9 @@ int ma_symctx_init(struct ma_symctx *c, struct ma_pool *pool,
 	memset(c, 0, sizeof(*c));
 	c->pool = pool;
 	if (!opts->no_symbols) {
-		struct ma_symbols_opts so = { opts->debug_dirs, opts->sysroot };
+		struct ma_symbols_opts so = { .debug_dirs = opts->debug_dirs,
+					       .sysroot = opts->sysroot,
+					       .no_local_files = opts->no_local_files };
 		c->sym = ma_symbols_new(&so);
 		if (!c->sym)
 			return -1;

@@ -5,9 +5,11 @@
  * addresses are then resolved lazily, one at a time, and cached per
  * module, so only what a report shows is ever looked up.
  *
- * A module whose file on disk has another build-id than the recorded one
- * is never used for names: its frames show as module+offset, and
- * ma_symbols_module_problem() says why.  Separate debug files are found by
+ * A trace is untrusted input: a module path is opened only when it is a
+ * regular file (stat first; then O_RDONLY|O_NONBLOCK|O_NOCTTY|O_CLOEXEC
+ * and fstat), not on /proc or /sys, at most 16 GiB, and used only when it
+ * is an ELF file with the recorded build-id.  Otherwise its frames show
+ * as module+offset and ma_symbols_module_problem() says why.  Separate debug files are found by
  * build-id (/usr/lib/debug/.build-id/xx/yyyy.debug and the debug
  * directories given), by .gnu_debuglink, and under the sysroot.
  *
@@ -24,6 +26,9 @@ struct ma_symbols;
 struct ma_symbols_opts {
 	const char *const *debug_dirs; /* NULL-terminated, or NULL */
 	const char *sysroot;           /* prefix for every module path, or NULL */
+	int no_local_files;            /* open a path the trace names only under
+					* sysroot; debug files only from
+					* debug_dirs and the sysroot */
 };
 
 /* One source-level frame.  A machine frame yields one of these for the
@@ -58,7 +63,10 @@ int ma_symbols_resolve(struct ma_symbols *s, uint64_t addr, uint64_t ts,
 
 /* Why a module's names cannot be trusted or found ("build-id mismatch:
  * the file changed since the recording", "file not found", "no debug
- * information"), or NULL when it symbolizes normally. */
+ * information", "not a regular file...", "not a readable ELF file"...),
+ * or NULL when it symbolizes normally.  A problem that says the trace
+ * names a file it should not (anything but a missing file or missing
+ * debug information) is also said once on stderr. */
 const char *ma_symbols_module_problem(struct ma_symbols *s, uint64_t id);
 
 /* Demangles a C++ or Rust (legacy or v0) symbol; returns a malloc'd string,

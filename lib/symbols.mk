@@ -1,7 +1,8 @@
 # symbols: symbolization with libdwfl, demangling; sources, unit tests
 # and the fixtures they load.
 ma_analysis_sources += lib/symbols.h lib/symbols_int.h lib/symbols.c \
-	lib/symbols_dwfl.c lib/symbols_frames.c lib/symbols_cache.c \
+	lib/symbols_dwfl.c lib/symbols_open.c lib/symbols_frames.c \
+	lib/symbols_cache.c \
 	lib/demangle_int.h lib/demangle.c lib/demangle_rust.c \
 	lib/demangle_rust_v0.c lib/demangle_punycode.c
 # __cxa_demangle comes from the C++ runtime.
@@ -49,3 +50,12 @@ tests_symbols_cxx_string_SOURCES = tests/symbols/cxx_string.cc
 tests_symbols_cxx_string_CXXFLAGS = -std=gnu++17 -Wall -Wextra -g -O1 -fno-omit-frame-pointer
 TESTS += tests/symbols/libstdcxx-frames.sh
 dist_check_SCRIPTS += tests/symbols/libstdcxx-frames.sh
+
+# Traces whose module maps name what they should not (a FIFO, a device,
+# a directory, a file with another build-id...): the symbolizer must
+# neither hang nor read them.
+check_PROGRAMS += tests/symbols/crafted_trace
+tests_symbols_crafted_trace_SOURCES = tests/symbols/crafted_trace.c
+tests_symbols_crafted_trace_LDADD = lib/libma.la
+TESTS += tests/symbols/untrusted-paths.sh
+dist_check_SCRIPTS += tests/symbols/untrusted-paths.sh

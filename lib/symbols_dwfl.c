@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include <dwarf.h>
+#include <fcntl.h>
 #include <elfutils/libdw.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,40 +14,41 @@
 
 #include "symbols_int.h"
 
-/* Where dwfl_standard_find_debuginfo looks: beside the file, in .debug/
- * beside it, in each debug directory given (by build-id and by path), in
- * the sysroot's /usr/lib/debug, then in /usr/lib/debug. */
-static char *debuginfo_path(const struct ma_symbols_opts *opts)
+static int add_dir(struct ma_symbols *s, const char *dir, const char *sub)
 {
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
-	if (f == NULL)
-		return NULL;
-	fputs(":.debug", f);
-	for (const char *const *d = opts ? opts->debug_dirs : NULL; d && *d; d++)
-		fprintf(f, ":%s", *d);
-	if (opts && opts->sysroot)
-		fprintf(f, ":%s/usr/lib/debug", opts->sysroot);
-	fputs(":/usr/lib/debug", f);
-	if (fclose(f) != 0) {
-		free(buf);
-		return NULL;
-	}
-	return buf;
+	char **dirs = realloc(s->debug_dirs, (s->ndebug_dirs + 1) * sizeof(*dirs));
+	if (dirs == NULL)
+		return -1;
+	s->debug_dirs = dirs;
+	if (asprintf(&dirs[s->ndebug_dirs], "%s%s", dir, sub) < 0)
+		return -1;
+	s->ndebug_dirs++;
+	return 0;
 }
 
+/* Where separate debug files are looked for (symbols_open.c): the debug
+ * directories given, the sysroot's /usr/lib/debug, then this machine's
+ * /usr/lib/debug unless local files are off; and beside each module. */
 int ma_sym_dwfl_init(struct ma_symbols *s, const struct ma_symbols_opts *opts)
 {
-	s->debuginfo_path = debuginfo_path(opts);
-	if (s->debuginfo_path == NULL)
-		return -1;
-	if (opts && opts->sysroot && (s->sysroot = strdup(opts->sysroot)) == NULL)
+	s->rootfd = -1;
+	s->no_local_files = opts && opts->no_local_files;
+	for (const char *const *d = opts ? opts->debug_dirs : NULL; d && *d; d++)
+		if (add_dir(s, *d, "") < 0)
+			return -1;
+	if (opts && opts->sysroot) {
+		if ((s->sysroot = strdup(opts->sysroot)) == NULL ||
+		    add_dir(s, opts->sysroot, "/usr/lib/debug") < 0)
+			return -1;
+		/* A sysroot that cannot be opened: every module is then "file
+		 * not found", as before. */
+		s->rootfd = open(opts->sysroot, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	}
+	if (!s->no_local_files && add_dir(s, "/usr/lib/debug", "") < 0)
 		return -1;
 	s->callbacks.find_elf = dwfl_build_id_find_elf;
-	s->callbacks.find_debuginfo = dwfl_standard_find_debuginfo;
+	s->callbacks.find_debuginfo = ma_sym_find_debuginfo;
 	s->callbacks.section_address = dwfl_offline_section_address;
-	s->callbacks.debuginfo_path = &s->debuginfo_path;
 	s->dwfl = dwfl_begin(&s->callbacks);
 	return s->dwfl ? 0 : -1;
 }
@@ -55,47 +57,62 @@ void ma_sym_dwfl_end(struct ma_symbols *s)
 {
 	if (s->dwfl)
 		dwfl_end(s->dwfl);
-	free(s->debuginfo_path);
+	for (size_t i = 0; i < s->ndebug_dirs; i++)
+		free(s->debug_dirs[i]);
+	free(s->debug_dirs);
 	free(s->sysroot);
+	if (s->rootfd >= 0)
+		close(s->rootfd);
 }
 
 static char *file_path(const struct ma_symbols *s, const char *path)
 {
-	if (s->sysroot == NULL)
-		return strdup(path);
-	char *full = malloc(strlen(s->sysroot) + strlen(path) + 1);
-	if (full != NULL)
-		strcat(strcpy(full, s->sysroot), path);
+	char *full;
+	if (asprintf(&full, "%s%s", s->sysroot ? s->sysroot : "", path) < 0)
+		return NULL;
 	return full;
+}
+
+/* Said once per module on stderr: the trace names a file that is not
+ * what was recorded, or not one to read at all.  A missing file (the
+ * vdso, a library deleted since) and missing debug information are
+ * ordinary and left to ma_symbols_module_problem(). */
+static void note(struct ma_sym_module *m)
+{
+	if (m->noted || m->problem == NULL || !strcmp(m->problem, MA_SYM_E_NOFILE) ||
+	    !strcmp(m->problem, MA_SYM_E_NODEBUG) || !strcmp(m->problem, MA_SYM_E_NOLOCAL))
+		return;
+	m->noted = 1;
+	fprintf(stderr, "memory-analyzer: module %s: %s; its frames are shown as "
+		"module+offset\n", m->path, m->problem);
 }
 
 static void broken(struct ma_sym_module *m, const char *problem)
 {
 	m->state = MA_SYM_BROKEN;
 	m->problem = problem;
-}
-
-static int build_id_matches(struct ma_sym_module *m, Dwfl_Module *mod)
-{
-	const unsigned char *bits;
-	GElf_Addr vaddr;
-	if (m->build_id_len == 0)
-		return 1; /* nothing recorded to check against */
-	int n = dwfl_module_build_id(mod, &bits, &vaddr);
-	return n > 0 && (size_t)n == m->build_id_len &&
-	       memcmp(bits, m->build_id, m->build_id_len) == 0;
+	note(m);
 }
 
 /* Modules of different moments may share an address range; each one is
  * reported at its own recorded bias all the same, since lookups go to
  * the Dwfl_Module directly and never through dwfl_addrmodule(). */
 static Dwfl_Module *report(struct ma_symbols *s, struct ma_sym_module *m,
-			   const char *file)
+			   const char *file, int fd)
 {
 	dwfl_report_begin_add(s->dwfl);
-	Dwfl_Module *mod = dwfl_report_elf(s->dwfl, m->path, file, -1,
+	Dwfl_Module *mod = dwfl_report_elf(s->dwfl, m->path, file, fd,
 					   m->bias, true);
 	dwfl_report_end(s->dwfl, NULL, NULL);
+	if (mod == NULL) {
+		close(fd);
+		return NULL;
+	}
+	/* Our find_debuginfo callback gets the module through this. */
+	void **userdata;
+	dwfl_module_info(mod, &userdata, NULL, NULL, NULL, NULL, NULL, NULL);
+	*userdata = m;
+	m->owner = s;
 	return mod;
 }
 
@@ -115,6 +132,36 @@ static const struct ma_sym_module *same_file(const struct ma_symbols *s,
 	return NULL;
 }
 
+static int same_build_id(const struct ma_sym_module *m, const uint8_t *bid,
+			 size_t len)
+{
+	if (m->build_id_len == 0)
+		return 1; /* nothing recorded to check against */
+	return bid != NULL && len == m->build_id_len &&
+	       memcmp(bid, m->build_id, len) == 0;
+}
+
+/* Without a usable module file, a debug file with the recorded build-id
+ * in the debug directories names the module's functions by itself: its
+ * symbol table and DWARF, laid out at the same addresses. */
+static int from_debug_file(struct ma_symbols *s, struct ma_sym_module *m)
+{
+	if (m->build_id_len == 0)
+		return 0;
+	char *found = NULL;
+	int fd = ma_sym_debug_by_build_id(s, m->build_id, m->build_id_len, &found);
+	if (fd < 0)
+		return 0;
+	Dwfl_Module *mod = report(s, m, found, fd);
+	free(found);
+	if (mod == NULL)
+		return 0;
+	m->dwmod = mod;
+	m->problem = NULL;
+	m->state = MA_SYM_READY;
+	return 1;
+}
+
 void ma_sym_module_load(struct ma_symbols *s, struct ma_sym_module *m)
 {
 	const struct ma_sym_module *twin = m->build_id_len ? same_file(s, m) : NULL;
@@ -124,20 +171,35 @@ void ma_sym_module_load(struct ma_symbols *s, struct ma_sym_module *m)
 		m->state = MA_SYM_READY;
 		return;
 	}
-	char *file = m->path[0] ? file_path(s, m->path) : NULL;
-	if (file == NULL || access(file, F_OK) != 0) {
-		free(file);
-		broken(m, MA_SYM_E_NOFILE);
-		return;
+	const char *problem = MA_SYM_E_NOFILE;
+	int fd = -1;
+	uint8_t *bid = NULL;
+	size_t bid_len = 0;
+	if (m->path[0] == '\0')
+		problem = MA_SYM_E_NOFILE;
+	else if (s->no_local_files && s->sysroot == NULL)
+		problem = MA_SYM_E_NOLOCAL;
+	else if ((fd = ma_sym_open_elf(s, m->path, 1, &problem, &bid, &bid_len)) >= 0 &&
+		 !same_build_id(m, bid, bid_len)) {
+		close(fd);
+		fd = -1;
+		problem = MA_SYM_E_BUILD_ID;
 	}
-	Dwfl_Module *mod = report(s, m, file);
-	free(file);
+	free(bid);
+	Dwfl_Module *mod = NULL;
+	if (fd >= 0) {
+		char *file = file_path(s, m->path);
+		if (file == NULL) {
+			close(fd);
+		} else {
+			mod = report(s, m, file, fd);
+			free(file);
+		}
+		problem = MA_SYM_E_NOTELF;
+	}
 	if (mod == NULL) {
-		broken(m, MA_SYM_E_NOTELF);
-		return;
-	}
-	if (!build_id_matches(m, mod)) {
-		broken(m, MA_SYM_E_BUILD_ID);
+		if (!from_debug_file(s, m))
+			broken(m, problem);
 		return;
 	}
 	Dwarf_Addr bias;

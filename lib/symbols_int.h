@@ -40,6 +40,8 @@ struct ma_sym_module {
 	enum ma_sym_state state;
 	const char *problem; /* a static string, or NULL */
 	size_t seq;          /* order of ma_symbols_add_module() calls */
+	int noted;           /* the problem was said on stderr */
+	struct ma_symbols *owner; /* the userdata libdwfl hands our callbacks */
 	Dwfl_Module *dwmod;
 	struct ma_sym_cache cache;
 };
@@ -47,8 +49,12 @@ struct ma_sym_module {
 struct ma_symbols {
 	Dwfl *dwfl;
 	Dwfl_Callbacks callbacks;
-	char *debuginfo_path; /* what callbacks.debuginfo_path points at */
 	char *sysroot;
+	int rootfd;           /* the sysroot, O_PATH; -1 without one or when
+			       * it cannot be opened (nothing is found then) */
+	int no_local_files;   /* open trace paths only under the sysroot */
+	char **debug_dirs;    /* where debug files are looked up, trusted */
+	size_t ndebug_dirs;
 	struct ma_sym_module **mods; /* sorted by lo when !unsorted */
 	size_t nmods, capmods;
 	int unsorted;
@@ -60,6 +66,33 @@ struct ma_symbols {
 #define MA_SYM_E_NOFILE "file not found"
 #define MA_SYM_E_NODEBUG "no debug information"
 #define MA_SYM_E_NOTELF "not a readable ELF file"
+#define MA_SYM_E_NOTREG "not a regular file (a device, FIFO, directory...): not read"
+#define MA_SYM_E_PSEUDO "on a kernel pseudo-filesystem (/proc, /sys...): not read"
+#define MA_SYM_E_SIZE "file larger than 16 GiB: not read"
+#define MA_SYM_E_DENIED "path leaves the sysroot: not read"
+#define MA_SYM_E_PERM "permission denied"
+#define MA_SYM_E_NOLOCAL "not opened: local files are off (--no-local-files)"
+
+/* The largest module or debug file read. */
+#define MA_SYM_MAX_FILE ((off_t)16 << 30)
+
+/* symbols_open.c */
+/* Opens a file named by the trace (trace_path: under the sysroot, when
+ * there is one, and confined to it) or a debug file (trace_path 0, a
+ * path as is): a regular ELF file of a sane size, never blocking.
+ * Returns the descriptor (blocking again) or -1 with *problem set; *bid
+ * gets its build-id, malloc'd. */
+int ma_sym_open_elf(const struct ma_symbols *s, const char *path, int trace_path,
+		    const char **problem, uint8_t **bid, size_t *bid_len);
+/* A debug file by build-id in the trusted debug directories; returns its
+ * descriptor, *found its path (malloc'd; found may be NULL), or -1. */
+int ma_sym_debug_by_build_id(const struct ma_symbols *s, const unsigned char *bid,
+			     size_t len, char **found);
+/* The find_debuginfo callback given to libdwfl. */
+int ma_sym_find_debuginfo(Dwfl_Module *mod, void **userdata, const char *modname,
+			  Dwarf_Addr base, const char *file_name,
+			  const char *debuglink_file, GElf_Word debuglink_crc,
+			  char **debuginfo_file_name);
 
 /* symbols_dwfl.c */
 int ma_sym_dwfl_init(struct ma_symbols *s, const struct ma_symbols_opts *opts);

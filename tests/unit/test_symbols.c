@@ -11,6 +11,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -349,6 +351,116 @@ static void test_sysroot(void **state)
 	ma_symbols_free(s);
 }
 
+/* Open descriptors of this process. */
+static int open_fds(void)
+{
+	DIR *d = opendir("/proc/self/fd");
+	int n = 0;
+	assert_non_null(d);
+	while (readdir(d) != NULL)
+		n++;
+	closedir(d);
+	return n;
+}
+
+/* Module paths a trace may name but that must not be read: each gives a
+ * bare frame and says why, at once (a FIFO would block an open). */
+static void test_untrusted_paths(void **state)
+{
+	char *dir = fx_tmpdir(), *fifo, *text;
+	assert_non_null(dir);
+	assert_true(asprintf(&fifo, "%s/fifo", dir) > 0);
+	assert_true(asprintf(&text, "%s/notelf.txt", dir) > 0);
+	assert_int_equal(fx_run("mkfifo '%s' && yes text | head -n 100 >'%s'",
+				fifo, text), 0);
+	static const char regular[] =
+		"not a regular file (a device, FIFO, directory...): not read";
+	const struct {
+		const char *path, *problem;
+	} cases[] = {
+		{ fifo, regular },
+		{ "/dev/zero", regular },
+		{ "/dev/null", regular },
+		{ dir, regular },
+		{ text, "not a readable ELF file" },
+		{ "/proc/self/status",
+		  "on a kernel pseudo-filesystem (/proc, /sys...): not read" },
+	};
+	uint64_t addr = addr_in(&inl, "ma_fx_outer");
+	alarm(30); /* a hang fails the test */
+	int fds = open_fds();
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct ma_symbols *s = ma_symbols_new(NULL);
+		assert_int_equal(add(s, 7, &inl, cases[i].path, 0), 0);
+		expect_bare(s, 7, addr, cases[i].path, cases[i].problem);
+		ma_symbols_free(s);
+	}
+	assert_int_equal(open_fds(), fds);
+	alarm(0);
+	free(fifo);
+	free(text);
+	fx_tmpdir_remove(dir);
+}
+
+/* Descriptors opened for modules and debug files are all closed by
+ * ma_symbols_free(). */
+static void test_no_fd_leak(void **state)
+{
+	char *dir = fx_tmpdir(), *debug;
+	assert_non_null(dir);
+	assert_true(asprintf(&debug, "%s/sym_inline.so.debug", dir) > 0);
+	char *copy = stripped_copy(dir, debug, 1);
+	int fds = open_fds();
+	for (int i = 0; i < 3; i++) {
+		struct ma_symbols *s = ma_symbols_new(NULL);
+		assert_int_equal(add(s, 1, &inl, copy, 0), 0);
+		assert_int_equal(add(s, 2, &cxx, cxx.path, 0), 0);
+		expect_inline_chain(s, addr_in(&inl, "ma_fx_outer"), copy);
+		struct ma_frame_info out[4];
+		assert_int_equal(ma_symbols_resolve(s, addr_in(&cxx, "ma_fx_cxx_entry"),
+						    1, out, 4), 1);
+		assert_non_null(out[0].function);
+		ma_symbols_free(s);
+	}
+	assert_int_equal(open_fds(), fds);
+	free(copy);
+	free(debug);
+	fx_tmpdir_remove(dir);
+}
+
+/* Local files off: the recorded path is not opened; a debug file of the
+ * recorded build-id in a debug directory names the frames by itself. */
+static void test_no_local_files(void **state)
+{
+	uint64_t addr = addr_in(&inl, "ma_fx_outer");
+	struct ma_symbols_opts opts = { .no_local_files = 1 };
+	struct ma_symbols *s = ma_symbols_new(&opts);
+	assert_int_equal(add(s, 1, &inl, inl.path, 0), 0);
+	expect_bare(s, 1, addr, inl.path,
+		    "not opened: local files are off (--no-local-files)");
+	ma_symbols_free(s);
+
+	char *dir = fx_tmpdir(), *dbg, *sub, *debug;
+	const char *hex = fx_build_id_hex(&inl);
+	assert_non_null(dir);
+	assert_true(asprintf(&dbg, "%s/debug", dir) > 0);
+	assert_true(asprintf(&sub, "%s/.build-id/%.2s", dbg, hex) > 0);
+	assert_true(asprintf(&debug, "%s/%s.debug", sub, hex + 2) > 0);
+	assert_int_equal(fx_run("mkdir -p '%s'", sub), 0);
+	char *copy = stripped_copy(dir, debug, 0);
+	const char *dirs[] = { dbg, NULL };
+	opts.debug_dirs = dirs;
+	s = ma_symbols_new(&opts);
+	assert_int_equal(add(s, 1, &inl, "/nonexistent/sym_inline.so", 0), 0);
+	expect_inline_chain(s, addr, "/nonexistent/sym_inline.so");
+	ma_symbols_free(s);
+	free(copy);
+	free(debug);
+	free(sub);
+	free(dbg);
+	fx_tmpdir_remove(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -363,6 +475,9 @@ int main(void)
 		cmocka_unit_test(test_stripped_without_debug),
 		cmocka_unit_test(test_sysroot),
 		cmocka_unit_test(test_reloaded),
+		cmocka_unit_test(test_untrusted_paths),
+		cmocka_unit_test(test_no_fd_leak),
+		cmocka_unit_test(test_no_local_files),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
