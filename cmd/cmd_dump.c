@@ -456,7 +456,12 @@ static void print_chunk(const struct dump *d, uint64_t ordinal, const struct ma_
 	       ordinal, v->offset, h->thread, h->seq, kind_name(h->kind),
 	       h->codec == MA_CODEC_ZSTD ? "zstd" : "none", h->stored_len, h->raw_len,
 	       h->nrecords);
-	print_time(d, " ts_first=", h->ts_first);
+	/* The header chunk has no timed record: its ts_first means nothing
+	 * (the probe writes 0). */
+	if (h->kind == MA_CHUNK_HEADER)
+		fputs(" ts_first=-", stdout);
+	else
+		print_time(d, " ts_first=", h->ts_first);
 	printf("%s\n", h->flags & MA_CHUNK_F_DIRECT ? " direct" : "");
 }
 
@@ -473,9 +478,11 @@ static void walk_chunk(struct dump *d, uint64_t ordinal, const struct ma_chunk_v
 	for (uint32_t i = 0; i < v->hdr.nrecords && ma_record_get(&p, end, &st, &r) == 0; i++) {
 		if (!ma_tag_is_timed(r.tag))
 			r.ts = st.prev_ts;
+		if (r.tag == MA_REC_PROCESS)
+			r.ts = r.u.process.start_monotonic_ns;  /* the start: 0.000 */
 		note_record(d, &r);
 		if (!d->o.summary) {
-			/* after the record is noted: a process record sets ts 0 */
+			/* after the record is noted: a process record sets the start */
 			if (i == 0)
 				print_chunk(d, ordinal, v);
 			print_record(d, &r);

@@ -37,7 +37,7 @@ lacks() { # FILE PATTERN
 
 run_dump 0 good.trace
 has_line out "trace 'good.trace' format=1 size=445"
-has_line out "chunk 0 offset=16 producer=0 seq=0 kind=header codec=none stored=44 raw=44 records=1 ts_first=0.000"
+has_line out "chunk 0 offset=16 producer=0 seq=0 kind=header codec=none stored=44 raw=44 records=1 ts_first=-"
 has_line out '  0.000 process pid=1234 ppid=1 start_realtime=42 start_monotonic=1000000000 flags=0x0 parent_fork_ts=0 stack_depth=64 sample_interval_ms=10 exe="/usr/bin/prog" cmdline="prog\x00-v" probe_version="0.1.0" session=""'
 has_line out '  0.000 module id=1 bias=0x555555554000 lo=0x555555554000 hi=0x555555564000 path="/usr/bin/prog" build_id=1234'
 has_line out "chunk 2 offset=238 producer=1 seq=0 kind=records codec=none stored=61 raw=61 records=5 ts_first=0.001"
