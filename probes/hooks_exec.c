@@ -102,8 +102,11 @@ EXPORT int fexecve(int fd, char *const argv[], char *const envp[])
 	return do_exec(NULL, fd, argv, envp, BY_FD);
 }
 
-/* Arguments of the execl family after arg0, up to the NULL. */
-static size_t list_count(va_list ap)
+/* The execl family: the argument list after arg0, up to its NULL, goes
+ * into an argv on the stack (no malloc in here); execle's envp follows
+ * the NULL. */
+static int exec_list(const char *file, const char *arg0, va_list ap, enum how how,
+		     int has_envp)
 {
 	size_t n = 1;
 	va_list cp;
@@ -112,56 +115,46 @@ static size_t list_count(va_list ap)
 	while (va_arg(cp, char *))
 		n++;
 	va_end(cp);
-	return n;
-}
 
-static void list_fill(char **argv, const char *arg0, size_t n, va_list ap)
-{
+	char *argv[n + 1];
+
 	argv[0] = (char *)arg0;
-	for (size_t i = 1; i < n; i++)
-		argv[i] = va_arg(ap, char *);
-	argv[n] = NULL;
+	for (size_t i = 1; i <= n; i++)
+		argv[i] = va_arg(ap, char *);  /* argv[n]: the NULL */
+	return do_exec(file, -1, argv, has_envp ? va_arg(ap, char *const *) : environ, how);
 }
 
 EXPORT int execl(const char *path, const char *arg, ...)
 {
 	va_list ap;
+	int rc;
 
 	va_start(ap, arg);
-	size_t n = list_count(ap);
-	char *argv[n + 1];
-
-	list_fill(argv, arg, n, ap);
+	rc = exec_list(path, arg, ap, BY_PATH, 0);
 	va_end(ap);
-	return do_exec(path, -1, argv, environ, BY_PATH);
+	return rc;
 }
 
 EXPORT int execlp(const char *file, const char *arg, ...)
 {
 	va_list ap;
+	int rc;
 
 	va_start(ap, arg);
-	size_t n = list_count(ap);
-	char *argv[n + 1];
-
-	list_fill(argv, arg, n, ap);
+	rc = exec_list(file, arg, ap, BY_SEARCH, 0);
 	va_end(ap);
-	return do_exec(file, -1, argv, environ, BY_SEARCH);
+	return rc;
 }
 
 EXPORT int execle(const char *path, const char *arg, ...)
 {
 	va_list ap;
+	int rc;
 
 	va_start(ap, arg);
-	size_t n = list_count(ap);
-	char *argv[n + 1];
-
-	list_fill(argv, arg, n, ap);
-	char *const *envp = va_arg(ap, char *const *);
-
+	rc = exec_list(path, arg, ap, BY_PATH, 1);
 	va_end(ap);
-	return do_exec(path, -1, argv, envp, BY_PATH);
+	return rc;
 }
 
 static int do_spawn(pid_t *pid, const char *file, const posix_spawn_file_actions_t *fa,
