@@ -7,6 +7,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "analysis.h"
+
 static void vmessage(const char *kind, const char *fmt, va_list ap)
 {
 	fflush(stdout);
@@ -53,4 +55,48 @@ int ma_use_colour(int fd)
 	if (term && !strcmp(term, "dumb"))
 		return 0;
 	return isatty(fd);
+}
+
+enum { OPT_DEBUG_DIR = 0x300, OPT_SYSROOT };
+
+static const struct argp_option symbol_options[] = {
+	{ "debug-dir", OPT_DEBUG_DIR, "DIR", 0,
+	  "look for separate debug files in DIR too (repeatable)", 0 },
+	{ "sysroot", OPT_SYSROOT, "DIR", 0, "find the recorded modules under DIR", 0 },
+	{ NULL, 0, NULL, 0, NULL, 0 },
+};
+
+static error_t symbol_parse(int key, char *arg, struct argp_state *state)
+{
+	struct ma_symbol_args *s = state->input;
+
+	switch (key) {
+	case OPT_DEBUG_DIR:
+		if (s->ndebug == MA_MAX_DEBUG_DIRS)
+			argp_error(state, "at most %d --debug-dir", MA_MAX_DEBUG_DIRS);
+		s->debug_dirs[s->ndebug++] = arg;
+		return 0;
+	case OPT_SYSROOT:
+		s->sysroot = arg;
+		return 0;
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+}
+
+const struct argp ma_symbol_argp = { symbol_options, symbol_parse, NULL, NULL, NULL, NULL,
+				     NULL };
+
+void ma_symbol_args_apply(const struct ma_symbol_args *s, struct ma_analysis_opts *ao)
+{
+	ao->debug_dirs = s->ndebug ? s->debug_dirs : NULL;
+	ao->sysroot = s->sysroot;
+}
+
+void ma_warn_damaged(const struct ma_analysis *an)
+{
+	for (size_t i = 0; i < an->nprocs; i++)
+		if (an->procs[i].damage)
+			ma_warning("'%s' is damaged or incomplete: %s", an->procs[i].trace_path,
+				   an->procs[i].damage);
 }

@@ -6,6 +6,7 @@
 #ifndef MA_CLI_UTIL_H
 #define MA_CLI_UTIL_H
 
+#include <argp.h>
 #include <stdarg.h>
 
 /* Exit codes, documented in docs/exit-codes.md and stable for scripts. */
@@ -31,5 +32,27 @@ void ma_die(int code, const char *fmt, ...)
 /* Whether colour should be used on the stream with this fd: a terminal,
  * NO_COLOR unset, TERM not "dumb". */
 int ma_use_colour(int fd);
+
+#define MA_MAX_DEBUG_DIRS 16
+
+/* Where symbols come from: --debug-dir (repeatable) and --sysroot, the
+ * options of ma_symbol_argp, an argp child of the commands that analyse
+ * traces.  Its input is a struct ma_symbol_args (the parent sets its
+ * state->child_inputs[] in ARGP_KEY_INIT). */
+struct ma_symbol_args {
+	const char *debug_dirs[MA_MAX_DEBUG_DIRS + 1];  /* NULL-terminated */
+	unsigned ndebug;
+	const char *sysroot;
+};
+
+extern const struct argp ma_symbol_argp;
+
+struct ma_analysis;
+struct ma_analysis_opts;
+/* Sets the debug directories and the sysroot of ao. */
+void ma_symbol_args_apply(const struct ma_symbol_args *s, struct ma_analysis_opts *ao);
+
+/* A warning for each damaged or incomplete trace of an analysis. */
+void ma_warn_damaged(const struct ma_analysis *an);
 
 #endif

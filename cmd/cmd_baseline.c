@@ -38,30 +38,19 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	struct baseline_args *a = state->input;
 
 	switch (key) {
-	case ARGP_KEY_INIT: state->child_inputs[0] = &a->an; break;
 	case 'o': a->output = arg; break;
-	case ARGP_KEY_ARGS:
-		a->traces = state->argv + state->next;
-		a->ntraces = (size_t)(state->argc - state->next);
-		break;
 	case ARGP_KEY_END:
 		if (!a->output)
 			argp_error(state, "--output FILE is required");
-		if (!a->ntraces)
-			argp_error(state, "no trace given");
-		break;
+		/* fall through */
 	default:
-		return ARGP_ERR_UNKNOWN;
+		return gate_parse_common(key, state, &a->an, &a->traces, &a->ntraces);
 	}
 	return 0;
 }
 
-static const struct argp_child children[] = {
-	{ &gate_analysis_argp, 0, "Analysis:", 0 },
-	{ NULL, 0, NULL, 0 },
-};
-
-static const struct argp argp = { options, parse_opt, "TRACE...", doc, children, NULL, NULL };
+static const struct argp argp = { options, parse_opt, "TRACE...", doc, gate_argp_children,
+				  NULL, NULL };
 
 static int write_baseline(const char *path, const struct ma_measure *m)
 {
@@ -91,8 +80,7 @@ int cmd_baseline(int argc, char **argv)
 	int damaged = 0, rc;
 
 	memset(&a, 0, sizeof(a));
-	argp_err_exit_status = MA_EXIT_USAGE;
-	if (argp_parse(&argp, argc, argv, 0, NULL, &a) != 0)
+	if (gate_argp_parse(&argp, argc, argv, &a) != MA_EXIT_OK)
 		return MA_EXIT_USAGE;
 	if ((rc = gate_load_suppressions(a.an.suppressions, &mo.supp)) == MA_EXIT_OK)
 		rc = gate_measure_traces(&a.an, a.traces, a.ntraces, 0, &mo, &m, &n, &damaged);

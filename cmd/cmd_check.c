@@ -119,7 +119,6 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		return 0;
 	}
 	switch (key) {
-	case ARGP_KEY_INIT: state->child_inputs[0] = &a->an; break;
 	case OPT_FAIL_ON:
 		if (ma_gate_fail_on_parse(&a->cli, arg) < 0)
 			argp_error(state, "--fail-on must be warning, critical or never, not '%s'",
@@ -135,28 +134,19 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	case OPT_MARKDOWN: a->markdown = arg; break;
 	case 'w': a->workspace = arg; break;
 	case OPT_CONFIG: a->config = arg; break;
-	case ARGP_KEY_ARGS:
-		a->traces = state->argv + state->next;
-		a->ntraces = (size_t)(state->argc - state->next);
-		break;
 	case ARGP_KEY_END:
-		if (!a->ntraces)
-			argp_error(state, "no trace given");
+		gate_parse_common(key, state, &a->an, &a->traces, &a->ntraces);
 		if (a->workspace && a->config)
 			argp_error(state, "give --workspace-path or --config, not both");
 		break;
 	default:
-		return ARGP_ERR_UNKNOWN;
+		return gate_parse_common(key, state, &a->an, &a->traces, &a->ntraces);
 	}
 	return 0;
 }
 
-static const struct argp_child children[] = {
-	{ &gate_analysis_argp, 0, "Analysis:", 0 },
-	{ NULL, 0, NULL, 0 },
-};
-
-static const struct argp argp = { options, parse_opt, "TRACE...", doc, children, NULL, NULL };
+static const struct argp argp = { options, parse_opt, "TRACE...", doc, gate_argp_children,
+				  NULL, NULL };
 
 int cmd_check(int argc, char **argv)
 {
@@ -165,8 +155,7 @@ int cmd_check(int argc, char **argv)
 	memset(&a, 0, sizeof(a));
 	ma_gate_limits_init(&a.cli);
 	init_options();
-	argp_err_exit_status = MA_EXIT_USAGE;
-	if (argp_parse(&argp, argc, argv, 0, NULL, &a) != 0)
+	if (gate_argp_parse(&argp, argc, argv, &a) != MA_EXIT_OK)
 		return MA_EXIT_USAGE;
 	return gate_check_run(&a);
 }

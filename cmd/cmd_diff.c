@@ -36,7 +36,6 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	struct diff_args *a = state->input;
 
 	switch (key) {
-	case ARGP_KEY_INIT: state->child_inputs[0] = &a->an; break;
 	case 'f':
 		if (strcmp(arg, "text") && strcmp(arg, "json"))
 			argp_error(state, "--format must be text or json, not '%s'", arg);
@@ -52,17 +51,13 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 			argp_error(state, "give two inputs, OLD and NEW");
 		break;
 	default:
-		return ARGP_ERR_UNKNOWN;
+		return gate_parse_common(key, state, &a->an, NULL, NULL);
 	}
 	return 0;
 }
 
-static const struct argp_child children[] = {
-	{ &gate_analysis_argp, 0, "Analysis:", 0 },
-	{ NULL, 0, NULL, 0 },
-};
-
-static const struct argp argp = { options, parse_opt, "OLD NEW", doc, children, NULL, NULL };
+static const struct argp argp = { options, parse_opt, "OLD NEW", doc, gate_argp_children,
+				  NULL, NULL };
 
 static int compare(struct diff_args *a, struct ma_measure_opts *mo)
 {
@@ -94,8 +89,7 @@ int cmd_diff(int argc, char **argv)
 
 	memset(&a, 0, sizeof(a));
 	a.format = "text";
-	argp_err_exit_status = MA_EXIT_USAGE;
-	if (argp_parse(&argp, argc, argv, 0, NULL, &a) != 0)
+	if (gate_argp_parse(&argp, argc, argv, &a) != MA_EXIT_OK)
 		return MA_EXIT_USAGE;
 	if ((rc = gate_load_suppressions(a.an.suppressions, &mo.supp)) == MA_EXIT_OK)
 		rc = compare(&a, &mo);

@@ -21,19 +21,17 @@
 #include "stackfmt.h"
 #include "units.h"
 
-#define MAX_DEBUG_DIRS 16
 #define MAX_SETTINGS 64
 
-enum { OPT_TOP = 256, OPT_GROUP_BY, OPT_SNAPSHOT_AT, OPT_DEBUG_DIR, OPT_SYSROOT,
-       OPT_NO_COLOR, OPT_WEIGHT, OPT_CONFIG, OPT_SET, OPT_RAM, OPT_NO_LOCAL_FILES };
+enum { OPT_TOP = 256, OPT_GROUP_BY, OPT_SNAPSHOT_AT, OPT_NO_COLOR, OPT_WEIGHT, OPT_CONFIG,
+       OPT_SET, OPT_RAM, OPT_NO_LOCAL_FILES };
 
 struct report_args {
 	const char *workspace;
 	const char *type;
 	const char *format;
 	struct ma_analysis_opts ao;
-	const char *debug_dirs[MAX_DEBUG_DIRS + 1];
-	unsigned ndebug;
+	struct ma_symbol_args sym;
 	int no_color;
 	int top_set;
 	const char *weight;
@@ -62,9 +60,6 @@ static const struct argp_option options[] = {
 	{ "snapshot-at", OPT_SNAPSHOT_AT, "WHEN", 0,
 	  "also show the live set at WHEN: end, peak, a time (500ms, 2s) or a marker "
 	  "name; twice for the difference between two", 0 },
-	{ "debug-dir", OPT_DEBUG_DIR, "DIR", 0, "look for separate debug files in DIR too "
-	  "(repeatable)", 0 },
-	{ "sysroot", OPT_SYSROOT, "DIR", 0, "find the recorded modules under DIR", 0 },
 	{ "no-local-files", OPT_NO_LOCAL_FILES, NULL, 0, "open no file the trace names "
 	  "outside --sysroot; debug files only from --debug-dir and the sysroot (for "
 	  "traces from elsewhere)", 0 },
@@ -198,6 +193,7 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	struct report_args *a = state->input;
 
 	switch (key) {
+	case ARGP_KEY_INIT: state->child_inputs[0] = &a->sym; break;
 	case 'w': a->workspace = arg; break;
 	case 't': a->type = arg; break;
 	case 'f': a->format = arg; break;
@@ -210,12 +206,6 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		break;
 	case OPT_GROUP_BY: parse_group(state, a, arg); break;
 	case OPT_SNAPSHOT_AT: add_snapshot(state, a, arg); break;
-	case OPT_DEBUG_DIR:
-		if (a->ndebug == MAX_DEBUG_DIRS)
-			argp_error(state, "at most %d --debug-dir", MAX_DEBUG_DIRS);
-		a->debug_dirs[a->ndebug++] = arg;
-		break;
-	case OPT_SYSROOT: a->ao.sysroot = arg; break;
 	case OPT_NO_LOCAL_FILES: a->ao.no_local_files = 1; break;
 	case OPT_NO_COLOR: a->no_color = 1; break;
 	case OPT_CONFIG: a->config = arg; break;
@@ -255,7 +245,13 @@ static char *help_filter(int key, const char *text, void *input)
 	return out;
 }
 
-static const struct argp argp = { options, parse_opt, "[TRACE...]", doc, NULL,
+/* No header: the options of the child sort among the others. */
+static const struct argp_child children[] = {
+	{ &ma_symbol_argp, 0, NULL, 0 },
+	{ NULL, 0, NULL, 0 },
+};
+
+static const struct argp argp = { options, parse_opt, "[TRACE...]", doc, children,
 				  help_filter, NULL };
 
 static int ends_with(const char *s, const char *suffix)
@@ -413,7 +409,7 @@ static int report(struct report_args *a, char **traces, size_t n)
 	if (a->ao.nsnaps)
 		ro.sections |= MA_SEC_SNAPSHOTS;
 	a->ao.sections = ro.sections;
-	a->ao.debug_dirs = a->ndebug ? a->debug_dirs : NULL;
+	ma_symbol_args_apply(&a->sym, &a->ao);
 	if (!strcmp(a->type, "full") && !(fr = full_begin(a, &cfg, n, &rc)))
 		return rc;
 	if (large(traces, n)) {
@@ -444,10 +440,7 @@ static int report(struct report_args *a, char **traces, size_t n)
 		ma_full_free(fr);
 		return MA_EXIT_INTERNAL;
 	}
-	for (size_t i = 0; i < an->nprocs; i++)
-		if (an->procs[i].damage)
-			ma_warning("'%s' is damaged or incomplete: %s", an->procs[i].trace_path,
-				   an->procs[i].damage);
+	ma_warn_damaged(an);
 	rc = an->damaged ? MA_EXIT_DAMAGED : MA_EXIT_OK;
 	ma_analysis_free(an);
 	ma_full_free(fr);

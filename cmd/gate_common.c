@@ -15,14 +15,11 @@
 #include "sitekey.h"
 #include "suppress.h"
 
-enum { OPT_DEBUG_DIR = 512, OPT_SYSROOT, OPT_SUPPRESSIONS };
+enum { OPT_SUPPRESSIONS = 512 };
 
 static const struct argp_option options[] = {
 	{ "suppressions", OPT_SUPPRESSIONS, "FILE", 0,
 	  "ignore leaks matching the rules in FILE (docs/ci.md)", 0 },
-	{ "debug-dir", OPT_DEBUG_DIR, "DIR", 0,
-	  "look for separate debug files in DIR too (repeatable)", 0 },
-	{ "sysroot", OPT_SYSROOT, "DIR", 0, "find the recorded modules under DIR", 0 },
 	{ NULL, 0, NULL, 0, NULL, 0 },
 };
 
@@ -31,12 +28,7 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	struct gate_analysis_args *a = state->input;
 
 	switch (key) {
-	case OPT_DEBUG_DIR:
-		if (a->ndebug == GATE_MAX_DEBUG_DIRS)
-			argp_error(state, "at most %d --debug-dir", GATE_MAX_DEBUG_DIRS);
-		a->debug_dirs[a->ndebug++] = arg;
-		break;
-	case OPT_SYSROOT: a->sysroot = arg; break;
+	case ARGP_KEY_INIT: state->child_inputs[0] = &a->sym; break;
 	case OPT_SUPPRESSIONS: a->suppressions = arg; break;
 	default:
 		return ARGP_ERR_UNKNOWN;
@@ -44,7 +36,47 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	return 0;
 }
 
-const struct argp gate_analysis_argp = { options, parse_opt, NULL, NULL, NULL, NULL, NULL };
+/* No header: --debug-dir and --sysroot sort among the options here. */
+static const struct argp_child symbol_children[] = {
+	{ &ma_symbol_argp, 0, NULL, 0 },
+	{ NULL, 0, NULL, 0 },
+};
+
+const struct argp gate_analysis_argp = { options, parse_opt, NULL, NULL, symbol_children,
+					 NULL, NULL };
+
+const struct argp_child gate_argp_children[] = {
+	{ &gate_analysis_argp, 0, "Analysis:", 0 },
+	{ NULL, 0, NULL, 0 },
+};
+
+error_t gate_parse_common(int key, struct argp_state *state, struct gate_analysis_args *an,
+			  char ***traces, size_t *ntraces)
+{
+	switch (key) {
+	case ARGP_KEY_INIT:
+		state->child_inputs[0] = an;
+		return 0;
+	case ARGP_KEY_ARGS:
+		if (!traces)
+			return ARGP_ERR_UNKNOWN;
+		*traces = state->argv + state->next;
+		*ntraces = (size_t)(state->argc - state->next);
+		return 0;
+	case ARGP_KEY_END:
+		if (traces && !*ntraces)
+			argp_error(state, "no trace given");
+		return 0;
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+}
+
+int gate_argp_parse(const struct argp *argp, int argc, char **argv, void *input)
+{
+	argp_err_exit_status = MA_EXIT_USAGE;
+	return argp_parse(argp, argc, argv, 0, NULL, input) ? MA_EXIT_USAGE : MA_EXIT_OK;
+}
 
 void gate_measures_free(struct ma_measure *m, size_t n)
 {
@@ -142,8 +174,7 @@ int gate_measure_traces(const struct gate_analysis_args *a, char **traces, size_
 	ao.sections = MA_SEC_SUMMARY | MA_SEC_LEAKS | MA_SEC_PEAK | MA_SEC_ALLOCATIONS |
 		      MA_SEC_TEMPORARY;
 	ao.top = 0;  /* every site: suppressions and sums need them all */
-	ao.debug_dirs = a->ndebug ? a->debug_dirs : NULL;
-	ao.sysroot = a->sysroot;
+	ma_symbol_args_apply(&a->sym, &ao);
 	/* The rated metrics come from the full report's observer, as for
 	 * report --report-type full: one definition of each. */
 	if (mo->rated) {
@@ -168,10 +199,7 @@ int gate_measure_traces(const struct gate_analysis_args *a, char **traces, size_
 	}
 	*nout = measure_count(an, per_process);
 	*damaged = an->damaged;
-	for (size_t i = 0; i < an->nprocs; i++)
-		if (an->procs[i].damage)
-			ma_warning("'%s' is damaged or incomplete: %s", an->procs[i].trace_path,
-				   an->procs[i].damage);
+	ma_warn_damaged(an);
 	*out = calloc(*nout, sizeof(**out));
 	rc = !*out || measures_of(an, fr, traces, n, per_process, mo, *out) < 0;
 	ma_analysis_free(an);

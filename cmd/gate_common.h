@@ -7,21 +7,34 @@
 #include <argp.h>
 #include <stddef.h>
 
+#include "cli_util.h"
 #include "gate.h"
 
-#define GATE_MAX_DEBUG_DIRS 16
-
-/* Filled by gate_analysis_argp: --debug-dir, --sysroot, --suppressions. */
+/* Filled by gate_analysis_argp: --suppressions, and --debug-dir and
+ * --sysroot of its own child, ma_symbol_argp. */
 struct gate_analysis_args {
-	const char *debug_dirs[GATE_MAX_DEBUG_DIRS + 1];
-	unsigned ndebug;
-	const char *sysroot;
+	struct ma_symbol_args sym;
 	const char *suppressions;
 };
 
-/* The argp child; its input is a struct gate_analysis_args (set
- * child_inputs[0] in the parent's ARGP_KEY_INIT). */
+/* The argp child; its input is a struct gate_analysis_args. */
 extern const struct argp gate_analysis_argp;
+
+/* The children of the argp of check, baseline and diff: the analysis
+ * options under "Analysis:". */
+extern const struct argp_child gate_argp_children[];
+
+/* What the parsers of check, baseline and diff do alike, for the keys
+ * they do not handle themselves: an as the child's input at
+ * ARGP_KEY_INIT and, when traces is not NULL, the TRACE... arguments at
+ * ARGP_KEY_ARGS and "no trace given" at ARGP_KEY_END.  ARGP_ERR_UNKNOWN
+ * for other keys. */
+error_t gate_parse_common(int key, struct argp_state *state, struct gate_analysis_args *an,
+			  char ***traces, size_t *ntraces);
+
+/* argp_parse of a gate command, usage errors exiting with MA_EXIT_USAGE:
+ * MA_EXIT_OK or MA_EXIT_USAGE. */
+int gate_argp_parse(const struct argp *argp, int argc, char **argv, void *input);
 
 /* Measures of traces[0..n): the sum (the only process when there is one),
  * preceded by one measure per process when per_process and there are
