@@ -66,27 +66,30 @@ static void summary(struct jw *w, const struct ma_process *p)
 	jw_close(w, '}');
 }
 
+/* [time, heap, mapped, RSS] */
+static void timeline_point(struct jw *w, const void *e)
+{
+	const struct ma_timeline_point *t = e;
+
+	jw_u64(w, NULL, t->ts);
+	jw_u64(w, NULL, t->heap_bytes);
+	jw_u64(w, NULL, t->mmap_bytes);
+	jw_u64(w, NULL, t->rss_bytes);
+}
+
+/* [time, name] */
+static void marker(struct jw *w, const void *e)
+{
+	const struct ma_marker *m = e;
+
+	jw_u64(w, NULL, m->ts);
+	jw_str(w, NULL, m->name);
+}
+
 static void timeline(struct jw *w, const struct ma_process *p)
 {
-	jw_open(w, "timeline", '[');
-	for (size_t i = 0; i < p->ntimeline; i++) {
-		const struct ma_timeline_point *t = &p->timeline[i];
-		jw_open(w, NULL, '[');
-		jw_u64(w, NULL, t->ts);
-		jw_u64(w, NULL, t->heap_bytes);
-		jw_u64(w, NULL, t->mmap_bytes);
-		jw_u64(w, NULL, t->rss_bytes);
-		jw_close(w, ']');
-	}
-	jw_close(w, ']');
-	jw_open(w, "markers", '[');
-	for (size_t i = 0; i < p->nmarkers; i++) {
-		jw_open(w, NULL, '[');
-		jw_u64(w, NULL, p->markers[i].ts);
-		jw_str(w, NULL, p->markers[i].name);
-		jw_close(w, ']');
-	}
-	jw_close(w, ']');
+	JW_EACH(w, "timeline", p->timeline, p->ntimeline, '[', timeline_point);
+	JW_EACH(w, "markers", p->markers, p->nmarkers, '[', marker);
 }
 
 static void frame(struct jw *w, const struct ma_frame *f)

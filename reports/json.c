@@ -11,43 +11,54 @@
 
 /* ---- the pieces of a report ---- */
 
+/* Each shape of the report has one function that writes its members;
+ * jw_each() writes lists of them. */
+
+static void frame(struct jw *w, const void *e)
+{
+	const struct ma_frame *f = e;
+
+	jw_str(w, "function", f->function);
+	jw_str(w, "file", f->file);
+	jw_u64(w, "line", f->line);
+	jw_str(w, "module", f->module);
+	jw_hex(w, "offset", f->offset);
+	jw_hex(w, "address", f->addr);
+	jw_bool(w, "inlined", f->inlined);
+}
+
 static void stack(struct jw *w, const char *key, const struct ma_stack *s)
 {
-	jw_open(w, key, '[');
-	for (unsigned i = 0; i < s->nframes; i++) {
-		const struct ma_frame *f = &s->frames[i];
-		jw_open(w, NULL, '{');
-		jw_str(w, "function", f->function);
-		jw_str(w, "file", f->file);
-		jw_u64(w, "line", f->line);
-		jw_str(w, "module", f->module);
-		jw_hex(w, "offset", f->offset);
-		jw_hex(w, "address", f->addr);
-		jw_bool(w, "inlined", f->inlined);
-		jw_close(w, '}');
+	JW_EACH(w, key, s->frames, s->nframes, '{', frame);
+}
+
+static void site_members(struct jw *w, const struct ma_site *s, int deltas)
+{
+	jw_u64(w, "bytes", s->bytes);
+	jw_u64(w, "blocks", s->blocks);
+	if (deltas) {
+		jw_i64(w, "delta_bytes", s->dbytes);
+		jw_i64(w, "delta_blocks", s->dblocks);
 	}
-	jw_close(w, ']');
+	jw_u64(w, "calls", s->calls);
+	jw_u64(w, "allocated_bytes", s->alloc_bytes);
+	stack(w, "stack", &s->stack);
+}
+
+static void site(struct jw *w, const void *e)
+{
+	site_members(w, e, 0);
+}
+
+static void site_delta(struct jw *w, const void *e)
+{
+	site_members(w, e, 1);
 }
 
 static void site_list(struct jw *w, const char *key, const struct ma_site_list *l,
 		      int deltas)
 {
-	jw_open(w, key, '[');
-	for (size_t i = 0; i < l->n; i++) {
-		const struct ma_site *s = &l->v[i];
-		jw_open(w, NULL, '{');
-		jw_u64(w, "bytes", s->bytes);
-		jw_u64(w, "blocks", s->blocks);
-		if (deltas) {
-			jw_i64(w, "delta_bytes", s->dbytes);
-			jw_i64(w, "delta_blocks", s->dblocks);
-		}
-		jw_u64(w, "calls", s->calls);
-		jw_u64(w, "allocated_bytes", s->alloc_bytes);
-		stack(w, "stack", &s->stack);
-		jw_close(w, '}');
-	}
-	jw_close(w, ']');
+	JW_EACH(w, key, l->v, l->n, '{', deltas ? site_delta : site);
 }
 
 static void list_totals(struct jw *w, const char *key, const struct ma_site_list *l)
@@ -101,6 +112,17 @@ static void summary(struct jw *w, const struct ma_process *p)
 	jw_close(w, '}');
 }
 
+static void mismatch(struct jw *w, const void *e)
+{
+	const struct ma_mismatch *m = e;
+
+	jw_str(w, "allocated_with", ma_fn_display(m->alloc_fn));
+	jw_str(w, "released_with", ma_fn_display(m->free_fn));
+	jw_u64(w, "count", m->count);
+	jw_u64(w, "bytes", m->bytes);
+	stack(w, "stack", &m->stack);
+}
+
 static void leaks(struct jw *w, const struct ma_process *p)
 {
 	static const struct ma_site_list none;
@@ -112,37 +134,23 @@ static void leaks(struct jw *w, const struct ma_process *p)
 		site_list(w, "live_at_end", &p->leaks, 0);
 	list_totals(w, p->leaks_are_leaks ? "leaks_total" : "live_at_end_total", &p->leaks);
 	site_list(w, "inherited_live", &p->inherited_live, 0);
-	jw_open(w, "mismatches", '[');
-	for (size_t i = 0; i < p->nmismatches; i++) {
-		const struct ma_mismatch *m = &p->mismatches[i];
-		jw_open(w, NULL, '{');
-		jw_str(w, "allocated_with", ma_fn_display(m->alloc_fn));
-		jw_str(w, "released_with", ma_fn_display(m->free_fn));
-		jw_u64(w, "count", m->count);
-		jw_u64(w, "bytes", m->bytes);
-		stack(w, "stack", &m->stack);
-		jw_close(w, '}');
-	}
-	jw_close(w, ']');
+	JW_EACH(w, "mismatches", p->mismatches, p->nmismatches, '{', mismatch);
 }
 
-static void snapshot(struct jw *w, const char *key, const struct ma_snapshot *s)
+static void snapshot(struct jw *w, const void *e)
 {
-	jw_open(w, key, '{');
+	const struct ma_snapshot *s = e;
+
 	jw_str(w, "label", s->label);
 	jw_bool(w, "taken", s->taken);
 	jw_u64(w, "time_ns", s->ts);
 	list_totals(w, "total", &s->sites);
 	site_list(w, "sites", &s->sites, 0);
-	jw_close(w, '}');
 }
 
 static void snapshots(struct jw *w, const struct ma_process *p)
 {
-	jw_open(w, "snapshots", '[');
-	for (unsigned k = 0; k < p->nsnaps; k++)
-		snapshot(w, NULL, &p->snaps[k]);
-	jw_close(w, ']');
+	JW_EACH(w, "snapshots", p->snaps, p->nsnaps, '{', snapshot);
 	if (p->nsnaps == 2 && p->snaps[0].taken && p->snaps[1].taken)
 		site_list(w, "snapshot_diff", &p->snap_diff, 1);
 }
@@ -166,19 +174,14 @@ static void allocations(struct jw *w, const struct ma_process *p)
 	jw_close(w, '}');
 }
 
-static void timeline(struct jw *w, const struct ma_process *p)
+static void timeline_point(struct jw *w, const void *e)
 {
-	jw_open(w, "timeline", '[');
-	for (size_t i = 0; i < p->ntimeline; i++) {
-		const struct ma_timeline_point *t = &p->timeline[i];
-		jw_open(w, NULL, '{');
-		jw_u64(w, "time_ns", t->ts);
-		jw_u64(w, "heap_bytes", t->heap_bytes);
-		jw_u64(w, "mmap_bytes", t->mmap_bytes);
-		jw_u64(w, "rss_bytes", t->rss_bytes);
-		jw_close(w, '}');
-	}
-	jw_close(w, ']');
+	const struct ma_timeline_point *t = e;
+
+	jw_u64(w, "time_ns", t->ts);
+	jw_u64(w, "heap_bytes", t->heap_bytes);
+	jw_u64(w, "mmap_bytes", t->mmap_bytes);
+	jw_u64(w, "rss_bytes", t->rss_bytes);
 }
 
 static void sections(struct jw *w, const struct ma_process *p, unsigned sec)
@@ -197,48 +200,37 @@ static void sections(struct jw *w, const struct ma_process *p, unsigned sec)
 	if (sec & MA_SEC_ALLOCATIONS)
 		allocations(w, p);
 	if (sec & MA_SEC_TIMELINE && p->timeline)
-		timeline(w, p);
+		JW_EACH(w, "timeline", p->timeline, p->ntimeline, '{', timeline_point);
 }
 
 /* ---- the full report (lib/full_report.h) ---- */
 
-static void model_loads(struct jw *w, const struct ma_models *m)
+static void model_load(struct jw *w, const void *e)
 {
-	jw_open(w, "models", '[');
-	for (size_t i = 0; i < m->nloads; i++) {
-		const struct ma_model_load *l = &m->loads[i];
-		jw_open(w, NULL, '{');
-		jw_str(w, "model", l->model);
-		jw_u64(w, "loads", l->loads);
-		jw_num(w, "slowest_ms", (double)l->max_ns / 1e6);
-		jw_num(w, "mean_ms", l->loads ? (double)l->total_ns / 1e6 / (double)l->loads : 0);
-		jw_num(w, "fastest_ms", (double)l->min_ns / 1e6);
-		jw_i64(w, "heap_bytes_per_load", l->heap_delta);
-		jw_i64(w, "mapped_bytes_per_load", l->mmap_delta);
-		jw_u64(w, "reloads", l->reloads);
-		jw_num(w, "longest_reload_gap_ms", (double)l->reload_gap_max_ns / 1e6);
-		jw_close(w, '}');
-	}
-	jw_close(w, ']');
+	const struct ma_model_load *l = e;
+
+	jw_str(w, "model", l->model);
+	jw_u64(w, "loads", l->loads);
+	jw_num(w, "slowest_ms", (double)l->max_ns / 1e6);
+	jw_num(w, "mean_ms", l->loads ? (double)l->total_ns / 1e6 / (double)l->loads : 0);
+	jw_num(w, "fastest_ms", (double)l->min_ns / 1e6);
+	jw_i64(w, "heap_bytes_per_load", l->heap_delta);
+	jw_i64(w, "mapped_bytes_per_load", l->mmap_delta);
+	jw_u64(w, "reloads", l->reloads);
+	jw_num(w, "longest_reload_gap_ms", (double)l->reload_gap_max_ns / 1e6);
 }
 
-static void caches(struct jw *w, const struct ma_models *m)
+static void cache(struct jw *w, const void *e)
 {
-	jw_open(w, "caches", '[');
-	for (size_t i = 0; i < m->ncaches; i++) {
-		const struct ma_cache_counts *c = &m->caches[i];
-		jw_open(w, NULL, '{');
-		jw_str(w, "name", c->name);
-		jw_i64(w, "hits", c->hits);
-		jw_i64(w, "misses", c->misses);
-		if (c->hits + c->misses > 0)
-			jw_num(w, "hit_rate_pct", 100.0 * (double)c->hits /
-			       (double)(c->hits + c->misses));
-		else
-			jw_str(w, "hit_rate_pct", NULL);
-		jw_close(w, '}');
-	}
-	jw_close(w, ']');
+	const struct ma_cache_counts *c = e;
+
+	jw_str(w, "name", c->name);
+	jw_i64(w, "hits", c->hits);
+	jw_i64(w, "misses", c->misses);
+	if (c->hits + c->misses > 0)
+		jw_num(w, "hit_rate_pct", 100.0 * (double)c->hits / (double)(c->hits + c->misses));
+	else
+		jw_str(w, "hit_rate_pct", NULL);
 }
 
 static void metric(struct jw *w, const struct ma_full_report *fr, const struct ma_metric *m)
@@ -267,15 +259,16 @@ static void metric(struct jw *w, const struct ma_full_report *fr, const struct m
 	jw_close(w, '}');
 	jw_close(w, '}');
 	if (m->id == MA_METRIC_MODEL_LOAD_TIME_MS)
-		model_loads(w, &fr->models);
+		JW_EACH(w, "models", fr->models.loads, fr->models.nloads, '{', model_load);
 	if (m->id == MA_METRIC_CACHE_HIT_RATE_PCT)
-		caches(w, &fr->models);
+		JW_EACH(w, "caches", fr->models.caches, fr->models.ncaches, '{', cache);
 	jw_close(w, '}');
 }
 
-static void frag_point(struct jw *w, const char *key, const struct ma_frag_point *p)
+static void frag_point(struct jw *w, const void *e)
 {
-	jw_open(w, key, '{');
+	const struct ma_frag_point *p = e;
+
 	jw_u64(w, "time_ns", p->ts);
 	jw_u64(w, "rss_bytes", p->rss);
 	jw_u64(w, "held_bytes", p->held);
@@ -284,24 +277,18 @@ static void frag_point(struct jw *w, const char *key, const struct ma_frag_point
 	jw_u64(w, "free_bytes", p->free_bytes);
 	jw_u64(w, "top_bytes", p->top);
 	jw_num(w, "fragmentation_pct", p->frag_pct);
-	jw_close(w, '}');
 }
 
-static void waste_classes(struct jw *w, const struct ma_frag *f)
+static void waste_class(struct jw *w, const void *e)
 {
-	jw_open(w, "size_classes_by_waste", '[');
-	for (unsigned i = 0; i < f->nclasses && i < 10; i++) {
-		const struct ma_waste_class *c = &f->classes[i];
-		jw_open(w, NULL, '{');
-		jw_u64(w, "min_size", c->lo);
-		jw_u64(w, "max_size", c->hi);
-		jw_bool(w, "mmapped", c->mmapped);
-		jw_u64(w, "allocations", c->allocations);
-		jw_u64(w, "requested_bytes", c->requested);
-		jw_u64(w, "waste_bytes", c->waste);
-		jw_close(w, '}');
-	}
-	jw_close(w, ']');
+	const struct ma_waste_class *c = e;
+
+	jw_u64(w, "min_size", c->lo);
+	jw_u64(w, "max_size", c->hi);
+	jw_bool(w, "mmapped", c->mmapped);
+	jw_u64(w, "allocations", c->allocations);
+	jw_u64(w, "requested_bytes", c->requested);
+	jw_u64(w, "waste_bytes", c->waste);
 }
 
 static void fragmentation(struct jw *w, const struct ma_full_report *fr)
@@ -319,7 +306,9 @@ static void fragmentation(struct jw *w, const struct ma_full_report *fr)
 	jw_num(w, "median_pct", f->frag_median_pct);
 	jw_num(w, "worst_pct", f->frag_worst_pct);
 	jw_u64(w, "worst_time_ns", f->frag_worst_ts);
-	frag_point(w, "at_most_held", &f->at_peak_held);
+	jw_open(w, "at_most_held", '{');
+	frag_point(w, &f->at_peak_held);
+	jw_close(w, '}');
 	jw_u64(w, "arena_bytes_at_most_held", f->peak_held_arena);
 	jw_u64(w, "mmapped_bytes_at_most_held", f->peak_held_hblkhd);
 	jw_u64(w, "peak_internal_waste_bytes", f->peak_waste);
@@ -333,11 +322,9 @@ static void fragmentation(struct jw *w, const struct ma_full_report *fr)
 	if (fr->ram_bytes)
 		jw_num(w, "rss_of_ram_pct", 100.0 * (double)f->peak_rss / (double)fr->ram_bytes);
 	jw_close(w, '}');
-	waste_classes(w, f);
-	jw_open(w, "over_time", '[');
-	for (unsigned i = 0; i < f->npoints; i++)
-		frag_point(w, NULL, &f->points[i]);
-	jw_close(w, ']');
+	JW_EACH(w, "size_classes_by_waste", f->classes, f->nclasses < 10 ? f->nclasses : 10, '{',
+		waste_class);
+	JW_EACH(w, "over_time", f->points, f->npoints, '{', frag_point);
 	jw_close(w, '}');
 	jw_open(w, "memory_pressure", '{');
 	jw_bool(w, "psi_available", f->psi);
@@ -347,17 +334,13 @@ static void fragmentation(struct jw *w, const struct ma_full_report *fr)
 	jw_close(w, '}');
 }
 
-static void mapped_files(struct jw *w, const struct ma_models *m)
+static void mapped_file(struct jw *w, const void *e)
 {
-	jw_open(w, "mapped_files", '[');
-	for (size_t i = 0; i < m->nmaps; i++) {
-		jw_open(w, NULL, '{');
-		jw_str(w, "path", m->maps[i].path);
-		jw_u64(w, "size_bytes", m->maps[i].size);
-		jw_u64(w, "resident_bytes", m->maps[i].resident);
-		jw_close(w, '}');
-	}
-	jw_close(w, ']');
+	const struct ma_file_map *m = e;
+
+	jw_str(w, "path", m->path);
+	jw_u64(w, "size_bytes", m->size);
+	jw_u64(w, "resident_bytes", m->resident);
 }
 
 static void strings(struct jw *w, const char *key, char **v, size_t n)
@@ -368,23 +351,42 @@ static void strings(struct jw *w, const char *key, char **v, size_t n)
 	jw_close(w, ']');
 }
 
+static void cargo_package(struct jw *w, const void *e)
+{
+	const struct ma_cargo_package *p = e;
+
+	jw_str(w, "name", p->name);
+	jw_str(w, "manifest", p->manifest);
+	strings(w, "features", p->features, p->nfeatures);
+	strings(w, "default_features", p->defaults, p->ndefaults);
+}
+
 static void cargo(struct jw *w, const struct ma_workspace *ws)
 {
 	static const char *const src[] = { "none", "cargo metadata", "Cargo.toml" };
 
 	jw_str(w, "cargo_source", src[ws->cargo_source]);
 	jw_str(w, "cargo_note", ws->cargo_note[0] ? ws->cargo_note : NULL);
-	jw_open(w, "cargo_packages", '[');
-	for (size_t i = 0; i < ws->npackages; i++) {
-		const struct ma_cargo_package *p = &ws->packages[i];
-		jw_open(w, NULL, '{');
-		jw_str(w, "name", p->name);
-		jw_str(w, "manifest", p->manifest);
-		strings(w, "features", p->features, p->nfeatures);
-		strings(w, "default_features", p->defaults, p->ndefaults);
-		jw_close(w, '}');
-	}
-	jw_close(w, ']');
+	JW_EACH(w, "cargo_packages", ws->packages, ws->npackages, '{', cargo_package);
+}
+
+static void language(struct jw *w, const void *e)
+{
+	const struct ma_lang_lines *l = e;
+
+	jw_str(w, "language", l->lang);
+	jw_u64(w, "files", l->files);
+	jw_u64(w, "lines", l->lines);
+}
+
+static void memory_setting(struct jw *w, const void *e)
+{
+	const struct ma_memory_setting *m = e;
+
+	jw_str(w, "key", m->key);
+	jw_str(w, "value", m->value);
+	jw_str(w, "file", m->file);
+	jw_u64(w, "line", m->line);
 }
 
 static void workspace(struct jw *w, const struct ma_full_report *fr)
@@ -401,50 +403,27 @@ static void workspace(struct jw *w, const struct ma_full_report *fr)
 		jw_u64(w, "total_lines", ws->total_lines);
 		jw_u64(w, "total_files", ws->total_files);
 		jw_str(w, "size_class", ma_size_class_name(ma_workspace_size_class(ws->total_lines)));
-		jw_open(w, "languages", '[');
-		for (size_t i = 0; i < ws->nlangs; i++) {
-			jw_open(w, NULL, '{');
-			jw_str(w, "language", ws->langs[i].lang);
-			jw_u64(w, "files", ws->langs[i].files);
-			jw_u64(w, "lines", ws->langs[i].lines);
-			jw_close(w, '}');
-		}
-		jw_close(w, ']');
+		JW_EACH(w, "languages", ws->langs, ws->nlangs, '{', language);
 		cargo(w, ws);
-		jw_open(w, "memory_settings", '[');
-		for (size_t i = 0; i < ws->nmemory; i++) {
-			jw_open(w, NULL, '{');
-			jw_str(w, "key", ws->memory[i].key);
-			jw_str(w, "value", ws->memory[i].value);
-			jw_str(w, "file", ws->memory[i].file);
-			jw_u64(w, "line", ws->memory[i].line);
-			jw_close(w, '}');
-		}
-		jw_close(w, ']');
+		JW_EACH(w, "memory_settings", ws->memory, ws->nmemory, '{', memory_setting);
 	}
 	jw_close(w, '}');
 }
 
-static void recommendations(struct jw *w, const struct ma_full_report *fr)
+static void recommendation(struct jw *w, const void *e)
 {
-	jw_open(w, "recommendations", '[');
-	for (size_t i = 0; i < fr->nrecs; i++) {
-		const struct ma_recommendation *r = &fr->recs[i];
-		jw_open(w, NULL, '{');
-		jw_str(w, "id", r->id);
-		jw_str(w, "title", r->title);
-		jw_str(w, "rating", ma_band_name(r->band));
-		jw_str(w, "setting", r->setting);
-		jw_str(w, "value", r->value);
-		jw_str(w, "reason", r->reason);
-		jw_str(w, "evidence", r->evidence);
-		jw_str(w, "effect", r->effect);
-		jw_str(w, "style", r->style);
-		jw_str(w, "paste", r->paste);
-		jw_close(w, '}');
-	}
-	jw_close(w, ']');
-	jw_str(w, "config_block", fr->config_block);
+	const struct ma_recommendation *r = e;
+
+	jw_str(w, "id", r->id);
+	jw_str(w, "title", r->title);
+	jw_str(w, "rating", ma_band_name(r->band));
+	jw_str(w, "setting", r->setting);
+	jw_str(w, "value", r->value);
+	jw_str(w, "reason", r->reason);
+	jw_str(w, "evidence", r->evidence);
+	jw_str(w, "effect", r->effect);
+	jw_str(w, "style", r->style);
+	jw_str(w, "paste", r->paste);
 }
 
 static void full(struct jw *w, const struct ma_full_report *fr)
@@ -454,9 +433,10 @@ static void full(struct jw *w, const struct ma_full_report *fr)
 		metric(w, fr, &fr->metrics[i]);
 	jw_close(w, ']');
 	fragmentation(w, fr);
-	mapped_files(w, &fr->models);
+	JW_EACH(w, "mapped_files", fr->models.maps, fr->models.nmaps, '{', mapped_file);
 	workspace(w, fr);
-	recommendations(w, fr);
+	JW_EACH(w, "recommendations", fr->recs, fr->nrecs, '{', recommendation);
+	jw_str(w, "config_block", fr->config_block);
 }
 
 static void process(struct jw *w, const struct ma_process *p, unsigned sec)

@@ -116,3 +116,17 @@ void jw_hex(struct jw *w, const char *k, uint64_t v)
 	snprintf(buf, sizeof(buf), "0x%" PRIx64, v);
 	jw_str(w, k, buf);
 }
+
+void jw_each(struct jw *w, const char *k, const void *v, size_t n, size_t size, char c,
+	     void (*members)(struct jw *w, const void *elem))
+{
+	const char *e = v;
+
+	jw_open(w, k, '[');
+	for (size_t i = 0; i < n; i++, e += size) {
+		jw_open(w, NULL, c);
+		members(w, e);
+		jw_close(w, c == '{' ? '}' : ']');
+	}
+	jw_close(w, ']');
+}

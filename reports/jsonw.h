@@ -46,6 +46,12 @@ void jw_num(struct jw *w, const char *key, double v);
  * parser. */
 void jw_hex(struct jw *w, const char *key, uint64_t v);
 
+/* key: [...], n elements of size bytes each from v: each element an
+ * object (c '{') or an array (c '['), its members written by members(). */
+void jw_each(struct jw *w, const char *key, const void *v, size_t n, size_t size, char c,
+	     void (*members)(struct jw *w, const void *elem));
+#define JW_EACH(w, key, v, n, c, members) jw_each(w, key, v, n, sizeof(*(v)), c, members)
+
 /* Writes s (len bytes, any byte) as a JSON string with its quotes: '"'
  * and '\' escaped, control characters as \n, \r, \t or \u00XX (all as
  * \u00XX with JW_HTML), bytes from 0x80 as they are: text the reports
