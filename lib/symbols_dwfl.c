@@ -6,6 +6,7 @@
 
 #include <dwarf.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <elfutils/libdw.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -73,8 +74,41 @@ static char *file_path(const struct ma_symbols *s, const char *path)
 	return full;
 }
 
-/* Said once per module on stderr: the trace names a file that is not
- * what was recorded, or not one to read at all.  A missing file (the
+/* Paths already said on stderr, with their problem: the traces of one
+ * run (a process and its children) share most modules, and a report
+ * over them says each thing once. */
+struct said {
+	struct said *next;
+	const char *problem;
+	char path[];
+};
+static struct said *said_list;
+static pthread_mutex_t said_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static int first_time(const char *path, const char *problem)
+{
+	int first = 1;
+	pthread_mutex_lock(&said_lock);
+	for (struct said *x = said_list; x != NULL; x = x->next)
+		if (x->problem == problem && strcmp(x->path, path) == 0) {
+			first = 0;
+			break;
+		}
+	if (first) {
+		struct said *x = malloc(sizeof(*x) + strlen(path) + 1);
+		if (x != NULL) {
+			x->problem = problem;
+			strcpy(x->path, path);
+			x->next = said_list;
+			said_list = x;
+		}
+	}
+	pthread_mutex_unlock(&said_lock);
+	return first;
+}
+
+/* Said once per module path on stderr: the trace names a file that is
+ * not what was recorded, or not one to read at all.  A missing file (the
  * vdso, a library deleted since) and missing debug information are
  * ordinary and left to ma_symbols_module_problem(). */
 static void note(struct ma_sym_module *m)
@@ -83,8 +117,9 @@ static void note(struct ma_sym_module *m)
 	    !strcmp(m->problem, MA_SYM_E_NODEBUG) || !strcmp(m->problem, MA_SYM_E_NOLOCAL))
 		return;
 	m->noted = 1;
-	fprintf(stderr, "memory-analyzer: module %s: %s; its frames are shown as "
-		"module+offset\n", m->path, m->problem);
+	if (first_time(m->path, m->problem))
+		fprintf(stderr, "memory-analyzer: module %s: %s; its frames are shown "
+			"as module+offset\n", m->path, m->problem);
 }
 
 static void broken(struct ma_sym_module *m, const char *problem)

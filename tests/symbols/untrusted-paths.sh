@@ -103,3 +103,11 @@ expect_grep "sysroot: a FIFO in it is not read" \
 	"^memory-analyzer: module /lib/fifo: not a regular file" escape.err
 ! grep -q '^      at main' escape.txt || { cat escape.txt >&2; fail "a path left the sysroot"; }
 pass "sysroot: ../ and an absolute symlink do not leave it"
+
+# Two traces naming the same refused module (a process and its child):
+# said once.
+cp crafted.trace crafted2.trace
+rrc=0
+timeout 60 "$MA" --top 0 crafted.trace crafted2.trace >two.txt 2>two.err </dev/null || rrc=$?
+expect "two traces: report status" 0 "$rrc"
+expect "two traces: /dev/zero said once" 1 "$(grep -c '^memory-analyzer: module /dev/zero:' two.err)"
