@@ -74,6 +74,11 @@ error_t gate_parse_common(int key, struct argp_state *state, struct gate_analysi
 
 int gate_argp_parse(const struct argp *argp, int argc, char **argv, void *input)
 {
+	static char name[64];
+
+	/* "Usage: memory-analyzer check ...", as record and dump say it */
+	snprintf(name, sizeof(name), "%s %s", MA_PROGRAM, argv[0]);
+	argv[0] = name;
 	argp_err_exit_status = MA_EXIT_USAGE;
 	return argp_parse(argp, argc, argv, 0, NULL, input) ? MA_EXIT_USAGE : MA_EXIT_OK;
 }

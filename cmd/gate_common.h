@@ -32,7 +32,8 @@ extern const struct argp_child gate_argp_children[];
 error_t gate_parse_common(int key, struct argp_state *state, struct gate_analysis_args *an,
 			  char ***traces, size_t *ntraces);
 
-/* argp_parse of a gate command, usage errors exiting with MA_EXIT_USAGE:
+/* argp_parse of a gate command (argv[0] its name, "check"), usage errors
+ * exiting with MA_EXIT_USAGE and naming "memory-analyzer check":
  * MA_EXIT_OK or MA_EXIT_USAGE. */
 int gate_argp_parse(const struct argp *argp, int argc, char **argv, void *input);
 
