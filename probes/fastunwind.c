@@ -267,7 +267,11 @@ struct memo_entry {
 	uint64_t val[PROBE_FU_READS];
 };
 
+/* Each bucket's ways have a tag (the start's hash, never 0; 0 = empty)
+ * in one cache line, so a lookup reads one line and then only the entry
+ * whose tag matches, not the first line of all eight entries. */
 struct probe_fu_memo {
+	uint64_t tag[MEMO_BUCKETS][MEMO_WAYS] __attribute__((aligned(64)));
 	uint32_t next[MEMO_BUCKETS]; /* way to replace next */
 	struct memo_entry e[MEMO_BUCKETS * MEMO_WAYS];
 };
@@ -277,10 +281,11 @@ struct probe_fu_memo *probe_fu_memo_new(void)
 	return probe_os_map(sizeof(struct probe_fu_memo));
 }
 
-/* The bucket of a start: its ip and sp, and the return address its first
+/* The hash of a start: its ip and sp, and the return address its first
  * frame's rule points at (the walk's own first read), so that the many
- * stacks that reach malloc from one call site spread over buckets. */
-static unsigned memo_bucket(const struct probe_fu_start *s)
+ * stacks that reach malloc from one call site spread over buckets.  Its
+ * top bits are the bucket, all of it (never 0) the tag. */
+static uint64_t memo_hash(const struct probe_fu_start *s)
 {
 	struct entry *t = ma_atomic_load_acquire(&table);
 	uint32_t r = t ? lookup(t, s->ip) : 0;
@@ -291,7 +296,11 @@ static unsigned memo_bucket(const struct probe_fu_start *s)
 		if (cfa > s->sp && cfa - s->sp <= SPAN_MAX)
 			h += ((const uint64_t *)cfa)[-1] * 0xc4ceb9fe1a85ec53ull;
 	}
-	h *= 0xff51afd7ed558ccdull;
+	return (h * 0xff51afd7ed558ccdull) | 1;
+}
+
+static unsigned memo_bucket(uint64_t h)
+{
 	return (unsigned)(h >> 57) & (MEMO_BUCKETS - 1);
 }
 
@@ -306,10 +315,16 @@ static int memo_match(const struct memo_entry *e, const struct probe_fu_start *s
 uint64_t probe_fu_memo_find(struct probe_fu_memo *m, uint32_t epoch,
 			    const struct probe_fu_start *s)
 {
-	struct memo_entry *e = m->e + MEMO_WAYS * memo_bucket(s);
+	uint64_t h = memo_hash(s);
+	unsigned b = memo_bucket(h);
+	const uint64_t *tag = m->tag[b];
 	uint32_t gen = ma_atomic_load_relaxed(&generation);
 
-	for (int k = 0; k < MEMO_WAYS; k++, e++) {
+	for (int k = 0; k < MEMO_WAYS; k++) {
+		const struct memo_entry *e = m->e + MEMO_WAYS * b + k;
+
+		if (tag[k] != h)
+			continue;
 		if (e->ip == s->ip && e->sp == s->sp && (!e->bp_used || e->bp == s->bp) &&
 		    e->epoch == epoch && e->gen == gen && memo_match(e, s))
 			return e->id;
@@ -321,11 +336,16 @@ void probe_fu_memo_add(struct probe_fu_memo *m, uint32_t epoch,
 		       const struct probe_fu_start *s, const struct probe_fu_reads *rd,
 		       uint64_t id)
 {
-	unsigned b = memo_bucket(s);
-	struct memo_entry *e = m->e + MEMO_WAYS * b + m->next[b];
+	uint64_t h;
+	unsigned b;
+	struct memo_entry *e;
 
 	if (rd->n > PROBE_FU_READS || !id)
 		return;
+	h = memo_hash(s);
+	b = memo_bucket(h);
+	e = m->e + MEMO_WAYS * b + m->next[b];
+	m->tag[b][m->next[b]] = h;
 	m->next[b] = (m->next[b] + 1) % MEMO_WAYS;
 	e->ip = s->ip;
 	e->sp = s->sp;
