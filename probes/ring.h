@@ -28,7 +28,7 @@
 
 #include "atomic.h"
 
-#define PROBE_RING_WORDS_DEFAULT (1u << 14) /* 128 KiB */
+#define PROBE_RING_WORDS_DEFAULT (1u << 16) /* 512 KiB */
 #define PROBE_STACK_CACHE 1024              /* direct-mapped hash -> id */
 
 enum probe_ring_state {
