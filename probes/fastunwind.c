@@ -332,6 +332,16 @@ uint64_t probe_fu_memo_find(struct probe_fu_memo *m, uint32_t epoch,
 	return 0;
 }
 
+void probe_fu_memo_prefetch(struct probe_fu_memo *m, const struct probe_fu_start *s)
+{
+	uint64_t h = memo_hash(s);
+	unsigned b = memo_bucket(h);
+
+	__builtin_prefetch(m->tag[b]);
+	for (int k = 0; k < MEMO_WAYS; k++)
+		__builtin_prefetch(m->e + MEMO_WAYS * b + k);
+}
+
 void probe_fu_memo_add(struct probe_fu_memo *m, uint32_t epoch,
 		       const struct probe_fu_start *s, const struct probe_fu_reads *rd,
 		       uint64_t id)

@@ -72,6 +72,14 @@ void probe_fu_memo_add(struct probe_fu_memo *m, uint32_t epoch,
 		       const struct probe_fu_start *s, const struct probe_fu_reads *rd,
 		       uint64_t id);
 
+/* Starts loading the lines a probe_fu_memo_find from s will read, so that
+ * they arrive while the program's allocator runs. */
+void probe_fu_memo_prefetch(struct probe_fu_memo *m, const struct probe_fu_start *s);
+/* The calling thread's memo lines for the stack of the hook's caller
+ * (unwind.c): called by an allocation hook before the real call.  Reads
+ * only the probe's own frames and the stack word the memo hashes. */
+void probe_stack_prefetch(void);
+
 /* Finds libgcc's unwinder; -1 when it is missing (then every walk is
  * libunwind's).  Called once, at start, with the internal guard held. */
 int probe_fu_init(void);

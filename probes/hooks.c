@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "bootstrap.h"
+#include "fastunwind.h"
 #include "os.h"
 #include "probe.h"
 #include "signals.h"
@@ -73,6 +74,8 @@ EXPORT void *malloc(size_t size)
 	if (!REAL_READY(malloc))
 		return probe_arena_alloc(size, 16);
 	how = hook_decide();
+	if (how == RECORD)
+		probe_stack_prefetch();
 	p = probe_real.malloc(size);
 	if (p && how == RECORD) {
 		probe_record_alloc(p, size, 0, MA_FN_MALLOC);
@@ -112,6 +115,8 @@ EXPORT void *calloc(size_t n, size_t size)
 		return probe_arena_alloc(n * size, 16); /* the arena is zeroed */
 	}
 	how = hook_decide();
+	if (how == RECORD)
+		probe_stack_prefetch();
 	p = probe_real.calloc(n, size);
 	if (p && how == RECORD) {
 		probe_record_alloc(p, n * size, 0, MA_FN_CALLOC);

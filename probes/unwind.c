@@ -188,6 +188,17 @@ static struct probe_fu_memo *memo_of(struct probe_ring *r)
 	return r ? r->memo : NULL;
 }
 
+void __attribute__((noinline)) probe_stack_prefetch(void)
+{
+	struct probe_ring *r = probe_tls.ring;
+	struct probe_fu_start start;
+
+	if (mode == MODE_SLOW || !r || !r->memo)
+		return;
+	if (probe_fu_start_from(&start, __builtin_frame_address(0), probe_self_lo, probe_self_hi) == 0)
+		probe_fu_memo_prefetch(r->memo, &start);
+}
+
 uint64_t __attribute__((noinline)) probe_stack_capture(void)
 {
 	uint64_t ips[PROBE_DEPTH_MAX], id, known = 0;
