@@ -432,6 +432,25 @@ static uint32_t shape_of(const struct frame *f, const struct frame *n)
 	return ((uint32_t)off << R_OFF_SHIFT) | R_BPSAVED | (slot << R_SAVE_SHIFT);
 }
 
+/* Whether learning shape for ip would change nothing: its rule is
+ * slow-only, or trusted and the same (then neither the unwind table
+ * lookup nor the write to the shared entry is needed). */
+static int learnt(uint64_t ip, uint32_t shape)
+{
+	struct entry *t = ma_atomic_load_acquire(&table);
+	uint32_t r = t ? lookup(t, ip) : 0, m;
+
+	if (!r)
+		return 0;
+	if (r & R_SLOW)
+		return 1;
+	if ((r & R_CONF) < 2 || (shape & R_SLOW) || (r & R_SHAPE & ~R_BP) != (shape & ~R_BP))
+		return 0;
+	m = r;
+	bp_merge(&m, shape);
+	return m == r;
+}
+
 /* State of one slow walk, fed frame by frame by _Unwind_Backtrace. */
 struct slow {
 	const struct probe_fu_start *s;
@@ -449,10 +468,12 @@ static void take(struct slow *w, const struct frame *next)
 			 * call site, nothing to learn from here on. */
 			learn(w->f.ip, R_SLOW);
 			w->teach = 0;
-		} else if (has_unwind_info(w->f.ip)) {
+		} else {
 			uint32_t shape = shape_of(&w->f, next);
 
-			learn(w->f.ip, shape ? shape : R_SLOW);
+			shape = shape ? shape : R_SLOW;
+			if (!learnt(w->f.ip, shape) && has_unwind_info(w->f.ip))
+				learn(w->f.ip, shape);
 		}
 	}
 	w->f = *next;
