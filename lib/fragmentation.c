@@ -17,25 +17,36 @@
 #define MIN_CHUNK 32u
 #define PAGE 4096u
 
-uint64_t ma_glibc_chunk(uint64_t req)
+/* The heap chunk of a request: request2size(). */
+static uint64_t heap_chunk(uint64_t req)
 {
 	uint64_t c = (req + SIZE_SZ + ALIGN_MASK) & ~(uint64_t)ALIGN_MASK;
 
-	if (c < MIN_CHUNK)
-		c = MIN_CHUNK;
+	return c < MIN_CHUNK ? MIN_CHUNK : c;
+}
+
+int ma_glibc_mmapped(uint64_t req)
+{
+	return req >= MA_GLIBC_MMAP_MIN_REQUEST && req <= MA_GLIBC_MAX_REQUEST;
+}
+
+uint64_t ma_glibc_chunk(uint64_t req)
+{
+	if (req > MA_GLIBC_MAX_REQUEST)
+		return req;
 	/* An mmapped chunk carries its own header and is page-rounded. */
-	if (req >= MA_GLIBC_MMAP_THRESHOLD)
-		c = (c + SIZE_SZ + PAGE - 1) & ~(uint64_t)(PAGE - 1);
-	return c;
+	if (ma_glibc_mmapped(req))
+		return (heap_chunk(req) + SIZE_SZ + PAGE - 1) & ~(uint64_t)(PAGE - 1);
+	return heap_chunk(req);
 }
 
 uint64_t ma_glibc_usable(uint64_t req)
 {
-	uint64_t c = ma_glibc_chunk(req);
-
+	if (req > MA_GLIBC_MAX_REQUEST)
+		return req;
 	/* In use, a heap chunk's next prev_size field belongs to it: only
 	 * the size field is overhead.  A mapped chunk loses both. */
-	return req >= MA_GLIBC_MMAP_THRESHOLD ? c - 2 * SIZE_SZ : c - SIZE_SZ;
+	return ma_glibc_chunk(req) - (ma_glibc_mmapped(req) ? 2 * SIZE_SZ : SIZE_SZ);
 }
 
 static unsigned log2u(uint64_t v)
@@ -47,32 +58,36 @@ static unsigned log2u(uint64_t v)
 	return k;
 }
 
-/* Class index of a request: 0..62 small heap chunks, 63..69 heap chunks
- * of 1 KiB..128 KiB by powers of two, 71.. mapped chunks by powers of two. */
+/* Class index of a request: 0..62 small heap chunks (32..1024 bytes),
+ * 63..70 heap chunks of 1 KiB and more by powers of two of the request
+ * (2^9..2^16), 71..118 everything else (mapped chunks, and requests glibc
+ * refuses) by powers of two of the request (2^16..2^63). */
 static unsigned class_of(uint64_t req, uint64_t *lo, uint64_t *hi)
 {
-	uint64_t chunk = ma_glibc_chunk(req);
-	unsigned k;
+	uint64_t chunk = heap_chunk(req);
+	unsigned k = log2u(req);
 
-	if (req < MA_GLIBC_MMAP_THRESHOLD && chunk <= 1024) {
-		k = (unsigned)(chunk / 16 - 2);
+	if (!ma_glibc_mmapped(req) && req <= MA_GLIBC_MAX_REQUEST && chunk <= 1024) {
 		*hi = chunk - SIZE_SZ;
 		*lo = chunk == MIN_CHUNK ? 0 : chunk - 16 - SIZE_SZ + 1;
-		return k;
+		return (unsigned)(chunk / 16 - 2);
 	}
-	k = log2u(req);
-	*lo = 1ull << k;
-	*hi = k < 63 ? (2ull << k) - 1 : UINT64_MAX;
-	if (req < MA_GLIBC_MMAP_THRESHOLD) {
+	if (!ma_glibc_mmapped(req) && req <= MA_GLIBC_MAX_REQUEST) {
+		/* req in [1017, MA_GLIBC_MMAP_MIN_REQUEST): k in 9..16 */
+		*lo = 1ull << k;
+		*hi = (2ull << k) - 1;
 		if (*lo < 1017)
 			*lo = 1017;
-		if (*hi >= MA_GLIBC_MMAP_THRESHOLD)
-			*hi = MA_GLIBC_MMAP_THRESHOLD - 1;
-		return 63 + (k - 9);   /* req in [1017, 128 KiB): k in 9..16 */
+		if (*hi >= MA_GLIBC_MMAP_MIN_REQUEST)
+			*hi = MA_GLIBC_MMAP_MIN_REQUEST - 1;
+		return 63 + (k - 9);
 	}
-	if (*lo < MA_GLIBC_MMAP_THRESHOLD)
-		*lo = MA_GLIBC_MMAP_THRESHOLD;
-	return 71 + (k - 17 < MA_FRAG_CLASSES - 72 ? k - 17 : MA_FRAG_CLASSES - 72);
+	/* k in 16..63 here: classes 71..118. */
+	*lo = 1ull << k;
+	*hi = k >= 63 ? UINT64_MAX : (2ull << k) - 1;
+	if (*lo < MA_GLIBC_MMAP_MIN_REQUEST)
+		*lo = MA_GLIBC_MMAP_MIN_REQUEST;
+	return 71 + (k - 16);
 }
 
 void ma_frag_init(struct ma_frag *f)
@@ -87,6 +102,17 @@ void ma_frag_release(struct ma_frag *f)
 	f->nfr = f->afr = 0;
 }
 
+/* Sums of sizes from a trace: a damaged one must not wrap them. */
+static uint64_t sat_add(uint64_t a, uint64_t b)
+{
+	return a > UINT64_MAX - b ? UINT64_MAX : a + b;
+}
+
+static uint64_t live_waste(const struct ma_frag *f)
+{
+	return f->live_usable > f->live_requested ? f->live_usable - f->live_requested : 0;
+}
+
 static void on_alloc(struct ma_frag *f, uint64_t size, int sign)
 {
 	uint64_t usable = ma_glibc_usable(size), lo, hi;
@@ -97,13 +123,13 @@ static void on_alloc(struct ma_frag *f, uint64_t size, int sign)
 		if (!c->allocations) {
 			c->lo = lo;
 			c->hi = hi;
-			c->mmapped = size >= MA_GLIBC_MMAP_THRESHOLD;
+			c->mmapped = ma_glibc_mmapped(size);
 		}
 		c->allocations++;
-		c->requested += size;
-		c->waste += usable - size;
-		f->live_usable += usable;
-		f->live_requested += size;
+		c->requested = sat_add(c->requested, size);
+		c->waste = sat_add(c->waste, usable - size);
+		f->live_usable = sat_add(f->live_usable, usable);
+		f->live_requested = sat_add(f->live_requested, size);
 	} else {
 		f->live_usable -= usable <= f->live_usable ? usable : f->live_usable;
 		f->live_requested -= size <= f->live_requested ? size : f->live_requested;
@@ -171,8 +197,7 @@ static void point(struct ma_frag *f, const struct ma_frag_point *p)
 static int on_sample(struct ma_frag *f, const struct ma_event *ev)
 {
 	const struct ma_rec_sample *s = &ev->rec->u.sample;
-	struct ma_frag_point p = { ev->ts, s->rss, 0, ev->heap_live,
-				   f->live_usable - f->live_requested, 0, 0, 0 };
+	struct ma_frag_point p = { ev->ts, s->rss, 0, ev->heap_live, live_waste(f), 0, 0, 0 };
 
 	f->samples++;
 	psi(f, s);
@@ -219,8 +244,8 @@ int ma_frag_event(struct ma_frag *f, const struct ma_event *ev)
 	case MA_EV_ALLOC:
 	case MA_EV_FREE:
 		on_alloc(f, ev->size, ev->kind == MA_EV_ALLOC ? 1 : -1);
-		if (f->live_usable - f->live_requested > f->peak_waste) {
-			f->peak_waste = f->live_usable - f->live_requested;
+		if (live_waste(f) > f->peak_waste) {
+			f->peak_waste = live_waste(f);
 			f->peak_waste_ts = ev->ts;
 		}
 		growth(f, ev);

@@ -14,19 +14,31 @@
 
 struct ma_event;
 
-/* Heap blocks above this many bytes are modelled as mmapped chunks (the
- * default M_MMAP_THRESHOLD; glibc raises it at run time, up to 32 MiB,
- * when a mapped chunk is freed, so this is the model, not the truth). */
+/* Heap chunks of this many bytes and more are modelled as mmapped chunks
+ * (the default M_MMAP_THRESHOLD; glibc raises it at run time, up to 32
+ * MiB, when a mapped chunk is freed, so this is the model, not the
+ * truth). */
 #define MA_GLIBC_MMAP_THRESHOLD (128u * 1024u)
 
+/* glibc refuses requests above PTRDIFF_MAX less its overhead; a trace
+ * showing one (damaged, or from another allocator) gets no modelled
+ * overhead: chunk and usable size are the request itself. */
+#define MA_GLIBC_MAX_REQUEST ((uint64_t)INT64_MAX - 2 * 4096)
+
+/* glibc maps a chunk on its own when the chunk (request plus 8, rounded
+ * up to 16) reaches the threshold: requests of 131049 bytes and more. */
+#define MA_GLIBC_MMAP_MIN_REQUEST (MA_GLIBC_MMAP_THRESHOLD - 23u)
+
 /* glibc x86_64: the chunk a request of req bytes takes, and the bytes of
- * it the program may use (malloc_usable_size). */
+ * it the program may use (malloc_usable_size).  usable >= req always. */
 uint64_t ma_glibc_chunk(uint64_t req);
 uint64_t ma_glibc_usable(uint64_t req);
+/* 1 when the model maps the request's chunk on its own. */
+int ma_glibc_mmapped(uint64_t req);
 
 /* Size classes for waste: heap chunks of 32..1024 bytes one class per 16
- * bytes, larger heap chunks by powers of two up to the mmap threshold,
- * mmapped chunks by powers of two. */
+ * bytes, larger heap chunks by powers of two of the request up to the
+ * mmap threshold, mmapped chunks by powers of two of the request. */
 #define MA_FRAG_CLASSES 128
 
 struct ma_waste_class {

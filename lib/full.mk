@@ -16,7 +16,8 @@ ma_analysis_sources += lib/units.h lib/units.c \
 if HAVE_CMOCKA
 full_unit_tests = tests/unit/test_units tests/unit/test_config \
 	tests/unit/test_ratings tests/unit/test_workspace \
-	tests/unit/test_annotations
+	tests/unit/test_annotations tests/unit/test_fragmentation \
+	tests/unit/test_model_metrics
 check_PROGRAMS += $(full_unit_tests)
 TESTS += $(full_unit_tests)
 UNIT_TESTS += $(full_unit_tests)
@@ -36,6 +37,14 @@ tests_unit_test_ratings_LDADD = lib/libma.la $(CMOCKA_LIBS)
 tests_unit_test_workspace_SOURCES = tests/unit/test_workspace.c
 tests_unit_test_workspace_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 tests_unit_test_workspace_LDADD = lib/libma.la $(CMOCKA_LIBS)
+
+tests_unit_test_fragmentation_SOURCES = tests/unit/test_fragmentation.c
+tests_unit_test_fragmentation_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_unit_test_fragmentation_LDADD = lib/libma.la $(CMOCKA_LIBS)
+
+tests_unit_test_model_metrics_SOURCES = tests/unit/test_model_metrics.c
+tests_unit_test_model_metrics_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_unit_test_model_metrics_LDADD = lib/libma.la $(CMOCKA_LIBS)
 
 # The annotation header as users compile it; the test also checks its
 # constants against lib/trace_format.h.

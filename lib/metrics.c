@@ -39,11 +39,16 @@ static void hit_rate(struct ma_metric *m, const struct ma_ratings *r,
 		     const struct ma_models *mm)
 {
 	int64_t hits, misses;
+	int overflow;
 
-	if (!ma_models_cache_total(mm, &hits, &misses))
+	if (!ma_models_cache_total(mm, &hits, &misses, &overflow))
 		ma_metric_unmeasured(m, MA_METRIC_CACHE_HIT_RATE_PCT,
 				     "no cache lookups annotated (cache.hit and cache.miss "
 				     "counters)");
+	else if (overflow)
+		ma_metric_unmeasured(m, MA_METRIC_CACHE_HIT_RATE_PCT,
+				     "a cache counter passed 2^62: the counts are no longer "
+				     "exact");
 	else if (hits < 0 || misses < 0 || hits + misses <= 0)
 		ma_metric_unmeasured(m, MA_METRIC_CACHE_HIT_RATE_PCT,
 				     "cache counters sum to no lookups (hits %lld, misses %lld)",

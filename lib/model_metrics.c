@@ -151,53 +151,71 @@ static int span_end(struct ma_models *m, const struct ma_event *ev,
 	return 0;   /* an end without a begin: ignored */
 }
 
-/* "cache.hit" -> "", hit; "cache.docs.miss" -> "docs", miss.  0 when the
- * name is not a cache counter. */
-static int cache_name(const struct ma_bytes *n, char *buf, size_t len, int *hit)
+int ma_cache_counter_name(const uint8_t *s, size_t l, size_t *at, size_t *len, int *hit)
 {
-	const char *s = (const char *)n->ptr;
-	size_t l = n->len, mid;
+	size_t mid;
 
 	if (l < 9 || memcmp(s, "cache.", 6))
 		return 0;
 	if (!memcmp(s + l - 3, "hit", 3))
 		*hit = 1, mid = l - 3;
-	else if (!memcmp(s + l - 4, "miss", 4))
+	else if (l >= 10 && !memcmp(s + l - 4, "miss", 4))
 		*hit = 0, mid = l - 4;
 	else
 		return 0;
 	/* s[6, mid) is "" (cache.hit) or "<name>." (cache.<name>.hit). */
-	if (mid == 6) {
-		buf[0] = '\0';
+	*at = 6;
+	*len = 0;
+	if (mid == 6)
+		return 1;
+	if (s[mid - 1] != '.' || mid - 1 == 6)
+		return 0;
+	*len = mid - 7;
+	/* No empty segment (leading, trailing or doubled dot), no NUL. */
+	if (s[6] == '.' || s[mid - 2] == '.' || memchr(s + 6, '\0', *len))
+		return 0;
+	for (size_t i = 7; i + 1 < mid - 1; i++)
+		if (s[i] == '.' && s[i + 1] == '.')
+			return 0;
+	return 1;
+}
+
+/* *v += d, kept within +-MA_COUNTER_LIMIT; 1 when it had to be clamped. */
+static int add_clamped(int64_t *v, int64_t d)
+{
+	int64_t sum;
+
+	if (__builtin_add_overflow(*v, d, &sum) || sum > MA_COUNTER_LIMIT ||
+	    sum < -MA_COUNTER_LIMIT) {
+		*v = (d > 0) ? MA_COUNTER_LIMIT : -MA_COUNTER_LIMIT;
 		return 1;
 	}
-	if (s[mid - 1] != '.' || mid - 1 <= 6 || mid - 7 >= len)
-		return 0;
-	memcpy(buf, s + 6, mid - 7);
-	buf[mid - 7] = '\0';
-	return 1;
+	*v = sum;
+	return 0;
 }
 
 static int counter(struct ma_models *m, const struct ma_rec_marker *k)
 {
-	char name[128];
+	size_t at, len;
 	int hit;
 	struct ma_cache_counts *c = NULL;
+	const char *s = (const char *)k->name.ptr;
 
-	if (!cache_name(&k->name, name, sizeof(name), &hit))
+	if (!ma_cache_counter_name(k->name.ptr, k->name.len, &at, &len, &hit))
 		return 0;
 	for (size_t i = 0; i < m->ncaches && !c; i++)
-		if (!strcmp(m->caches[i].name, name))
+		if (same(m->caches[i].name, (const uint8_t *)s + at, len))
 			c = &m->caches[i];
 	if (!c) {
 		if (!(c = grow(&m->caches, &m->ncaches, sizeof(*c))))
 			return -1;
-		if (!(c->name = strdup(name))) {
+		if (!(c->name = strndup(s + at, len))) {
 			m->ncaches--;
 			return -1;
 		}
 	}
-	*(hit ? &c->hits : &c->misses) += k->value;
+	if (add_clamped(hit ? &c->hits : &c->misses, k->value))
+		c->overflow = 1;
 	return 0;
 }
 
@@ -272,12 +290,15 @@ const struct ma_model_load *ma_models_slowest(const struct ma_models *m)
 	return best;
 }
 
-int ma_models_cache_total(const struct ma_models *m, int64_t *hits, int64_t *misses)
+int ma_models_cache_total(const struct ma_models *m, int64_t *hits, int64_t *misses,
+			  int *overflow)
 {
 	*hits = *misses = 0;
+	*overflow = 0;
 	for (size_t i = 0; i < m->ncaches; i++) {
-		*hits += m->caches[i].hits;
-		*misses += m->caches[i].misses;
+		*overflow |= m->caches[i].overflow;
+		*overflow |= add_clamped(hits, m->caches[i].hits);
+		*overflow |= add_clamped(misses, m->caches[i].misses);
 	}
 	return m->ncaches > 0;
 }

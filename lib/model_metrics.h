@@ -31,9 +31,16 @@ struct ma_model_load {
 	size_t input;               /* trace of the first load */
 };
 
+/* Counters are kept within +-MA_COUNTER_LIMIT (2^62), so that a hit and
+ * a miss count always add up without overflow; a counter that would pass
+ * the limit stays at it and the cache is marked overflow (its rate is no
+ * longer exact). */
+#define MA_COUNTER_LIMIT ((int64_t)1 << 62)
+
 struct ma_cache_counts {
 	char *name;                 /* "" for cache.hit / cache.miss */
 	int64_t hits, misses;
+	int overflow;               /* a counter reached MA_COUNTER_LIMIT */
 };
 
 struct ma_file_map {
@@ -66,7 +73,17 @@ void ma_models_finish(struct ma_models *m);
 
 /* The slowest single load, or NULL when none: *max_ns set. */
 const struct ma_model_load *ma_models_slowest(const struct ma_models *m);
-/* Sum over every cache; 0 when no counter was recorded. */
-int ma_models_cache_total(const struct ma_models *m, int64_t *hits, int64_t *misses);
+/* Sum over every cache, each sum within +-MA_COUNTER_LIMIT; *overflow
+ * set when a counter or a sum reached the limit.  0 when no counter was
+ * recorded. */
+int ma_models_cache_total(const struct ma_models *m, int64_t *hits, int64_t *misses,
+			  int *overflow);
+
+/* Parses a counter name: "cache.hit" (the unnamed cache, *len 0),
+ * "cache.miss", "cache.<name>.hit", "cache.<name>.miss".  <name> may
+ * hold dots but no empty part (no leading, trailing or doubled dot) and
+ * no NUL byte.  Returns 1 with the name at s[*at, *at + *len) and *hit,
+ * or 0 when s[0, l) is not a cache counter. */
+int ma_cache_counter_name(const uint8_t *s, size_t l, size_t *at, size_t *len, int *hit);
 
 #endif
