@@ -35,6 +35,8 @@ struct demo_opts {
 	unsigned keep_pct;       /* --fragment: % of the table's blocks kept */
 	unsigned request_us;     /* real time each request takes (sleep) */
 	unsigned temp_allocs;    /* short-lived buffers per request */
+	unsigned threads;        /* worker threads running inference; 0 = main */
+	unsigned scratch_kib;    /* inference scratch per request, KiB */
 };
 
 struct demo_stats {

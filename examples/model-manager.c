@@ -28,26 +28,29 @@ struct profile {
 /* Fields in the order of struct demo_opts: models, MiB, requests,
  * capacity, budget MiB, ttl ms, step ms, load, expand, leak every, load
  * delay ms, fragment, hot models, hot %, seed, dir, keep %, request us,
- * temporaries per request. */
+ * temporaries per request, worker threads, scratch KiB. */
 static const struct profile profiles[] = {
 	{ "healthy", "mmap loading, a cache that fits the hot models",
-	  { NULL, 6, 4, 400, 4, 0, 60000, 10, LOAD_MMAP, 1, 0, 0, 0, 3, 95, 1, NULL, 0, 500, 0 } },
+	  { NULL, 6, 4, 400, 4, 0, 60000, 10, LOAD_MMAP, 1, 0, 0, 0, 3, 95, 1, NULL, 0, 500, 0, 0, 0 } },
 	{ "leaky", "healthy, but request contexts and evicted names are never freed",
-	  { NULL, 6, 4, 400, 4, 0, 60000, 10, LOAD_MMAP, 1, 10, 0, 0, 3, 95, 1, NULL, 0, 500, 0 } },
+	  { NULL, 6, 4, 400, 4, 0, 60000, 10, LOAD_MMAP, 1, 10, 0, 0, 3, 95, 1, NULL, 0, 500, 0, 0, 0 } },
 	{ "fragmented", "healthy, plus a long-lived table built among temporaries",
-	  { NULL, 6, 4, 400, 4, 0, 60000, 10, LOAD_MMAP, 1, 0, 0, 1, 3, 95, 1, NULL, 12, 2000, 0 } },
+	  { NULL, 6, 4, 400, 4, 0, 60000, 10, LOAD_MMAP, 1, 0, 0, 1, 3, 95, 1, NULL, 12, 2000, 0, 0, 0 } },
 	{ "bloated", "every model read and widened to floats, all kept: 1 GiB",
-	  { NULL, 8, 32, 200, 8, 0, 60000, 10, LOAD_READ, 4, 0, 0, 0, 8, 100, 1, NULL, 0, 500, 0 } },
+	  { NULL, 8, 32, 200, 8, 0, 60000, 10, LOAD_READ, 4, 0, 0, 0, 8, 100, 1, NULL, 0, 500, 0, 0, 0 } },
 	{ "slow-load", "the first model takes 2.5 s to load (once: all models fit)",
-	  { NULL, 6, 4, 400, 6, 0, 60000, 10, LOAD_MMAP, 1, 0, 2500, 0, 3, 95, 1, NULL, 0, 500, 0 } },
+	  { NULL, 6, 4, 400, 6, 0, 60000, 10, LOAD_MMAP, 1, 0, 2500, 0, 3, 95, 1, NULL, 0, 500, 0, 0, 0 } },
 	{ "thrashing", "uniform requests, a small cache, a short TTL and a tight budget",
-	  { NULL, 8, 2, 400, 4, 6, 50, 10, LOAD_READ, 1, 0, 0, 0, 8, 100, 1, NULL, 0, 500, 0 } },
+	  { NULL, 8, 2, 400, 4, 6, 50, 10, LOAD_READ, 1, 0, 0, 0, 8, 100, 1, NULL, 0, 500, 0, 0, 0 } },
+	{ "threaded", "healthy, but 8 worker threads infer, each with 4 MiB scratch in its arena",
+	  { NULL, 6, 4, 400, 4, 0, 60000, 10, LOAD_MMAP, 1, 0, 0, 0, 3, 95, 1, NULL, 0, 500, 0,
+	    8, 4096 } },
 };
 
 enum { OPT_MODELS = 256, OPT_MODEL_SIZE, OPT_REQUESTS, OPT_CAPACITY, OPT_BUDGET, OPT_TTL,
        OPT_STEP, OPT_LOAD, OPT_EXPAND, OPT_LEAK, OPT_DELAY, OPT_FRAGMENT, OPT_HOT,
        OPT_HOT_PCT, OPT_SEED, OPT_DIR, OPT_PROFILE, OPT_HELP, OPT_KEEP, OPT_REQUEST_US,
-       OPT_TEMP };
+       OPT_TEMP, OPT_THREADS, OPT_SCRATCH };
 
 static const struct option long_opts[] = {
 	{ "profile", required_argument, NULL, OPT_PROFILE },
@@ -70,6 +73,8 @@ static const struct option long_opts[] = {
 	{ "fragment-keep-pct", required_argument, NULL, OPT_KEEP },
 	{ "request-us", required_argument, NULL, OPT_REQUEST_US },
 	{ "temp-allocs", required_argument, NULL, OPT_TEMP },
+	{ "threads", required_argument, NULL, OPT_THREADS },
+	{ "scratch-kib", required_argument, NULL, OPT_SCRATCH },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ NULL, 0, NULL, 0 },
 };
@@ -84,7 +89,13 @@ static void usage(FILE *f)
 	      "  --cache-budget MiB --ttl-ms N --step-ms N --load read|mmap --expand N\n"
 	      "  --leak-every N --load-delay-ms N --fragment --hot-models N --hot-pct N\n"
 	      "  --seed N --model-dir DIR --fragment-keep-pct N --request-us N\n"
-	      "  --temp-allocs N\n", f);
+	      "  --temp-allocs N --threads N --scratch-kib N\n"
+	      "--expand N: read models take N times their file size in memory (4: bytes\n"
+	      "  widened to floats, else each byte repeated), up to 64.\n"
+	      "--threads N: inference runs on N worker threads, request i on worker\n"
+	      "  i % N, one request at a time: the same results, but each worker\n"
+	      "  allocates in its own malloc arena.  --scratch-kib N: each request's\n"
+	      "  inference takes N KiB of scratch, freed when it ends.\n", f);
 }
 
 uint64_t demo_rand(uint64_t *state)
@@ -137,7 +148,7 @@ static unsigned *knob(struct demo_opts *o, int opt, unsigned *max)
 	case OPT_BUDGET: return &o->budget_mb;
 	case OPT_TTL: return &o->ttl_ms;
 	case OPT_STEP: return &o->step_ms;
-	case OPT_EXPAND: *max = 8; return &o->expand;
+	case OPT_EXPAND: *max = 64; return &o->expand;
 	case OPT_LEAK: return &o->leak_every;
 	case OPT_DELAY: *max = 60000; return &o->load_delay_ms;
 	case OPT_HOT: *max = 64; return &o->hot_models;
@@ -145,6 +156,8 @@ static unsigned *knob(struct demo_opts *o, int opt, unsigned *max)
 	case OPT_KEEP: *max = 100; return &o->keep_pct;
 	case OPT_REQUEST_US: return &o->request_us;
 	case OPT_TEMP: *max = 1000; return &o->temp_allocs;
+	case OPT_THREADS: *max = 64; return &o->threads;
+	case OPT_SCRATCH: *max = 1 << 20; return &o->scratch_kib;
 	default: return NULL;
 	}
 }

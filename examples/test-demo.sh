@@ -51,6 +51,18 @@ done
 	fail "read and mmap loaded different bytes"
 grep -q 'loaded with read' "$tmp/read.out" || fail "--load read ignored"
 
+# Worker threads take the requests in turn: the same results.
+run threaded --profile threaded
+run workers3 --profile healthy --threads 3
+for p in threaded workers3; do
+	[ "$(grep -v '^inference' "$tmp/$p.out" | sed 1d)" = "$(sed 1d "$tmp/healthy.out")" ] ||
+		fail "$p: results differ from healthy's"
+done
+grep -qx 'inference: 8 worker threads, 4096 KiB scratch per request' "$tmp/threaded.out" ||
+	fail "threaded: $(grep inference "$tmp/threaded.out")"
+grep -qx 'inference: 3 worker threads, 0 KiB scratch per request' "$tmp/workers3.out" ||
+	fail "workers3: $(grep inference "$tmp/workers3.out")"
+
 # Usage errors exit 2 and say why.
 if "$demo" --profile nope >/dev/null 2>"$tmp/err"; then fail "bad profile accepted"; else rc=$?; fi
 [ "$rc" = 2 ] || fail "bad profile: exit $rc, want 2"

@@ -1,9 +1,11 @@
 /* The request loop of the demo and its summary.  Each request: pick a
  * model, look it up (cache.hit / cache.miss), load it on a miss, run a
- * fake inference that allocates and frees temporaries.  The deliberate
- * problems -- leaks, a fragmenting table -- are here, each behind its
- * knob. */
+ * fake inference that allocates and frees temporaries -- on the main
+ * thread, or handed to a worker thread (--threads).  The deliberate
+ * problems -- leaks, a fragmenting table, scratch spread over many malloc
+ * arenas -- are here, each behind its knob. */
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +16,15 @@
 
 #define HISTORY 16
 #define ACTIVATIONS 16384
+#define SCRATCH_BLOCK 32768      /* below the mmap threshold: heap chunks */
+
+/* What one thread running inference keeps between its requests: the
+ * last block of its scratch (say, a prompt prefix reused next time). */
+struct lane {
+	void *prefix;
+};
+
+struct pool;
 
 struct run {
 	const struct demo_opts *o;
@@ -27,6 +38,8 @@ struct run {
 	size_t nvocab;
 	float *act;              /* activations: one buffer reused by every request */
 	char *history[HISTORY];  /* the last responses, kept for the editor */
+	struct lane main_lane;   /* inference on the main thread */
+	struct pool *pool;       /* --threads: the workers */
 };
 
 /* Holds the last leaked block: the compiler cannot see through a volatile
@@ -77,11 +90,45 @@ static unsigned pick_model(struct run *r)
  * request; the response is kept in a short history.  So a request makes
  * no allocation that is freed before the next one -- unless --temp-allocs
  * asks for such temporaries (say, log lines formatted and dropped). */
-static void infer(struct run *r, const struct model *m, unsigned i)
+/* --scratch-kib: the inference's working memory (say, a key/value cache)
+ * as heap blocks, freed when the response is made -- all but the last
+ * block, which the lane keeps until its next request has its own.  So the
+ * freed scratch is a hole below a live block, which the thread's next
+ * request fills again: one such hole in every arena that ran requests. */
+static void **scratch_new(const struct demo_opts *o, size_t *n)
 {
-	size_t ntok = 256 + demo_rand(&r->rng) % 768;
+	void **v;
+
+	*n = (size_t)o->scratch_kib * 1024 / SCRATCH_BLOCK;
+	if (!*n || !(v = malloc(*n * sizeof(*v))))
+		return *n = 0, NULL;
+	for (size_t k = 0; k < *n; k++)
+		if ((v[k] = malloc(SCRATCH_BLOCK)))
+			memset(v[k], (int)k, SCRATCH_BLOCK);
+	return v;
+}
+
+static void scratch_done(struct lane *l, void **v, size_t n)
+{
+	free(l->prefix);
+	l->prefix = v[n - 1];
+	for (size_t k = 0; k + 1 < n; k++)
+		free(v[k]);
+	free(v);
+}
+
+static void lane_free(struct lane *l)
+{
+	free(l->prefix);
+	l->prefix = NULL;
+}
+
+static void infer(struct run *r, struct lane *l, const struct model *m, unsigned i)
+{
+	size_t ntok = 256 + demo_rand(&r->rng) % 768, nscratch;
 	unsigned *tokens = malloc(ntok * sizeof(*tokens));
 	float *act = r->act;
+	void **scratch = scratch_new(r->o, &nscratch);
 	char *resp;
 
 	memset(act, 0, ACTIVATIONS * sizeof(*act));
@@ -100,9 +147,113 @@ static void infer(struct run *r, const struct model *m, unsigned i)
 	}
 	if ((resp = malloc(64 + ntok % 64)))
 		snprintf(resp, 64, "%zu tokens from %.31s", ntok, m->name);
+	if (scratch)
+		scratch_done(l, scratch, nscratch);
 	free(r->history[i % HISTORY]);
 	r->history[i % HISTORY] = resp;
 	free(tokens);
+}
+
+/* --threads: request i runs on worker i % N while the main thread waits
+ * for it, so requests keep their order (and the summary its numbers), but
+ * each worker allocates through its own malloc arena. */
+struct worker {
+	struct pool *pool;
+	unsigned index;
+	pthread_t thread;
+	struct lane lane;
+};
+
+struct pool {
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	struct worker *w;
+	unsigned n, started;
+	struct run *r;
+	const struct model *m;   /* the request handed over */
+	unsigned i, to;
+	int pending, quit;
+};
+
+static void *worker_main(void *arg)
+{
+	struct worker *w = arg;
+	struct pool *p = w->pool;
+
+	pthread_mutex_lock(&p->mu);
+	for (;;) {
+		while (!p->quit && !(p->pending && p->to == w->index))
+			pthread_cond_wait(&p->cv, &p->mu);
+		if (p->quit)
+			break;
+		pthread_mutex_unlock(&p->mu);
+		infer(p->r, &w->lane, p->m, p->i);
+		pthread_mutex_lock(&p->mu);
+		p->pending = 0;
+		pthread_cond_broadcast(&p->cv);
+	}
+	pthread_mutex_unlock(&p->mu);
+	lane_free(&w->lane);
+	return NULL;
+}
+
+static void pool_stop(struct pool *p)
+{
+	if (!p)
+		return;
+	pthread_mutex_lock(&p->mu);
+	p->quit = 1;
+	pthread_cond_broadcast(&p->cv);
+	pthread_mutex_unlock(&p->mu);
+	for (unsigned k = 0; k < p->started; k++)
+		pthread_join(p->w[k].thread, NULL);
+	pthread_cond_destroy(&p->cv);
+	pthread_mutex_destroy(&p->mu);
+	free(p->w);
+	free(p);
+}
+
+static struct pool *pool_start(struct run *r, unsigned n)
+{
+	struct pool *p = calloc(1, sizeof(*p));
+
+	if (!p || !(p->w = calloc(n, sizeof(*p->w)))) {
+		free(p);
+		return NULL;
+	}
+	pthread_mutex_init(&p->mu, NULL);
+	pthread_cond_init(&p->cv, NULL);
+	p->n = n;
+	p->r = r;
+	for (unsigned k = 0; k < n; k++) {
+		p->w[k].pool = p;
+		p->w[k].index = k;
+		if (pthread_create(&p->w[k].thread, NULL, worker_main, &p->w[k])) {
+			pool_stop(p);
+			return NULL;
+		}
+		p->started++;
+	}
+	return p;
+}
+
+static void run_request(struct run *r, const struct model *m, unsigned i)
+{
+	struct pool *p = r->pool;
+
+	if (!p) {
+		infer(r, &r->main_lane, m, i);
+		return;
+	}
+	pthread_mutex_lock(&p->mu);
+	p->m = m;
+	p->i = i;
+	p->to = i % p->n;
+	p->pending = 1;
+	pthread_cond_broadcast(&p->cv);
+	while (p->pending)
+		pthread_cond_wait(&p->cv, &p->mu);
+	pthread_mutex_unlock(&p->mu);
 }
 
 static struct model *get_model(struct run *r, unsigned index, uint64_t now)
@@ -210,7 +361,7 @@ static int serve(struct run *r)
 		struct model *m = get_model(r, pick_model(r), now);
 		if (!m)
 			return -1;
-		infer(r, m, i);
+		run_request(r, m, i);
 		if (r->o->request_us)
 			sleep_us(r->o->request_us);
 		if (r->o->leak_every && (i + 1) % r->o->leak_every == 0) {
@@ -242,6 +393,10 @@ static void summary(const struct demo_opts *o, const struct demo_stats *st)
 	       "none", o->load_delay_ms);
 	printf("deliberate leaks: %lu blocks, %llu bytes\n", st->leak_blocks, st->leak_bytes);
 	printf("fragmenting table: %lu blocks kept\n", st->frag_kept);
+	if (o->threads || o->scratch_kib)
+		printf("inference: %s%.0u%s, %u KiB scratch per request\n",
+		       o->threads ? "" : "main thread", o->threads,
+		       o->threads ? " worker threads" : "", o->scratch_kib);
 	printf("checksum: %016llx\n", (unsigned long long)st->checksum);
 }
 
@@ -253,9 +408,13 @@ int demo_run(const struct demo_opts *o, const char *dir, struct demo_stats *st)
 	r.cache = cache_new(o->capacity, (uint64_t)o->budget_mb << 20, o->ttl_ms, on_evict, &r);
 	r.act = malloc(ACTIVATIONS * sizeof(*r.act));
 	ma_mark("demo:start");
-	if (r.cache && r.act && !build_vocab(&r) && (!o->fragment || !build_table(&r)))
+	if (o->threads && !(r.pool = pool_start(&r, o->threads)))
+		fputs("memory-analyzer-demo: cannot start the worker threads\n", stderr);
+	else if (r.cache && r.act && !build_vocab(&r) && (!o->fragment || !build_table(&r)))
 		rc = serve(&r);
 	ma_mark("demo:end");
+	pool_stop(r.pool);
+	lane_free(&r.main_lane);
 	cache_free(r.cache);
 	free_table(&r);
 	free_vocab(&r);

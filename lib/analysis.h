@@ -75,6 +75,8 @@ struct ma_event {
 	uint64_t heap_live;     /* requested heap bytes live after the event */
 	uint64_t mmap_live;     /* mapped bytes after the event */
 	const struct ma_record *rec; /* SAMPLE, MARKER, INFO (trace_codec.h) */
+	uint32_t thread;        /* producer (thread) of the record behind the
+				 * event; 0 for BEGIN and END */
 };
 
 /* Returns 0, or -1 to stop the analysis (out of memory). */

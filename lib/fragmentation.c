@@ -95,8 +95,16 @@ void ma_frag_init(struct ma_frag *f)
 	memset(f, 0, sizeof(*f));
 }
 
+struct ma_frag_thread {
+	uint64_t first, last;   /* first allocation, last heap event */
+	int allocated;
+};
+
 void ma_frag_release(struct ma_frag *f)
 {
+	free(f->thr);
+	f->thr = NULL;
+	f->nthr = 0;
 	free(f->fr);
 	f->fr = NULL;
 	f->nfr = f->afr = 0;
@@ -134,6 +142,77 @@ static void on_alloc(struct ma_frag *f, uint64_t size, int sign)
 		f->live_usable -= usable <= f->live_usable ? usable : f->live_usable;
 		f->live_requested -= size <= f->live_requested ? size : f->live_requested;
 	}
+}
+
+/* The thread's activity: from its first allocation to its last heap
+ * event.  Producers past MA_FRAG_MAX_THREADS are not told apart. */
+static int thread_event(struct ma_frag *f, const struct ma_event *ev)
+{
+	uint32_t t = ev->thread < MA_FRAG_MAX_THREADS ? ev->thread : MA_FRAG_MAX_THREADS - 1;
+	struct ma_frag_thread *th;
+
+	if (t >= f->nthr) {
+		size_t n = f->nthr ? f->nthr : 16;
+		while (n <= t)
+			n *= 2;
+		if (!(th = realloc(f->thr, n * sizeof(*th))))
+			return -1;
+		memset(th + f->nthr, 0, (n - f->nthr) * sizeof(*th));
+		f->thr = th;
+		f->nthr = n;
+	}
+	th = &f->thr[t];
+	if (!th->allocated) {
+		if (ev->kind != MA_EV_ALLOC)
+			return 0;
+		th->allocated = 1;
+		th->first = ev->ts;
+		f->alloc_threads++;
+	}
+	th->last = ev->ts;
+	return 0;
+}
+
+struct edge {
+	uint64_t ts;
+	int start;
+};
+
+static int cmp_edge(const void *a, const void *b)
+{
+	const struct edge *x = a, *y = b;
+
+	if (x->ts != y->ts)
+		return x->ts < y->ts ? -1 : 1;
+	return y->start - x->start;   /* starts first: touching counts as overlap */
+}
+
+/* The most threads active at one time, by a sweep over their intervals. */
+static void thread_peak(struct ma_frag *f)
+{
+	struct edge *e = f->alloc_threads ? calloc(2 * f->alloc_threads, sizeof(*e)) : NULL;
+	size_t n = 0;
+	uint64_t now = 0;
+
+	if (!e) {
+		/* Without memory for the sweep: every thread counts as concurrent. */
+		f->peak_alloc_threads = f->alloc_threads;
+		return;
+	}
+	for (size_t i = 0; i < f->nthr; i++)
+		if (f->thr[i].allocated) {
+			e[n++] = (struct edge){ f->thr[i].first, 1 };
+			e[n++] = (struct edge){ f->thr[i].last, 0 };
+		}
+	qsort(e, n, sizeof(*e), cmp_edge);
+	for (size_t i = 0; i < n; i++) {
+		now = e[i].start ? now + 1 : now - 1;
+		if (now > f->peak_alloc_threads) {
+			f->peak_alloc_threads = now;
+			f->peak_alloc_threads_ts = e[i].ts;
+		}
+	}
+	free(e);
 }
 
 static void growth(struct ma_frag *f, const struct ma_event *ev)
@@ -243,6 +322,8 @@ int ma_frag_event(struct ma_frag *f, const struct ma_event *ev)
 		return 0;
 	case MA_EV_ALLOC:
 	case MA_EV_FREE:
+		if (thread_event(f, ev) < 0)
+			return -1;
 		on_alloc(f, ev->size, ev->kind == MA_EV_ALLOC ? 1 : -1);
 		if (live_waste(f) > f->peak_waste) {
 			f->peak_waste = live_waste(f);
@@ -283,6 +364,7 @@ void ma_frag_finish(struct ma_frag *f)
 		f->frag_median_pct = f->nfr % 2 ? f->fr[f->nfr / 2] :
 				     (f->fr[f->nfr / 2 - 1] + f->fr[f->nfr / 2]) / 2;
 	}
+	thread_peak(f);
 	for (unsigned i = 0; i < MA_FRAG_CLASSES; i++)
 		if (f->classes[i].allocations)
 			f->classes[n++] = f->classes[i];

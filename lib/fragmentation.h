@@ -62,6 +62,7 @@ struct ma_frag_point {
 };
 
 #define MA_FRAG_POINTS 64
+#define MA_FRAG_MAX_THREADS (1u << 16)
 #define MA_FRAG_MIN_ARENA (1u << 20)
 
 struct ma_frag {
@@ -101,7 +102,18 @@ struct ma_frag {
 	uint64_t q2_max, q4_max;
 	int q4_seen;
 
+	/* Threads that allocated, each active from its first allocation to
+	 * its last heap event (threads as the probe's producers, whose
+	 * buffers a thread started after another ended may take over).  glibc
+	 * gives each thread allocating at the same time as others an arena of
+	 * its own, up to 8 per core: peak_alloc_threads is the number of
+	 * arenas the process needed, at most. */
+	uint64_t alloc_threads;
+	uint64_t peak_alloc_threads, peak_alloc_threads_ts;
+
 	/* private */
+	struct ma_frag_thread *thr; /* by producer, up to MA_FRAG_MAX_THREADS */
+	size_t nthr;
 	double *fr;                 /* fragmentation of each rated sample */
 	size_t nfr, afr;
 	uint64_t last_some;

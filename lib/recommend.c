@@ -440,26 +440,50 @@ static int rule_trim_threshold(struct ctx *c)
 	return 0;
 }
 
+/* More arenas than the value to try, and the heap full of free memory:
+ * the arenas' reserves add up.  The arenas are counted from the threads
+ * that allocated at the same time (each gets its own, up to 8 per core);
+ * the memory from the mallinfo2 sample where malloc held the most, which
+ * sums every arena. */
+#define ARENA_MAX 2
+
 static int rule_arena_max(struct ctx *c)
 {
 	const struct ma_metric *m = metric(c, MA_METRIC_FRAGMENTATION_PCT);
+	const struct ma_frag *f = c->fr->frag;
+	const struct ma_frag_point *h;
 	struct ma_recommendation *r;
+	uint64_t arenas, spare;
 
-	if (!band_at_least(c, MA_METRIC_FRAGMENTATION_PCT, MA_BAND_WARNING) ||
-	    c->p->totals.threads < 2)
+	if (!f || !band_at_least(c, MA_METRIC_FRAGMENTATION_PCT, MA_BAND_WARNING) ||
+	    f->peak_alloc_threads <= ARENA_MAX)
 		return 0;
+	arenas = f->peak_alloc_threads;
+	h = &f->at_peak_held;
+	/* What fewer arenas may save: the free memory beyond the share of
+	 * ARENA_MAX arenas of it. */
+	spare = h->free_bytes - h->free_bytes / arenas * ARENA_MAX;
 	if (!(r = add(c, "malloc-arena-max", "Limit malloc to two arenas", m->band, "env")))
 		return -1;
 	SET(r->setting, "MALLOC_ARENA_MAX");
-	SET(r->value, "2");
-	frag_evidence(c, r);
-	snprintf(r->evidence + strlen(r->evidence), sizeof(r->evidence) - strlen(r->evidence),
-		 "; %" PRIu64 " threads allocated", c->p->totals.threads);
-	SET(r->reason, "each thread that allocates may get its own arena (up to 8 per core), "
-	    "each with its own holes and unreturned top (M_ARENA_MAX in mallopt)");
-	SET(r->effect, "fewer, fuller arenas: less memory held free across them, at some "
-	    "cost in lock contention for many allocating threads");
-	SET(r->paste, "MALLOC_ARENA_MAX=2");
+	SET(r->value, "%d", ARENA_MAX);
+	SET(r->evidence, "fragmentation %.1f %% (%s); %" PRIu64 " threads allocated at the same "
+	    "time (%" PRIu64 " in all), so up to %" PRIu64 " arenas; when malloc held the most "
+	    "(%.2f s) it held %.1f MB (arenas %.1f MB, mmapped %.1f MB) for %.1f MB requested: "
+	    "%.1f MB free in its arenas, %.1f MB of it the main heap's top", m->value,
+	    ma_band_name(m->band), arenas, f->alloc_threads, arenas, (double)h->ts / 1e9,
+	    (double)h->held / MB, (double)f->peak_held_arena / MB,
+	    (double)f->peak_held_hblkhd / MB, (double)h->requested / MB,
+	    (double)h->free_bytes / MB, (double)h->top / MB);
+	SET(r->reason, "glibc gives each thread that allocates while others do an arena of its "
+	    "own (up to 8 per core); memory freed in one arena serves only the threads using "
+	    "it, so every arena keeps its own holes and free top: %" PRIu64 " arenas, %" PRIu64
+	    " reserves.  MALLOC_ARENA_MAX (M_ARENA_MAX in mallopt) makes the threads share %d",
+	    arenas, arenas, ARENA_MAX);
+	SET(r->effect, "up to %.1f MB less held by malloc (the free memory beyond %d arenas' "
+	    "share of it), at some cost in lock contention when many threads allocate at once",
+	    (double)spare / MB, ARENA_MAX);
+	SET(r->paste, "MALLOC_ARENA_MAX=%d", ARENA_MAX);
 	return 0;
 }
 

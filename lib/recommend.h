@@ -24,8 +24,8 @@ struct ma_recommendation {
 	const char *style;
 	char setting[96];        /* "MemoryConfig.lru_cache_size", "MALLOC_ARENA_MAX" */
 	char value[128];         /* the value to try: "20_000_000", "2" */
-	char evidence[256];      /* the measurement that fired the rule */
-	char reason[256];        /* the rule, in words, with its source */
+	char evidence[512];      /* the measurement that fired the rule */
+	char reason[512];        /* the rule, in words, with its source */
 	char effect[256];        /* what changing it should do */
 	char paste[256];         /* the setting as a line of `style` */
 };

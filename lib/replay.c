@@ -73,10 +73,12 @@ int ma_replay_observe(struct ma_replay *r, enum ma_event_kind kind, uint64_t siz
 		      const struct ma_record *rec)
 {
 	struct ma_event ev = { kind, r->input, ma_replay_rel(r, r->ts), 0, size,
-			       r->heap_live, r->maps.bytes, rec };
+			       r->heap_live, r->maps.bytes, rec, r->thread };
 
 	if (r->pass != 1 || !r->opts->observe)
 		return 0;
+	if (kind == MA_EV_BEGIN || kind == MA_EV_END)
+		ev.thread = 0;
 	if (kind == MA_EV_BEGIN)
 		ev.span_ns = r->info->last_ts > r->t0 ? r->info->last_ts - r->t0 : 0;
 	return r->opts->observe(r->opts->observe_arg, &ev);
@@ -374,6 +376,7 @@ int ma_replay_record(struct ma_replay *r, const struct ma_record *rec)
 	uint64_t fn;
 
 	r->index++;
+	r->thread = rec->thread;
 	if (ma_tag_is_timed(rec->tag) && rec->ts > r->ts)
 		r->ts = rec->ts;
 	if (r->pass == 1 && r->ts > r->t0 && r->ts - r->t0 > r->totals.duration_ns)

@@ -58,6 +58,7 @@ struct ma_replay {
 	ma_fork_fn on_fork;
 	void *fork_arg;
 	size_t input;           /* index of the trace, for opts->observe */
+	uint32_t thread;        /* producer of the record being applied */
 };
 
 int ma_replay_init(struct ma_replay *r, const struct ma_trace_info *info,

@@ -52,3 +52,17 @@ expect_no_rec() {
 	[ "$(q "$1" "'$2' in recs")" = False ] || fail "$1: unexpected recommendation '$2'"
 	pass "$1: no $2"
 }
+
+# bg CMD...: runs CMD in the background; wait_all waits for every such
+# run and fails when one failed (a plain `wait` would not).
+bg_pids=
+bg() {
+	"$@" &
+	bg_pids="$bg_pids $!"
+}
+wait_all() {
+	for p in $bg_pids; do
+		wait "$p" || fail "a run in the background failed (exit $?)"
+	done
+	bg_pids=
+}
