@@ -119,19 +119,11 @@ static size_t input_of(const struct ma_process *p, char **traces, size_t n)
 
 /* The rated metrics of one process of several, computed as the full
  * report computes them for a run (lib/metrics.c), from that process'
- * trace.  Annotations (model loads, cache counters) are counted for the
- * whole run only. */
+ * trace alone, its annotations included. */
 static void rate_process(struct ma_metric *out, const struct ma_full_report *fr,
 			 const struct ma_process *p, char **traces, size_t n)
 {
-	size_t in = input_of(p, traces, n);
-
-	ma_metrics_compute(out, &fr->ratings, p, in < fr->nfrags ? &fr->frags[in] : NULL,
-			   &fr->models);
-	ma_metric_unmeasured(&out[MA_METRIC_MODEL_LOAD_TIME_MS], MA_METRIC_MODEL_LOAD_TIME_MS,
-			     "annotations are measured for the whole run, not per process");
-	ma_metric_unmeasured(&out[MA_METRIC_CACHE_HIT_RATE_PCT], MA_METRIC_CACHE_HIT_RATE_PCT,
-			     "annotations are measured for the whole run, not per process");
+	ma_full_process_metrics(fr, p, input_of(p, traces, n), out);
 }
 
 /* The measures of an analysis, in the order measure_count says; fr, the

@@ -15,14 +15,19 @@ struct ma_full_report *ma_full_new(const struct ma_config *cfg, const struct ma_
 {
 	struct ma_full_report *fr = calloc(1, sizeof(*fr));
 
-	if (!fr || !(fr->frags = calloc(ntraces ? ntraces : 1, sizeof(*fr->frags)))) {
+	if (!fr || !(fr->frags = calloc(ntraces ? ntraces : 1, sizeof(*fr->frags))) ||
+	    !(fr->models_of = calloc(ntraces ? ntraces : 1, sizeof(*fr->models_of)))) {
+		if (fr)
+			free(fr->frags);
 		free(fr);
 		snprintf(err, errlen, "out of memory");
 		return NULL;
 	}
-	fr->nfrags = ntraces;
-	for (size_t i = 0; i < ntraces; i++)
+	fr->nfrags = fr->nmodels_of = ntraces;
+	for (size_t i = 0; i < ntraces; i++) {
 		ma_frag_init(&fr->frags[i]);
+		ma_models_init(&fr->models_of[i]);
+	}
 	ma_models_init(&fr->models);
 	ma_ratings_init(&fr->ratings);
 	fr->cfg = cfg;
@@ -40,6 +45,8 @@ int ma_full_observe(void *report, const struct ma_event *ev)
 	struct ma_full_report *fr = report;
 
 	if (ev->input < fr->nfrags && ma_frag_event(&fr->frags[ev->input], ev) < 0)
+		return -1;
+	if (ev->input < fr->nmodels_of && ma_models_event(&fr->models_of[ev->input], ev) < 0)
 		return -1;
 	return ma_models_event(&fr->models, ev);
 }
@@ -149,6 +156,8 @@ int ma_full_finish(struct ma_full_report *fr, const struct ma_analysis *a,
 	for (size_t i = 0; i < fr->nfrags; i++)
 		ma_frag_finish(&fr->frags[i]);
 	ma_models_finish(&fr->models);
+	for (size_t i = 0; i < fr->nmodels_of; i++)
+		ma_models_finish(&fr->models_of[i]);
 	fr->frag_input = main_input(fr);
 	fr->frag = fr->nfrags ? &fr->frags[fr->frag_input] : NULL;
 	ma_metrics_compute(fr->metrics, &fr->ratings, p, fr->frag, &fr->models);
@@ -169,11 +178,23 @@ void ma_full_free(struct ma_full_report *fr)
 	for (size_t i = 0; i < fr->nfrags; i++)
 		ma_frag_release(&fr->frags[i]);
 	free(fr->frags);
+	for (size_t i = 0; i < fr->nmodels_of; i++)
+		ma_models_release(&fr->models_of[i]);
+	free(fr->models_of);
 	ma_models_release(&fr->models);
 	ma_workspace_free(fr->workspace);
 	free(fr->recs);
 	free(fr->config_block);
 	free(fr);
+}
+
+void ma_full_process_metrics(const struct ma_full_report *fr, const struct ma_process *p,
+			     size_t input, struct ma_metric *out)
+{
+	static const struct ma_models none;
+
+	ma_metrics_compute(out, &fr->ratings, p, input < fr->nfrags ? &fr->frags[input] : NULL,
+			   input < fr->nmodels_of ? &fr->models_of[input] : &none);
 }
 
 const struct ma_recommendation *ma_full_rec(const struct ma_full_report *fr, const char *id)

@@ -43,6 +43,9 @@ struct ma_full_report {
 	const struct ma_frag *frag;
 	size_t frag_input;
 	struct ma_models models;    /* every trace together */
+	/* The same of each trace alone (index into the analysis' paths). */
+	struct ma_models *models_of;
+	size_t nmodels_of;
 
 	struct ma_workspace *workspace; /* NULL without opts.workspace */
 	char workspace_error[256];  /* why the scan failed, or "" */
@@ -75,6 +78,14 @@ int ma_full_observe(void *report, const struct ma_event *ev);
 int ma_full_finish(struct ma_full_report *fr, const struct ma_analysis *a,
 		   char *err, size_t errlen);
 void ma_full_free(struct ma_full_report *fr);
+
+/* The rated metrics of one process of the run, from its own trace only:
+ * its totals, fragmentation and annotations (model loads, cache counters)
+ * -- what `check --per-process` rates.  input is the index of p's trace
+ * among the analysis' paths; past the last, fragmentation and the model
+ * metrics are not measured. */
+void ma_full_process_metrics(const struct ma_full_report *fr, const struct ma_process *p,
+			     size_t input, struct ma_metric *out);
 
 /* Recommendations with this id, or NULL. */
 const struct ma_recommendation *ma_full_rec(const struct ma_full_report *fr, const char *id);
