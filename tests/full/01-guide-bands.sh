@@ -5,20 +5,21 @@
 # critical band is shown by moving the limits under a real measurement.
 . "$top_srcdir/tests/full/lib.sh"
 
-# The slow ones run at once: sleeps (load times) and page-cache reads.
-demo load_good --load-delay-ms 1500 --requests 40 &
-demo load_warn --profile slow-load --requests 40 &
-demo load_crit --load-delay-ms 5300 --requests 40 &
-demo mem_good --models 6 --model-size 100 --load read --cache-capacity 6 \
-	--hot-models 6 --requests 60 &
-wait
-demo mem_warn --models 11 --model-size 100 --load read --cache-capacity 11 \
-	--hot-models 11 --requests 80 &
-demo healthy --profile healthy &
-demo hit_good --cache-capacity 3 &
-demo hit_warn --hot-pct 80 &
-demo thrashing --profile thrashing &
-wait
+# The slow ones run at once: sleeps (load times).
+bg demo load_good --load-delay-ms 1500 --requests 40
+bg demo load_warn --profile slow-load --requests 40
+bg demo load_crit --load-delay-ms 5300 --requests 40
+# Memory: models of 2 MiB, each taking 100 MiB once read (--expand 50).
+bg demo mem_good --models 6 --model-size 2 --expand 50 --load read --cache-capacity 6 \
+	--hot-models 6 --requests 60
+wait_all
+bg demo mem_warn --models 11 --model-size 2 --expand 50 --load read --cache-capacity 11 \
+	--hot-models 11 --requests 80
+bg demo healthy --profile healthy
+bg demo hit_good --cache-capacity 3
+bg demo hit_warn --hot-pct 80
+bg demo thrashing --profile thrashing
+wait_all
 demo frag_good --profile fragmented --fragment-keep-pct 85
 demo frag_warn --profile fragmented --fragment-keep-pct 72
 demo frag_crit --profile fragmented

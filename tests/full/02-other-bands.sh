@@ -5,11 +5,11 @@
 # workspace tightens them too; the value itself is never made up.
 . "$top_srcdir/tests/full/lib.sh"
 
-demo healthy --profile healthy &
-demo leaky --profile leaky &
-demo leakier --profile leaky --leak-every 1 &
-demo temps --temp-allocs 12 &
-wait
+bg demo healthy --profile healthy
+bg demo leaky --profile leaky
+bg demo leakier --profile leaky --leak-every 1
+bg demo temps --temp-allocs 12
+wait_all
 for n in healthy leaky leakier temps; do full $n $n.trace; done
 
 # Natural bands first.

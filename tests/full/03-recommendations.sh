@@ -3,12 +3,12 @@
 # setting, value and evidence, and none fires on the healthy run.
 . "$top_srcdir/tests/full/lib.sh"
 
-demo healthy --profile healthy &
-demo read --profile healthy --load read &
-demo thrashing --profile thrashing &
-demo leaky --profile leaky &
-demo fragmented --profile fragmented &
-wait
+bg demo healthy --profile healthy
+bg demo read --profile healthy --load read
+bg demo thrashing --profile thrashing
+bg demo leaky --profile leaky
+bg demo fragmented --profile fragmented
+wait_all
 for n in healthy read thrashing leaky fragmented; do full $n $n.trace; done
 expect "healthy: recommendations" "[]" "$(q healthy recs)"
 
@@ -31,6 +31,8 @@ expect_grep "leak site named" leak leaky.json
 expect_rec fragmented malloc-trim
 expect_rec fragmented malloc-trim-threshold
 expect_no_rec leaky malloc-trim
+# One thread: however fragmented, no arena to spare (tests/full/07-arenas.sh).
+expect_no_rec fragmented malloc-arena-max
 
 # Memory usage past target: limits from the peak.  Past warning or above a
 # quarter of the RAM: the model variant for the machine.  Critical: the

@@ -7,9 +7,8 @@
 
 command -v python3 >/dev/null || skip "python3 is needed to read the JSON"
 DEMO=$top_builddir/memory-analyzer-demo
-# Shared with tests/full/: the demo writes its models under a temporary
-# name and renames them.
-MODELS=$top_builddir/tests/full/demo-models
+# Small model files, in the test's folder (removed at exit).
+MODELS=$tmp/models
 mkdir -p "$MODELS"
 "$MA" record -o thrashing.trace -- "$DEMO" --model-dir "$MODELS" --profile thrashing \
 	>demo.out 2>demo.err || { cat demo.err >&2; fail "record the demo: exit $?"; }
