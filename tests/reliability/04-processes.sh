@@ -1,7 +1,7 @@
 #!/bin/sh
 # Processes: fork while other threads allocate, a daemon child outliving
-# its parent, vfork, posix_spawn and system(), programs that re-exec
-# through a shim, and dash.
+# its parent, vfork, posix_spawn and system(), execl, execlp and execle,
+# programs that re-exec through a shim, and dash.
 . "$top_srcdir/tests/reliability/lib.sh"
 
 # pid_traces PID: the traces record named for PID, oldest first.
@@ -66,6 +66,38 @@ procs: done" "$(cat out)"
 	[ "$found" = 1 ] || { cat err >&2; fail "$mode: no trace of the started program"; }
 	rm -f $(traces)
 done
+
+# execl, execlp, execle: the exec'd program sees the arguments and the
+# environment it sees without the probe (execle's own, FOO=from-execle
+# and BAR=2, not an empty one), and its image has a trace of its own.
+for mode in execl execlp execle; do
+	PATH=$REL:$PATH "$REL/rel_exec" "$mode" >direct 2>direct-err ||
+		{ cat direct-err >&2; fail "$mode: fails without the probe"; }
+	PATH=$REL:$PATH record_limited 60 -- "$REL/rel_exec" "$mode"
+	expect "$mode: status" 0 "$rc"
+	expect_file "$mode: the exec'd program's output, as without the probe" direct out
+	expect "$mode: traces" 2 "$(traces | wc -l)"
+	parent=$(traces | head -1)
+	t=$(traces | tail -1)
+	dump_ok "$parent"
+	expect "$mode: the image before the exec: malloc(123)" 2 "$(sized malloc 123 "$parent")"
+	expect "$mode: the image before the exec: trailer" "exit=exec status=0 lost=0" \
+		"$(trailer_of "$parent")"
+	dump_ok "$t"
+	expect "$mode: the exec'd image, with exec flag" "0x2 $REL/rel_exec" \
+		"$(sed -n 's/.* process .* flags=\(0x[0-9a-f]*\) .* exe="\([^"]*\)".*/\1 \2/p' "$t.dump")"
+	expect "$mode: the exec'd image: malloc(321)" 3 "$(sized malloc 321 "$t")"
+	expect "$mode: the exec'd image: trailer" "exit=exit status=0 lost=0" "$(trailer_of "$t")"
+	rm -f $(traces)
+done
+grep -qx 'env: FOO=from-execle' out && grep -qx 'env: BAR=2' out &&
+	[ "$(grep -c '^env: ' out)" = 2 ] ||
+	{ cat out >&2; fail "execle: the environment is not exactly FOO and BAR"; }
+expect "execle: arguments" "arg: rel_exec
+arg: show
+arg: x
+arg: y z" "$(grep '^arg: ' out)"
+pass "execle: the exec'd program has exactly its own environment"
 
 # Shims: a script started through #!/usr/bin/env python3, and a shell
 # wrapper that execs the real program.  The program behind the shim is

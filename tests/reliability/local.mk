@@ -9,7 +9,7 @@ check_PROGRAMS += tests/reliability/rel_threads tests/reliability/rel_tls \
 	tests/reliability/rel_throw tests/reliability/rel_exit \
 	tests/reliability/rel_signals tests/reliability/rel_procs \
 	tests/reliability/rel_fds tests/reliability/rel_ownmalloc \
-	tests/reliability/rel_deepbind
+	tests/reliability/rel_deepbind tests/reliability/rel_exec
 tests_reliability_rel_threads_SOURCES = tests/reliability/rel_threads.c
 tests_reliability_rel_threads_CPPFLAGS = $(rel_cppflags)
 tests_reliability_rel_threads_CFLAGS = $(progs_cflags)
@@ -32,6 +32,9 @@ tests_reliability_rel_procs_SOURCES = tests/reliability/rel_procs.c
 tests_reliability_rel_procs_CPPFLAGS = $(rel_cppflags)
 tests_reliability_rel_procs_CFLAGS = $(progs_cflags)
 tests_reliability_rel_procs_LDADD = -lpthread
+tests_reliability_rel_exec_SOURCES = tests/reliability/rel_exec.c
+tests_reliability_rel_exec_CPPFLAGS = $(rel_cppflags)
+tests_reliability_rel_exec_CFLAGS = $(progs_cflags)
 tests_reliability_rel_fds_SOURCES = tests/reliability/rel_fds.c
 tests_reliability_rel_fds_CPPFLAGS = $(rel_cppflags)
 tests_reliability_rel_fds_CFLAGS = $(progs_cflags)
