@@ -57,12 +57,15 @@ int ma_use_colour(int fd)
 	return isatty(fd);
 }
 
-enum { OPT_DEBUG_DIR = 0x300, OPT_SYSROOT };
+enum { OPT_DEBUG_DIR = 0x300, OPT_SYSROOT, OPT_NO_LOCAL_FILES };
 
 static const struct argp_option symbol_options[] = {
 	{ "debug-dir", OPT_DEBUG_DIR, "DIR", 0,
 	  "look for separate debug files in DIR too (repeatable)", 0 },
 	{ "sysroot", OPT_SYSROOT, "DIR", 0, "find the recorded modules under DIR", 0 },
+	{ "no-local-files", OPT_NO_LOCAL_FILES, NULL, 0, "open no file the trace names "
+	  "outside --sysroot; debug files only from --debug-dir and the sysroot (for "
+	  "traces from elsewhere)", 0 },
 	{ NULL, 0, NULL, 0, NULL, 0 },
 };
 
@@ -79,6 +82,9 @@ static error_t symbol_parse(int key, char *arg, struct argp_state *state)
 	case OPT_SYSROOT:
 		s->sysroot = arg;
 		return 0;
+	case OPT_NO_LOCAL_FILES:
+		s->no_local_files = 1;
+		return 0;
 	default:
 		return ARGP_ERR_UNKNOWN;
 	}
@@ -91,6 +97,7 @@ void ma_symbol_args_apply(const struct ma_symbol_args *s, struct ma_analysis_opt
 {
 	ao->debug_dirs = s->ndebug ? s->debug_dirs : NULL;
 	ao->sysroot = s->sysroot;
+	ao->no_local_files = s->no_local_files;
 }
 
 void ma_warn_damaged(const struct ma_analysis *an)

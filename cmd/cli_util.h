@@ -35,21 +35,22 @@ int ma_use_colour(int fd);
 
 #define MA_MAX_DEBUG_DIRS 16
 
-/* Where symbols come from: --debug-dir (repeatable) and --sysroot, the
- * options of ma_symbol_argp, an argp child of the commands that analyse
- * traces.  Its input is a struct ma_symbol_args (the parent sets its
+/* Where symbols come from: --debug-dir (repeatable), --sysroot and
+ * --no-local-files, the options of ma_symbol_argp, an argp child of the
+ * commands that analyse traces.  Its input is a struct ma_symbol_args (the parent sets its
  * state->child_inputs[] in ARGP_KEY_INIT). */
 struct ma_symbol_args {
 	const char *debug_dirs[MA_MAX_DEBUG_DIRS + 1];  /* NULL-terminated */
 	unsigned ndebug;
 	const char *sysroot;
+	int no_local_files;
 };
 
 extern const struct argp ma_symbol_argp;
 
 struct ma_analysis;
 struct ma_analysis_opts;
-/* Sets the debug directories and the sysroot of ao. */
+/* Sets the debug directories, the sysroot and no_local_files of ao. */
 void ma_symbol_args_apply(const struct ma_symbol_args *s, struct ma_analysis_opts *ao);
 
 /* A warning for each damaged or incomplete trace of an analysis. */

@@ -24,7 +24,7 @@
 #define MAX_SETTINGS 64
 
 enum { OPT_TOP = 256, OPT_GROUP_BY, OPT_SNAPSHOT_AT, OPT_NO_COLOR, OPT_WEIGHT, OPT_CONFIG,
-       OPT_SET, OPT_RAM, OPT_NO_LOCAL_FILES };
+       OPT_SET, OPT_RAM };
 
 struct report_args {
 	const char *workspace;
@@ -60,9 +60,6 @@ static const struct argp_option options[] = {
 	{ "snapshot-at", OPT_SNAPSHOT_AT, "WHEN", 0,
 	  "also show the live set at WHEN: end, peak, a time (500ms, 2s) or a marker "
 	  "name; twice for the difference between two", 0 },
-	{ "no-local-files", OPT_NO_LOCAL_FILES, NULL, 0, "open no file the trace names "
-	  "outside --sysroot; debug files only from --debug-dir and the sysroot (for "
-	  "traces from elsewhere)", 0 },
 	{ "no-color", OPT_NO_COLOR, NULL, 0, "no colour in the text report", 0 },
 	{ "config", OPT_CONFIG, "FILE", 0, "full report: read limits from FILE instead of "
 	  "the workspace's " MA_CONFIG_NAME, 0 },
@@ -206,7 +203,6 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		break;
 	case OPT_GROUP_BY: parse_group(state, a, arg); break;
 	case OPT_SNAPSHOT_AT: add_snapshot(state, a, arg); break;
-	case OPT_NO_LOCAL_FILES: a->ao.no_local_files = 1; break;
 	case OPT_NO_COLOR: a->no_color = 1; break;
 	case OPT_CONFIG: a->config = arg; break;
 	case OPT_SET:

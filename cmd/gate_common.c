@@ -36,7 +36,8 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	return 0;
 }
 
-/* No header: --debug-dir and --sysroot sort among the options here. */
+/* No header: --debug-dir, --sysroot and --no-local-files sort among the
+ * options here. */
 static const struct argp_child symbol_children[] = {
 	{ &ma_symbol_argp, 0, NULL, 0 },
 	{ NULL, 0, NULL, 0 },

@@ -10,8 +10,8 @@
 #include "cli_util.h"
 #include "gate.h"
 
-/* Filled by gate_analysis_argp: --suppressions, and --debug-dir and
- * --sysroot of its own child, ma_symbol_argp. */
+/* Filled by gate_analysis_argp: --suppressions, and --debug-dir,
+ * --sysroot and --no-local-files of its own child, ma_symbol_argp. */
 struct gate_analysis_args {
 	struct ma_symbol_args sym;
 	const char *suppressions;

@@ -3,7 +3,8 @@
 # FIFO (open would block forever), a device, a directory, /proc, a file
 # that is not ELF or has another build-id.  The report must come at once,
 # show each such frame as module+offset, and say once on stderr why; a
-# genuine module next to them is still named.  Then --no-local-files.
+# genuine module next to them is still named.  Then --no-local-files
+# (report and check).
 . "$top_srcdir/tests/e2e/lib.sh"
 
 prog=$top_builddir/tests/symbols/cxx_string
@@ -74,6 +75,23 @@ pass "nothing held the FIFO"
 report --no-local-files
 expect_grep "no-local-files: module+offset" "at cxx_string+$ret" report.txt
 expect "no-local-files: nothing on stderr" "" "$(cat report.err)"
+
+# check takes it too: without it the genuine module's frame is named,
+# with it not, nothing is said about the module, and the gate still
+# fails on the leak.
+"$mk" genuine.trace "$prog=$bid" "$ret" || fail "crafted_trace exited $?"
+gate() { # ARGS...: check --max-leaked 0 on genuine.trace, which fails
+	crc=0
+	timeout 60 "$MA" check --max-leaked 0 "$@" genuine.trace \
+		>check.txt 2>check.err </dev/null || crc=$?
+	expect "check $*: status (the gate failed)" 1 "$crc"
+}
+gate
+expect_grep "check: main named" "main (cxx_string.cc:[0-9]*)" check.txt
+gate --no-local-files
+expect_grep "check --no-local-files: module+offset" "?+$ret (cxx_string)" check.txt
+! grep -q 'main (' check.txt || { cat check.txt >&2; fail "check --no-local-files: main named"; }
+expect "check --no-local-files: nothing on stderr" "" "$(cat check.err)"
 
 # ... but a debug file of the recorded build-id in --debug-dir names it.
 sub=debug/.build-id/$(echo "$bid" | cut -c1-2)
