@@ -32,6 +32,8 @@ static void *do_mmap(void *(*real)(void *, size_t, int, int, int, off_t), void *
 		return real(addr, len, prot, flags, fd, off);
 	p = real(addr, len, prot, flags, fd, off);
 	if (p != MAP_FAILED) {
+		if (fd >= 0 && !(prot & PROT_EXEC) && len >= PROBE_FILEMAP_MIN_SIZE)
+			ma_atomic_store_relaxed(&probe_file_mapped, 1);
 		probe_record_mmap(p, len, prot, flags, fd, off, fn);
 		probe_nested_flush_if_any();
 	}

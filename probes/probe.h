@@ -133,6 +133,11 @@ void probe_output_close(void);
 void probe_output_trailer(int exit_kind, int64_t status);
 
 /* ---- sampling (sampler.c) ---- */
+/* File-backed mappings of this size or more that are not code are listed
+ * from /proc/self/smaps (a page-table walk of the whole process), but
+ * only once the program has mapped one through mmap: probe_file_mapped. */
+#define PROBE_FILEMAP_MIN_SIZE (1ul << 20)
+extern int probe_file_mapped; /* atomic */
 void probe_sampler_open(void);
 /* Fills a raw MA_REC_SAMPLE record (13 words). */
 void probe_sampler_take(uint64_t *w);

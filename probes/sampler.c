@@ -24,7 +24,9 @@
 #include "ring.h"
 
 #define FILEMAP_EVERY_NS 250000000ull
-#define FILEMAP_MIN_SIZE (1ull << 20)
+#define FILEMAP_MIN_SIZE PROBE_FILEMAP_MIN_SIZE
+
+int probe_file_mapped;
 
 /* Kept open (at a hidden number) and re-read from offset 0, so that the
  * probe never takes one of the program's low descriptor numbers, even
@@ -253,7 +255,8 @@ void probe_sampler_take(uint64_t *w)
 	uint64_t flags = 0, now = probe_now();
 
 	/* Pushed before the sample, from the writer thread like the sample. */
-	if (probe_ring0 && now - last_filemap >= FILEMAP_EVERY_NS) {
+	if (probe_ring0 && ma_atomic_load_relaxed(&probe_file_mapped) &&
+	    now - last_filemap >= FILEMAP_EVERY_NS) {
 		last_filemap = now;
 		filemap_scan();
 	}
