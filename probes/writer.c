@@ -41,55 +41,30 @@ void probe_writer_drain_all(struct probe_chunkbuf *buf, uint16_t flags)
 	}
 }
 
-/* CPU time of the calling thread, in ns. */
-static uint64_t thread_cpu_ns(void)
+static void sample(void)
 {
-	struct timespec ts;
-
-	if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts) != 0)
-		return 0;
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
-/* Takes a sample; returns the CPU time it cost. */
-static uint64_t sample(void)
-{
-	uint64_t w[13], c0 = thread_cpu_ns(), c1;
+	uint64_t w[13];
 
 	probe_sampler_take(w);
-	c1 = thread_cpu_ns();
 	probe_ring_push(probe_ring0, w, 13);
 	ma_atomic_store_relaxed(&probe_ring0->events, probe_ring0->events + 1);
-	return c1 > c0 ? c1 - c0 : 0;
-}
-
-/* The time from one sample to the next: the interval, longer when a
- * sample costs more than SAMPLE_SHARE of it.  mallinfo2 walks every free
- * chunk of every arena, which on a heap of many small free blocks takes
- * milliseconds (perl: 1.5 ms); sampled every 10 ms that was the largest
- * single cost of the probe. */
-#define SAMPLE_SHARE 50 /* at most 1/50 of a CPU */
-static uint64_t sample_gap(uint64_t interval, uint64_t cost)
-{
-	return cost * SAMPLE_SHARE > interval ? cost * SAMPLE_SHARE : interval;
 }
 
 static void *writer_main(void *arg)
 {
 	uint64_t interval = (uint64_t)probe_cfg.sample_ms * 1000000u;
-	uint64_t now = probe_now(), next = now, next_sample = now;
+	uint64_t next = probe_now();
 
 	(void)arg;
 	probe_guard_enter(PROBE_GUARD_INTERNAL);
 	probe_tls.ring = probe_ring0;
 	while (!ma_atomic_load_acquire(&stop)) {
-		now = probe_now();
-		if (now >= next_sample) {
-			next_sample = now + sample_gap(interval, sample());
-			now = probe_now();
-		}
-		if (now >= next)
+		uint64_t now = probe_now();
+
+		if (now >= next) {
+			sample();
 			next = now + interval;
+		}
 		probe_writer_drain_all(wbuf, 0);
 		ma_atomic_store_relaxed(&sleeping, 1);
 		uint32_t v = ma_atomic_load_acquire(&wake_word);
