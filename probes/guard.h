@@ -6,12 +6,16 @@
  *
  * guard says what the thread is doing inside the probe:
  *   PROBE_GUARD_NONE      not in the probe: a hook records
- *   PROBE_GUARD_RECORD    recording an event: a hook entered now (a signal
- *                         handler allocating) passes through and is counted
- *                         as lost
- *   PROBE_GUARD_INTERNAL  the probe's own work (bootstrap, writer thread,
- *                         module scans, fork handling): hooks pass through
- *                         silently, those allocations are ours
+ *   PROBE_GUARD_RECORD    recording an event: a C heap hook entered now (a
+ *                         signal handler allocating) records into the
+ *                         nested buffer (signals.h), the other hooks count
+ *                         their event as lost
+ *   PROBE_GUARD_INTERNAL  the probe's own work (bootstrap, libunwind, writer
+ *                         thread, module scans, fork handling): hooks pass
+ *                         through silently, those allocations are ours
+ *   PROBE_GUARD_HANDLER   a program's signal handler that interrupted the
+ *                         probe (any level above) is running: hooks behave
+ *                         as under RECORD (hooks_signal.c sets it)
  * in_real is set while a C++ operator forwarded to libstdc++ runs, so the
  * malloc/free it makes underneath is not recorded a second time. */
 #ifndef PROBE_GUARD_H
@@ -23,7 +27,14 @@ enum probe_guard {
 	PROBE_GUARD_NONE = 0,
 	PROBE_GUARD_RECORD = 1,
 	PROBE_GUARD_INTERNAL = 2,
+	PROBE_GUARD_HANDLER = 3,
 };
+
+/* RECORD or HANDLER: a hook entered now is a signal handler's. */
+static inline int probe_guard_is_handler(int guard)
+{
+	return guard & 1;
+}
 
 struct probe_ring;
 

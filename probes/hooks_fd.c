@@ -24,7 +24,7 @@
 
 static int program_call(void)
 {
-	return probe_tls.guard == PROBE_GUARD_NONE;
+	return probe_tls.guard == PROBE_GUARD_NONE || probe_tls.guard == PROBE_GUARD_HANDLER;
 }
 
 /* libc's close (a cancellation point, unlike a bare system call). */

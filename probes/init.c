@@ -16,6 +16,7 @@
 #include "msg.h"
 #include "probe.h"
 #include "rawrec.h"
+#include "signals.h"
 #include "writer.h"
 
 extern char **environ;
@@ -99,6 +100,8 @@ static void start(void)
 	probe_sampler_open();
 	probe_fork_install();
 	probe_exit_install();
+	probe_nested_start();
+	probe_signal_wrap_existing();
 	probe_modules_scan();
 	check_own_malloc();
 	ma_atomic_store_release(&probe_phase, PROBE_PHASE_ON);

@@ -33,6 +33,7 @@ probes_libmemory_analyzer_probe_la_SOURCES = \
 	probes/bootstrap.h probes/bootstrap.c probes/init.c \
 	probes/hooks.c probes/hooks_cxx.c probes/hooks_mmap.c probes/hooks_proc.c probes/annotate.c \
 	probes/hooks_exec.c probes/hooks_fd.c probes/signals.h probes/signals.c \
+	probes/hooks_signal.c \
 	probes/deepbind.c
 probes_libmemory_analyzer_probe_la_CFLAGS = $(PROBE_CFLAGS)
 probes_libmemory_analyzer_probe_la_LDFLAGS = -module -avoid-version -shared \

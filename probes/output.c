@@ -29,6 +29,7 @@ static int trailer_lock;
 static int failed;                  /* a write failed: said, writing stopped */
 static int kept_fd = -1;            /* the trace's fd after that, kept open */
 static int guarded[PROBE_GUARDED_FDS]; /* fd + 1, 0 = free slot */
+uint64_t probe_nested_waiting;          /* probe.h */
 
 int probe_fd_guarded(int fd)
 {
@@ -293,6 +294,7 @@ void probe_output_trailer(int exit_kind, int64_t status)
 		.chunks = ma_atomic_load_relaxed(&probe_chunks_written),
 		.lost = ma_atomic_load_relaxed(&probe_lost_early) +
 			ma_atomic_load_relaxed(&probe_lost_reentrant) +
+			ma_atomic_load_relaxed(&probe_nested_waiting) +
 			ma_atomic_load_relaxed(&probe_write_failures),
 	};
 	probe_chunk_begin(ctl);

@@ -42,15 +42,19 @@ extern int probe_phase;
 extern uint64_t probe_lost_early;
 /* Events skipped because a hook was re-entered (all threads). */
 extern uint64_t probe_lost_reentrant;
+/* Events of signal handlers waiting in a thread's nested buffer (signals.h),
+ * counted as lost in the trailer. */
+extern uint64_t probe_nested_waiting;
 
 /* Whether a hook should record now.  Counts the event as lost when the
- * thread is inside the probe's recording code (a signal handler). */
+ * thread is inside the probe's recording code or a signal handler that
+ * interrupted the probe (guard RECORD or HANDLER). */
 static inline int probe_should_record(void)
 {
 	struct probe_tls *t = &probe_tls;
 
 	if (__builtin_expect(t->guard != PROBE_GUARD_NONE || t->in_real, 0)) {
-		if (t->guard == PROBE_GUARD_RECORD) {
+		if (probe_guard_is_handler(t->guard)) {
 			t->lost++;
 			ma_atomic_add_relaxed(&probe_lost_reentrant, 1);
 		}
