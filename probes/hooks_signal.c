@@ -144,7 +144,6 @@ static int do_sigaction(int which, int sig, const struct sigaction *act, struct 
 		return -1;
 	}
 	if (act && wrap(sig, act->sa_handler)) {
-		/* act and old may be the same struct: copied first. */
 		k = *act;
 		wrapped = (uintptr_t)k.sa_handler;
 		k.sa_sigaction = probe_signal_wrapper;
@@ -232,13 +231,18 @@ EXPORT sighandler_t sigset(int sig, sighandler_t h)
 	return do_signal(R_SIGSET, sig, h);
 }
 
-/* Handlers another library's constructor installed before ours: wrapped
- * in place, flags and mask as they are. */
+/* At the start: the real functions looked up, and the handlers another
+ * library's constructor installed before ours wrapped in place, flags
+ * and mask as they are. */
 void probe_signal_wrap_existing(void)
 {
 	sigaction_fn *f = (sigaction_fn *)real(R_SIGACTION);
 	int saved = errno;
 
+	/* Looked up now, so that the hooks never call dlsym later: a handler
+	 * may call them (sigaction is async-signal-safe). */
+	for (int i = 0; i < R_N; i++)
+		real(i);
 	if (!f || ma_atomic_load_relaxed(&probe_phase) == PROBE_PHASE_OFF)
 		return;
 	for (int sig = 1; sig < _NSIG; sig++) {

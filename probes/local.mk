@@ -60,6 +60,17 @@ tests_unit_test_ring_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/probes
 tests_unit_test_ring_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) $(ZSTD_CFLAGS)
 tests_unit_test_ring_LDADD = probes/libprobecore-check.la $(CMOCKA_LIBS) $(probe_core_libs)
 
+# The buffer of signal handlers' events: probes/signals.c compiled into
+# the test, its sink replaced.
+check_PROGRAMS += tests/unit/test_nested
+TESTS += tests/unit/test_nested
+UNIT_TESTS += tests/unit/test_nested
+tests_unit_test_nested_SOURCES = tests/unit/test_nested.c
+EXTRA_tests_unit_test_nested_DEPENDENCIES = probes/signals.c
+tests_unit_test_nested_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/probes
+tests_unit_test_nested_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_unit_test_nested_LDADD = probes/libprobecore-check.la $(CMOCKA_LIBS) $(probe_core_libs)
+
 tests_unit_test_stacktab_SOURCES = tests/unit/test_stacktab.c
 tests_unit_test_stacktab_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/probes
 tests_unit_test_stacktab_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
