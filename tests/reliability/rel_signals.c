@@ -4,7 +4,7 @@
  * rate.  THREADS threads (1: the main thread alone) map and unmap a page
  * in a loop, PAIRS pairs in all (through the probe, but never through
  * malloc, whose locks a handler must not meet); another thread sends them
- * in turn, every few microseconds, SIGUSR1 (a plain handler set with
+ * in turn, every few microseconds (one signal in flight per thread), SIGUSR1 (a plain handler set with
  * sigaction: malloc(77)), SIGRTMIN queued with a value (an SA_SIGINFO
  * handler: malloc(78)) and SIGUSR2 (a handler set with signal():
  * malloc(79)).  Prints the runs of each handler, the pairs, and how many
@@ -40,6 +40,12 @@
 #define MAX_THREADS 16
 
 static long handled_usr1, handled_rt, handled_usr2, bad_value;
+/* Signals sent to each worker and handler runs on it: the sender keeps
+ * one signal at most in flight per worker, so a loaded machine never
+ * piles up queued signals faster than the workers can run them (and two
+ * standard signals never merge into one). */
+static long sent_to[MAX_THREADS], seen_by[MAX_THREADS];
+static __thread int me;
 static volatile int done;
 static pthread_t workers[MAX_THREADS];
 static int nworkers;
@@ -54,6 +60,7 @@ static void on_usr1(int sig)
 	(void)sig;
 	free(touch(malloc(77), 77));
 	add(&handled_usr1);
+	add(&seen_by[me]);
 }
 
 static void on_rt(int sig, siginfo_t *si, void *uc)
@@ -63,6 +70,7 @@ static void on_rt(int sig, siginfo_t *si, void *uc)
 		add(&bad_value);
 	free(touch(malloc(78), 78));
 	add(&handled_rt);
+	add(&seen_by[me]);
 }
 
 static void on_usr2(int sig)
@@ -70,6 +78,7 @@ static void on_usr2(int sig)
 	(void)sig;
 	free(touch(malloc(79), 79));
 	add(&handled_usr2);
+	add(&seen_by[me]);
 }
 
 static void *sender(void *arg)
@@ -78,10 +87,16 @@ static void *sender(void *arg)
 	union sigval v = { .sival_int = 4242 };
 	unsigned i = 0;
 
-	(void)arg;
+	pthread_barrier_wait(arg);
 	while (!done) {
-		pthread_t to = workers[i % (unsigned)nworkers];
+		int w = (int)(i % (unsigned)nworkers);
+		pthread_t to = workers[w];
 
+		if (__atomic_load_n(&seen_by[w], __ATOMIC_RELAXED) != sent_to[w]) {
+			i++; /* the last one is still in flight */
+			continue;
+		}
+		sent_to[w]++;
 		switch (i++ % 3) {
 		case 0:
 			pthread_kill(to, SIGUSR1);
@@ -101,10 +116,20 @@ static void *sender(void *arg)
 static long pairs_each;
 
 static sigset_t sent;
+static pthread_barrier_t started;
+
+#define WARM_UP 16
 
 static void *work(void *arg)
 {
+	me = (int)(intptr_t)arg;
 	for (long i = 0; i < pairs_each; i++) {
+		/* Every thread's first events (its ring, its first stacks) are
+		 * in before the first signal: a thread's start-up may call
+		 * libc's malloc, which a handler calling malloc must not
+		 * interrupt. */
+		if (i == WARM_UP)
+			pthread_barrier_wait(&started);
 		void *p = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
 			       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 
@@ -112,7 +137,7 @@ static void *work(void *arg)
 			_exit(1);
 		munmap(p, 4096);
 	}
-	if (arg) {
+	if (me) {
 		/* A thread that ends: no handler runs from here on (signals
 		 * still pending are dropped with it), and one more call
 		 * through the probe, safe now, moves in what the last ones
@@ -176,15 +201,18 @@ static int stress(long pairs, int threads)
 	workers[0] = pthread_self();
 	nworkers = threads;
 	pairs_each = pairs / threads;
+	if (pairs_each <= WARM_UP)
+		return 2;
+	pthread_barrier_init(&started, NULL, (unsigned)threads + 1);
 	pthread_sigmask(SIG_UNBLOCK, &set, NULL);
 	for (int i = 1; i < threads; i++)
-		if (pthread_create(&workers[i], NULL, work, &sent) != 0)
+		if (pthread_create(&workers[i], NULL, work, (void *)(intptr_t)i) != 0)
 			return 1;
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
-	if (pthread_create(&t, NULL, sender, NULL) != 0)
+	if (pthread_create(&t, NULL, sender, &started) != 0)
 		return 1;
 	pthread_sigmask(SIG_UNBLOCK, &set, NULL);
-	work(NULL);
+	work((void *)(intptr_t)0);
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	__atomic_store_n(&done, 1, __ATOMIC_RELAXED);
 	pthread_join(t, NULL);
