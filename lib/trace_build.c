@@ -20,13 +20,14 @@
 struct producer {
 	uint32_t thread;
 	uint32_t seq;          /* of the next chunk */
-	uint8_t *buf;
-	size_t len, cap;
+	struct ma_chunk_enc enc;
+	struct ma_enc_model *model;
+	size_t scap[MA_NSTREAMS]; /* capacity of each stream buffer */
+	size_t len;            /* encoded bytes of the open chunk */
 	uint32_t nrecords;
 	int timed;             /* the open chunk has a timed record */
 	uint64_t ts_first;
 	uint64_t last_ts;      /* of the producer's last timed record */
-	struct ma_codec_state st;
 };
 
 struct ma_trace_build {
@@ -35,6 +36,8 @@ struct ma_trace_build {
 	ZSTD_CCtx *cctx;
 	uint8_t *zbuf;
 	size_t zcap;
+	uint8_t *pbuf;         /* a chunk's payload, laid out */
+	size_t pcap;
 	struct producer *prods;
 	size_t nprods, cap;
 	uint64_t chunks;       /* written so far, header included */
@@ -85,6 +88,38 @@ static int reserve(uint8_t **buf, size_t *cap, size_t need)
 	return 0;
 }
 
+/* Makes room for a record of up to max bytes in every stream. */
+static int prod_reserve(struct producer *p, size_t max)
+{
+	if (!p->model) {
+		if (!(p->model = calloc(1, sizeof(*p->model))))
+			return -1;
+		ma_enc_init(&p->enc, p->model);
+	}
+	for (int i = 0; i < MA_NSTREAMS; i++)
+		if (reserve(&p->enc.s[i].buf, &p->scap[i], p->enc.s[i].len + max) < 0)
+			return -1;
+	return 0;
+}
+
+static void prod_free(struct producer *p)
+{
+	for (int i = 0; i < MA_NSTREAMS; i++)
+		free(p->enc.s[i].buf);
+	free(p->model);
+}
+
+/* Lays out the producer's open chunk in b->pbuf; returns its length, or
+ * -1 when out of memory. */
+static long prod_payload(struct ma_trace_build *b, struct producer *p)
+{
+	size_t n = ma_enc_size(&p->enc);
+
+	if (reserve(&b->pbuf, &b->pcap, n ? n : 1) < 0)
+		return -1;
+	return (long)ma_enc_finish(&p->enc, b->pbuf);
+}
+
 /* Compresses into b->zbuf when it pays; returns the codec used. */
 static int maybe_compress(struct ma_trace_build *b, const uint8_t *raw, size_t len,
 			  size_t *stored)
@@ -130,20 +165,25 @@ static int write_single(struct ma_trace_build *b, uint8_t kind, uint32_t seq,
 			const struct ma_record *rec)
 {
 	struct ma_chunk_hdr h = { 0 };
-	struct ma_codec_state st;
-	uint8_t *buf = malloc(ma_record_max_size(rec));
-	int ret;
+	struct producer tmp;
+	long len;
+	int ret = -1;
 
-	if (!buf)
-		return -1;
-	ma_codec_state_init(&st, rec->ts);
-	h.raw_len = (uint32_t)ma_record_put(buf, &st, rec, NULL);
+	memset(&tmp, 0, sizeof(tmp));
+	if (prod_reserve(&tmp, ma_record_max_size(rec)) < 0)
+		goto out;
+	ma_enc_begin(&tmp.enc, rec->ts);
+	ma_enc_put(&tmp.enc, rec, NULL);
+	if ((len = prod_payload(b, &tmp)) < 0)
+		goto out;
+	h.raw_len = (uint32_t)len;
 	h.seq = seq;
 	h.kind = kind;
 	h.nrecords = 1;
 	h.ts_first = rec->ts;
-	ret = write_chunk(b, &h, buf, 0);
-	free(buf);
+	ret = write_chunk(b, &h, b->pbuf, 0);
+out:
+	prod_free(&tmp);
 	return ret;
 }
 
@@ -179,10 +219,13 @@ fail:
 static int prod_flush(struct ma_trace_build *b, struct producer *p)
 {
 	struct ma_chunk_hdr h = { 0 };
+	long len;
 
 	if (!p->nrecords)
 		return 0;
-	h.raw_len = (uint32_t)p->len;
+	if ((len = prod_payload(b, p)) < 0)
+		return -1;
+	h.raw_len = (uint32_t)len;
 	h.thread = p->thread;
 	h.seq = p->seq++;
 	h.kind = MA_CHUNK_RECORDS;
@@ -192,7 +235,7 @@ static int prod_flush(struct ma_trace_build *b, struct producer *p)
 	p->len = 0;
 	p->nrecords = 0;
 	p->timed = 0;
-	return write_chunk(b, &h, p->buf, 1);
+	return write_chunk(b, &h, b->pbuf, 1);
 }
 
 int ma_trace_build_flush(struct ma_trace_build *b, uint32_t thread)
@@ -214,8 +257,7 @@ static int prod_note_ts(struct producer *p, const struct ma_record *rec)
 	if (!p->timed) {
 		p->timed = 1;
 		p->ts_first = rec->ts;
-		ma_codec_state_init(&p->st, rec->ts);
-		/* untimed records already in the chunk left prev_addr alone */
+		p->enc.prev_ts = rec->ts;
 	}
 	p->last_ts = rec->ts;
 	return 0;
@@ -235,11 +277,13 @@ int ma_trace_build_add(struct ma_trace_build *b, uint32_t thread,
 	}
 	if (p->len && p->len + max > CHUNK_CAP && prod_flush(b, p) < 0)
 		return -1;
-	if (!p->nrecords)
-		ma_codec_state_init(&p->st, p->last_ts);
-	if (prod_note_ts(p, rec) < 0 || reserve(&p->buf, &p->cap, p->len + max) < 0)
+	if (prod_reserve(p, max) < 0)
 		return -1;
-	p->len += ma_record_put(p->buf + p->len, &p->st, rec, frames);
+	if (!p->nrecords)
+		ma_enc_begin(&p->enc, p->last_ts);
+	if (prod_note_ts(p, rec) < 0)
+		return -1;
+	p->len += ma_enc_put(&p->enc, rec, frames);
 	p->nrecords++;
 	return 0;
 }
@@ -270,9 +314,10 @@ int ma_trace_build_close(struct ma_trace_build *b, const struct ma_rec_trailer *
 	if (fclose(b->f) != 0)
 		ret = -1;
 	for (size_t i = 0; i < b->nprods; i++)
-		free(b->prods[i].buf);
+		prod_free(&b->prods[i]);
 	free(b->prods);
 	free(b->zbuf);
+	free(b->pbuf);
 	ZSTD_freeCCtx(b->cctx);
 	free(b);
 	return ret;

@@ -185,7 +185,9 @@ int ma_tag_is_timed(uint8_t tag)
 
 size_t ma_record_max_size(const struct ma_record *r)
 {
-	size_t n = 1 + 16 * MA_VARINT_MAX;
+	/* tag, fn, and up to 18 fields of 10 bytes (an address or stack code
+	 * takes 11: a code byte and a varint) */
+	size_t n = 2 + 18 * MA_VARINT_MAX;
 
 	switch (r->tag) {
 	case MA_REC_PROCESS:
@@ -214,220 +216,346 @@ size_t ma_record_max_size(const struct ma_record *r)
 	return n;
 }
 
-struct enc {
-	uint8_t *p;
-	struct ma_codec_state *st;
-};
-
-static void e_v(struct enc *e, uint64_t v)
+static inline uint32_t hslot(uint64_t x, unsigned bits)
 {
-	e->p += ma_put_varint(e->p, v);
+	return (uint32_t)((x * 0x9e3779b97f4a7c15ull) >> (64 - bits));
 }
 
-static void e_z(struct enc *e, int64_t v)
+/* ---- encoding ---- */
+
+void ma_enc_init(struct ma_chunk_enc *e, struct ma_enc_model *m)
 {
-	e_v(e, ma_zigzag(v));
+	for (int i = 0; i < MA_NSTREAMS; i++)
+		e->s[i].len = 0;
+	e->m = m;
+	/* zeroed table entries (seq 0, gen 0) are older than any chunk */
+	e->nacq = e->nrel = 1;
+	e->gen = 0;
+	ma_enc_begin(e, 0);
 }
 
-static void e_addr(struct enc *e, uint64_t a)
+void ma_enc_begin(struct ma_chunk_enc *e, uint64_t ts_first)
 {
-	e_z(e, (int64_t)(a - e->st->prev_addr));
-	e->st->prev_addr = a;
+	for (int i = 0; i < MA_NSTREAMS; i++)
+		e->s[i].len = 0;
+	e->prev_ts = ts_first;
+	e->prev_addr = 0;
+	e->acq0 = e->nacq;
+	e->rel0 = e->nrel;
+	e->gen++;
+	if (e->gen == 0) { /* after 2^32 chunks: forget the stack table */
+		memset(e->m->stk_gen, 0, sizeof(e->m->stk_gen));
+		e->gen = 1;
+	}
+	e->nstacks = 0;
 }
 
-static void e_ts(struct enc *e, uint64_t ts)
+static inline void e_v(struct ma_chunk_enc *e, int s, uint64_t v)
 {
-	e_v(e, ts - e->st->prev_ts);
-	e->st->prev_ts = ts;
+	struct ma_enc_stream *st = &e->s[s];
+
+	st->len += ma_put_varint(st->buf + st->len, v);
 }
 
-static void e_s(struct enc *e, struct ma_bytes b)
+static inline void e_z(struct ma_chunk_enc *e, int s, int64_t v)
 {
-	e_v(e, b.len);
+	e_v(e, s, ma_zigzag(v));
+}
+
+static void e_str(struct ma_chunk_enc *e, struct ma_bytes b)
+{
+	struct ma_enc_stream *st = &e->s[MA_S_MISC];
+
+	e_v(e, MA_S_MISC, b.len);
 	if (b.len)
-		memcpy(e->p, b.ptr, b.len);
-	e->p += b.len;
+		memcpy(st->buf + st->len, b.ptr, b.len);
+	st->len += b.len;
 }
 
-static void put_stack(struct enc *e, const struct ma_rec_stack *s, const uint64_t *frames)
+static inline void e_ts(struct ma_chunk_enc *e, uint64_t ts)
 {
-	e_v(e, s->id);
-	e_v(e, s->depth);
+	e_v(e, MA_S_TS, ts - e->prev_ts);
+	e->prev_ts = ts;
+}
+
+/* An address as a reference to the table of the other direction (an
+ * acquisition looks among recent releases, a release among recent
+ * acquisitions), or as a delta; then it goes into its own table. */
+static inline void e_addr(struct ma_chunk_enc *e, uint64_t a, uint64_t *okey, uint64_t *oseq,
+			  uint64_t on, uint64_t o0, uint64_t *key, uint64_t *seq, uint64_t *n)
+{
+	uint32_t h = hslot(a, MA_ENC_ADDR_BITS);
+	uint64_t k = on - 1 - oseq[h];
+
+	if (okey[h] == a && oseq[h] >= o0 && k < MA_ADDR_WINDOW) {
+		e_v(e, MA_S_ADDR, k + 1);
+	} else {
+		e_v(e, MA_S_ADDR, 0);
+		e_z(e, MA_S_ADDR, (int64_t)(a - e->prev_addr));
+	}
+	e->prev_addr = a;
+	key[h] = a;
+	seq[h] = (*n)++;
+}
+
+static void e_acq(struct ma_chunk_enc *e, uint64_t a)
+{
+	struct ma_enc_model *m = e->m;
+
+	e_addr(e, a, m->rel_key, m->rel_seq, e->nrel, e->rel0, m->acq_key, m->acq_seq, &e->nacq);
+}
+
+static void e_rel(struct ma_chunk_enc *e, uint64_t a)
+{
+	struct ma_enc_model *m = e->m;
+
+	e_addr(e, a, m->acq_key, m->acq_seq, e->nacq, e->acq0, m->rel_key, m->rel_seq, &e->nrel);
+}
+
+/* A stack as a dictionary entry of the chunk, then a size as a delta
+ * from that entry's last size. */
+static void e_stack_size(struct ma_chunk_enc *e, uint64_t id, int has_size, uint64_t size)
+{
+	struct ma_enc_model *m = e->m;
+	uint32_t h = hslot(id, MA_ENC_STACK_BITS);
+	uint64_t base = 0;
+	uint32_t idx;
+
+	if (m->stk_gen[h] == e->gen && m->stk_key[h] == id) {
+		idx = m->stk_idx[h];
+		e_v(e, MA_S_STACK, (uint64_t)idx + 1);
+	} else {
+		e_v(e, MA_S_STACK, 0);
+		e_v(e, MA_S_STACK, id);
+		idx = UINT32_MAX;
+		if (e->nstacks < MA_STACK_DICT) {
+			idx = e->nstacks++;
+			m->stack_size[idx] = 0;
+			m->stk_key[h] = id;
+			m->stk_gen[h] = e->gen;
+			m->stk_idx[h] = idx;
+		}
+	}
+	if (!has_size)
+		return;
+	if (idx != UINT32_MAX) {
+		base = m->stack_size[idx];
+		m->stack_size[idx] = size;
+	}
+	e_z(e, MA_S_SIZE, (int64_t)(size - base));
+}
+
+static void put_stack(struct ma_chunk_enc *e, const struct ma_rec_stack *s, const uint64_t *frames)
+{
+	e_v(e, MA_S_MISC, s->id);
+	e_v(e, MA_S_MISC, s->depth);
 	for (uint32_t i = 0; i < s->depth; i++) {
 		if (i == 0)
-			e_v(e, frames[0]);
+			e_v(e, MA_S_MISC, frames[0]);
 		else
-			e_z(e, (int64_t)(frames[i] - frames[i - 1]));
+			e_z(e, MA_S_MISC, (int64_t)(frames[i] - frames[i - 1]));
 	}
 }
 
-static void put_body(struct enc *e, const struct ma_record *r, const uint64_t *frames)
+static void put_meta(struct ma_chunk_enc *e, const struct ma_record *r, const uint64_t *frames)
 {
 	const typeof(r->u) *u = &r->u;
+	const int M = MA_S_MISC;
 
 	switch (r->tag) {
 	case MA_REC_PROCESS:
-		e_v(e, u->process.pid);
-		e_v(e, u->process.ppid);
-		e_v(e, u->process.start_realtime_ns);
-		e_v(e, u->process.start_monotonic_ns);
-		e_v(e, u->process.flags);
-		e_v(e, u->process.parent_fork_ts);
-		e_v(e, u->process.stack_depth);
-		e_v(e, u->process.sample_interval_ms);
-		e_s(e, u->process.exe);
-		e_s(e, u->process.cmdline);
-		e_s(e, u->process.probe_version);
-		e_s(e, u->process.session);
-		break;
-	case MA_REC_ALLOC:
-	case MA_REC_ALLOC_ALIGNED:
-		e_addr(e, u->alloc.addr);
-		e_v(e, u->alloc.size);
-		e_v(e, u->alloc.stack);
-		e_v(e, u->alloc.fn);
-		if (r->tag == MA_REC_ALLOC_ALIGNED)
-			e_v(e, u->alloc.alignment);
-		break;
-	case MA_REC_FREE:
-		e_addr(e, u->free.addr);
-		e_v(e, u->free.fn);
-		break;
-	case MA_REC_REALLOC:
-		e_v(e, u->realloc.ts_after - r->ts);
-		e_addr(e, u->realloc.old_addr);
-		e_addr(e, u->realloc.new_addr);
-		e_v(e, u->realloc.size);
-		e_v(e, u->realloc.stack);
-		e_v(e, u->realloc.fn);
-		break;
-	case MA_REC_MMAP:
-		e_addr(e, u->mmap.addr);
-		e_v(e, u->mmap.length);
-		e_v(e, u->mmap.prot);
-		e_v(e, u->mmap.flags);
-		e_z(e, u->mmap.fd);
-		e_v(e, u->mmap.offset);
-		e_v(e, u->mmap.stack);
-		e_v(e, u->mmap.fn);
-		e_s(e, u->mmap.path);
-		break;
-	case MA_REC_MUNMAP:
-		e_addr(e, u->munmap.addr);
-		e_v(e, u->munmap.length);
-		break;
-	case MA_REC_MREMAP:
-		e_v(e, u->mremap.ts_after - r->ts);
-		e_addr(e, u->mremap.old_addr);
-		e_v(e, u->mremap.old_length);
-		e_addr(e, u->mremap.new_addr);
-		e_v(e, u->mremap.new_length);
-		e_v(e, u->mremap.flags);
-		e_v(e, u->mremap.stack);
+		e_v(e, M, u->process.pid);
+		e_v(e, M, u->process.ppid);
+		e_v(e, M, u->process.start_realtime_ns);
+		e_v(e, M, u->process.start_monotonic_ns);
+		e_v(e, M, u->process.flags);
+		e_v(e, M, u->process.parent_fork_ts);
+		e_v(e, M, u->process.stack_depth);
+		e_v(e, M, u->process.sample_interval_ms);
+		e_str(e, u->process.exe);
+		e_str(e, u->process.cmdline);
+		e_str(e, u->process.probe_version);
+		e_str(e, u->process.session);
 		break;
 	case MA_REC_STACK:
 		put_stack(e, &u->stack, frames);
 		break;
 	case MA_REC_MODULE:
-		e_v(e, u->module.id);
-		e_v(e, u->module.bias);
-		e_v(e, u->module.lo);
-		e_v(e, u->module.hi);
-		e_s(e, u->module.path);
-		e_s(e, u->module.build_id);
+		e_v(e, M, u->module.id);
+		e_v(e, M, u->module.bias);
+		e_v(e, M, u->module.lo);
+		e_v(e, M, u->module.hi);
+		e_str(e, u->module.path);
+		e_str(e, u->module.build_id);
 		break;
 	case MA_REC_MODULE_GONE:
-		e_v(e, u->module_gone.id);
+		e_v(e, M, u->module_gone.id);
 		break;
 	case MA_REC_THREAD:
-		e_v(e, u->thread_start.tid);
-		e_s(e, u->thread_start.name);
+		e_v(e, M, u->thread_start.tid);
+		e_str(e, u->thread_start.name);
 		break;
 	case MA_REC_THREAD_END:
 		break;
 	case MA_REC_SAMPLE:
-		e_v(e, u->sample.rss);
-		e_v(e, u->sample.arena);
-		e_v(e, u->sample.ordblks);
-		e_v(e, u->sample.hblks);
-		e_v(e, u->sample.hblkhd);
-		e_v(e, u->sample.uordblks);
-		e_v(e, u->sample.fordblks);
-		e_v(e, u->sample.keepcost);
-		e_v(e, u->sample.psi_some_us);
-		e_v(e, u->sample.psi_full_us);
-		e_v(e, u->sample.flags);
+		e_v(e, M, u->sample.rss);
+		e_v(e, M, u->sample.arena);
+		e_v(e, M, u->sample.ordblks);
+		e_v(e, M, u->sample.hblks);
+		e_v(e, M, u->sample.hblkhd);
+		e_v(e, M, u->sample.uordblks);
+		e_v(e, M, u->sample.fordblks);
+		e_v(e, M, u->sample.keepcost);
+		e_v(e, M, u->sample.psi_some_us);
+		e_v(e, M, u->sample.psi_full_us);
+		e_v(e, M, u->sample.flags);
 		break;
 	case MA_REC_MARKER:
-		e_v(e, u->marker.kind);
-		e_s(e, u->marker.name);
-		e_z(e, u->marker.value);
+		e_v(e, M, u->marker.kind);
+		e_str(e, u->marker.name);
+		e_z(e, M, u->marker.value);
 		break;
 	case MA_REC_FORK:
-		e_v(e, u->fork.child_pid);
+		e_v(e, M, u->fork.child_pid);
 		break;
 	case MA_REC_INFO:
-		e_s(e, u->info.key);
-		e_s(e, u->info.value);
+		e_str(e, u->info.key);
+		e_str(e, u->info.value);
 		break;
 	case MA_REC_LOST:
-		e_v(e, u->lost.count);
-		e_v(e, u->lost.reason);
+		e_v(e, M, u->lost.count);
+		e_v(e, M, u->lost.reason);
 		break;
 	case MA_REC_TRAILER:
-		e_v(e, u->trailer.exit_kind);
-		e_z(e, u->trailer.exit_status);
-		e_v(e, u->trailer.events);
-		e_v(e, u->trailer.stacks);
-		e_v(e, u->trailer.chunks);
-		e_v(e, u->trailer.lost);
+		e_v(e, M, u->trailer.exit_kind);
+		e_z(e, M, u->trailer.exit_status);
+		e_v(e, M, u->trailer.events);
+		e_v(e, M, u->trailer.stacks);
+		e_v(e, M, u->trailer.chunks);
+		e_v(e, M, u->trailer.lost);
 		break;
 	}
 }
 
-size_t ma_record_put(uint8_t *p, struct ma_codec_state *st,
-		     const struct ma_record *r, const uint64_t *frames)
+size_t ma_enc_put(struct ma_chunk_enc *e, const struct ma_record *r, const uint64_t *frames)
 {
-	struct enc e = { p, st };
+	const typeof(r->u) *u = &r->u;
+	size_t before = 0, after = 0;
 
-	*e.p++ = r->tag;
-	if (ma_tag_is_timed(r->tag))
-		e_ts(&e, r->ts);
-	put_body(&e, r, frames);
-	return (size_t)(e.p - p);
+	for (int i = 0; i < MA_NSTREAMS; i++)
+		before += e->s[i].len;
+	e->s[MA_S_KIND].buf[e->s[MA_S_KIND].len++] = r->tag;
+	switch (r->tag) {
+	case MA_REC_ALLOC:
+	case MA_REC_ALLOC_ALIGNED:
+		e_v(e, MA_S_KIND, u->alloc.fn);
+		e_ts(e, r->ts);
+		e_acq(e, u->alloc.addr);
+		e_stack_size(e, u->alloc.stack, 1, u->alloc.size);
+		if (r->tag == MA_REC_ALLOC_ALIGNED)
+			e_v(e, MA_S_MISC, u->alloc.alignment);
+		break;
+	case MA_REC_FREE:
+		e_v(e, MA_S_KIND, u->free.fn);
+		e_ts(e, r->ts);
+		e_rel(e, u->free.addr);
+		break;
+	case MA_REC_REALLOC:
+		e_v(e, MA_S_KIND, u->realloc.fn);
+		e_ts(e, r->ts);
+		e_v(e, MA_S_TS, u->realloc.ts_after - r->ts);
+		e_rel(e, u->realloc.old_addr);
+		e_acq(e, u->realloc.new_addr);
+		e_stack_size(e, u->realloc.stack, 1, u->realloc.size);
+		break;
+	case MA_REC_MMAP:
+		e_v(e, MA_S_KIND, u->mmap.fn);
+		e_ts(e, r->ts);
+		e_acq(e, u->mmap.addr);
+		e_stack_size(e, u->mmap.stack, 1, u->mmap.length);
+		e_v(e, MA_S_MISC, u->mmap.prot);
+		e_v(e, MA_S_MISC, u->mmap.flags);
+		e_z(e, MA_S_MISC, u->mmap.fd);
+		e_v(e, MA_S_MISC, u->mmap.offset);
+		e_str(e, u->mmap.path);
+		break;
+	case MA_REC_MUNMAP:
+		e_ts(e, r->ts);
+		e_rel(e, u->munmap.addr);
+		e_v(e, MA_S_MISC, u->munmap.length);
+		break;
+	case MA_REC_MREMAP:
+		e_ts(e, r->ts);
+		e_v(e, MA_S_TS, u->mremap.ts_after - r->ts);
+		e_rel(e, u->mremap.old_addr);
+		e_acq(e, u->mremap.new_addr);
+		e_stack_size(e, u->mremap.stack, 0, 0);
+		e_v(e, MA_S_MISC, u->mremap.old_length);
+		e_v(e, MA_S_MISC, u->mremap.new_length);
+		e_v(e, MA_S_MISC, u->mremap.flags);
+		break;
+	default:
+		if (ma_tag_is_timed(r->tag))
+			e_ts(e, r->ts);
+		put_meta(e, r, frames);
+	}
+	for (int i = 0; i < MA_NSTREAMS; i++)
+		after += e->s[i].len;
+	return after - before;
+}
+
+size_t ma_enc_size(const struct ma_chunk_enc *e)
+{
+	uint8_t tmp[MA_VARINT_MAX];
+	size_t n = 0;
+
+	if (!e->s[MA_S_KIND].len)
+		return 0;
+	for (int i = 0; i < MA_NSTREAMS; i++)
+		n += ma_put_varint(tmp, e->s[i].len) + e->s[i].len;
+	return n;
+}
+
+size_t ma_enc_finish(const struct ma_chunk_enc *e, uint8_t *out)
+{
+	uint8_t *p = out;
+
+	if (!e->s[MA_S_KIND].len)
+		return 0;
+	for (int i = 0; i < MA_NSTREAMS; i++)
+		p += ma_put_varint(p, e->s[i].len);
+	for (int i = 0; i < MA_NSTREAMS; i++) {
+		if (e->s[i].len)
+			memcpy(p, e->s[i].buf, e->s[i].len);
+		p += e->s[i].len;
+	}
+	return (size_t)(p - out);
 }
 
 /* ---- decoding ---- */
 
 struct dec {
-	const uint8_t *p, *end;
 	struct ma_codec_state *st;
 	int bad;
 };
 
-static uint64_t d_v(struct dec *d)
+static uint64_t d_v(struct dec *d, int s)
 {
 	uint64_t v = 0;
 
-	if (!d->bad && ma_get_varint(&d->p, d->end, &v) < 0)
+	if (!d->bad && ma_get_varint(&d->st->cur[s], d->st->lim[s], &v) < 0)
 		d->bad = 1;
 	return d->bad ? 0 : v;
 }
 
-static int64_t d_z(struct dec *d)
+static int64_t d_z(struct dec *d, int s)
 {
-	return ma_unzigzag(d_v(d));
-}
-
-static uint64_t d_addr(struct dec *d)
-{
-	d->st->prev_addr += (uint64_t)d_z(d);
-	return d->st->prev_addr;
+	return ma_unzigzag(d_v(d, s));
 }
 
 static uint64_t d_ts(struct dec *d)
 {
-	uint64_t dt = d_v(d);
+	uint64_t dt = d_v(d, MA_S_TS);
 
 	if (d->st->prev_ts + dt < d->st->prev_ts)
 		d->bad = 1;
@@ -438,7 +566,7 @@ static uint64_t d_ts(struct dec *d)
 /* A relative "after" timestamp must not overflow. */
 static uint64_t d_after(struct dec *d, uint64_t base)
 {
-	uint64_t dt = d_v(d);
+	uint64_t dt = d_v(d, MA_S_TS);
 
 	if (base + dt < base)
 		d->bad = 1;
@@ -448,182 +576,306 @@ static uint64_t d_after(struct dec *d, uint64_t base)
 static struct ma_bytes d_s(struct dec *d)
 {
 	struct ma_bytes b = { NULL, 0 };
-	uint64_t len = d_v(d);
+	uint64_t len = d_v(d, MA_S_MISC);
+	struct ma_codec_state *st = d->st;
 
 	if (d->bad)
 		return b;
-	if (len > (uint64_t)(d->end - d->p)) {
+	if (len > (uint64_t)(st->lim[MA_S_MISC] - st->cur[MA_S_MISC])) {
 		d->bad = 1;
 		return b;
 	}
-	b.ptr = d->p;
+	b.ptr = st->cur[MA_S_MISC];
 	b.len = (uint32_t)len;
-	d->p += len;
+	st->cur[MA_S_MISC] += len;
 	return b;
+}
+
+/* An address field: a reference into the other direction's window, or a
+ * delta; then it joins its own direction's window. */
+static uint64_t d_addr(struct dec *d, const uint64_t *other, uint64_t nother,
+		       uint64_t *own, uint64_t *nown)
+{
+	uint64_t code = d_v(d, MA_S_ADDR), a;
+
+	if (d->bad)
+		return 0;
+	if (code == 0) {
+		a = d->st->prev_addr + (uint64_t)d_z(d, MA_S_ADDR);
+	} else {
+		uint64_t k = code - 1;
+		if (k >= nother || k >= MA_ADDR_WINDOW) {
+			d->bad = 1;
+			return 0;
+		}
+		a = other[(nother - 1 - k) % MA_ADDR_WINDOW];
+	}
+	d->st->prev_addr = a;
+	own[*nown % MA_ADDR_WINDOW] = a;
+	(*nown)++;
+	return a;
+}
+
+static uint64_t d_acq(struct dec *d)
+{
+	struct ma_codec_state *st = d->st;
+
+	return d_addr(d, st->rel, st->nrel, st->acq, &st->nacq);
+}
+
+static uint64_t d_rel(struct dec *d)
+{
+	struct ma_codec_state *st = d->st;
+
+	return d_addr(d, st->acq, st->nacq, st->rel, &st->nrel);
+}
+
+/* A stack code; *slot is its dictionary entry, or -1 for none. */
+static uint64_t d_stack(struct dec *d, int64_t *slot)
+{
+	struct ma_codec_state *st = d->st;
+	uint64_t code = d_v(d, MA_S_STACK), id;
+
+	*slot = -1;
+	if (d->bad)
+		return 0;
+	if (code == 0) {
+		id = d_v(d, MA_S_STACK);
+		if (st->nstacks < MA_STACK_DICT) {
+			*slot = st->nstacks++;
+			st->stack_id[*slot] = id;
+			st->stack_size[*slot] = 0;
+		}
+		return id;
+	}
+	if (code - 1 >= st->nstacks) {
+		d->bad = 1;
+		return 0;
+	}
+	*slot = (int64_t)(code - 1);
+	return st->stack_id[*slot];
+}
+
+static uint64_t d_size(struct dec *d, int64_t slot)
+{
+	uint64_t base = slot >= 0 ? d->st->stack_size[slot] : 0;
+	uint64_t size = base + (uint64_t)d_z(d, MA_S_SIZE);
+
+	if (slot >= 0)
+		d->st->stack_size[slot] = size;
+	return size;
 }
 
 static void get_stack(struct dec *d, struct ma_rec_stack *s)
 {
+	struct ma_codec_state *st = d->st;
 	uint64_t depth;
 
-	s->id = d_v(d);
-	depth = d_v(d);
+	s->id = d_v(d, MA_S_MISC);
+	depth = d_v(d, MA_S_MISC);
 	if (depth > 4096) {
 		d->bad = 1;
 		return;
 	}
 	s->depth = (uint32_t)depth;
-	s->frames_enc = d->p;
+	s->frames_enc = st->cur[MA_S_MISC];
 	for (uint64_t i = 0; i < depth && !d->bad; i++)
-		(void)d_v(d);
-	s->frames_len = (uint32_t)(d->p - s->frames_enc);
+		(void)d_v(d, MA_S_MISC);
+	s->frames_len = (uint32_t)(st->cur[MA_S_MISC] - s->frames_enc);
 }
 
-static void get_body(struct dec *d, struct ma_record *r)
+static void get_meta(struct dec *d, struct ma_record *r)
 {
 	typeof(r->u) *u = &r->u;
+	const int M = MA_S_MISC;
 
 	switch (r->tag) {
 	case MA_REC_PROCESS:
-		u->process.pid = d_v(d);
-		u->process.ppid = d_v(d);
-		u->process.start_realtime_ns = d_v(d);
-		u->process.start_monotonic_ns = d_v(d);
-		u->process.flags = d_v(d);
-		u->process.parent_fork_ts = d_v(d);
-		u->process.stack_depth = d_v(d);
-		u->process.sample_interval_ms = d_v(d);
+		u->process.pid = d_v(d, M);
+		u->process.ppid = d_v(d, M);
+		u->process.start_realtime_ns = d_v(d, M);
+		u->process.start_monotonic_ns = d_v(d, M);
+		u->process.flags = d_v(d, M);
+		u->process.parent_fork_ts = d_v(d, M);
+		u->process.stack_depth = d_v(d, M);
+		u->process.sample_interval_ms = d_v(d, M);
 		u->process.exe = d_s(d);
 		u->process.cmdline = d_s(d);
 		u->process.probe_version = d_s(d);
 		u->process.session = d_s(d);
 		break;
-	case MA_REC_ALLOC:
-	case MA_REC_ALLOC_ALIGNED:
-		u->alloc.addr = d_addr(d);
-		u->alloc.size = d_v(d);
-		u->alloc.stack = d_v(d);
-		u->alloc.fn = d_v(d);
-		u->alloc.alignment = r->tag == MA_REC_ALLOC_ALIGNED ? d_v(d) : 0;
-		break;
-	case MA_REC_FREE:
-		u->free.addr = d_addr(d);
-		u->free.fn = d_v(d);
-		break;
-	case MA_REC_REALLOC:
-		u->realloc.ts_after = d_after(d, r->ts);
-		u->realloc.old_addr = d_addr(d);
-		u->realloc.new_addr = d_addr(d);
-		u->realloc.size = d_v(d);
-		u->realloc.stack = d_v(d);
-		u->realloc.fn = d_v(d);
-		break;
-	case MA_REC_MMAP:
-		u->mmap.addr = d_addr(d);
-		u->mmap.length = d_v(d);
-		u->mmap.prot = d_v(d);
-		u->mmap.flags = d_v(d);
-		u->mmap.fd = d_z(d);
-		u->mmap.offset = d_v(d);
-		u->mmap.stack = d_v(d);
-		u->mmap.fn = d_v(d);
-		u->mmap.path = d_s(d);
-		break;
-	case MA_REC_MUNMAP:
-		u->munmap.addr = d_addr(d);
-		u->munmap.length = d_v(d);
-		break;
-	case MA_REC_MREMAP:
-		u->mremap.ts_after = d_after(d, r->ts);
-		u->mremap.old_addr = d_addr(d);
-		u->mremap.old_length = d_v(d);
-		u->mremap.new_addr = d_addr(d);
-		u->mremap.new_length = d_v(d);
-		u->mremap.flags = d_v(d);
-		u->mremap.stack = d_v(d);
-		break;
 	case MA_REC_STACK:
 		get_stack(d, &u->stack);
 		break;
 	case MA_REC_MODULE:
-		u->module.id = d_v(d);
-		u->module.bias = d_v(d);
-		u->module.lo = d_v(d);
-		u->module.hi = d_v(d);
+		u->module.id = d_v(d, M);
+		u->module.bias = d_v(d, M);
+		u->module.lo = d_v(d, M);
+		u->module.hi = d_v(d, M);
 		u->module.path = d_s(d);
 		u->module.build_id = d_s(d);
 		break;
 	case MA_REC_MODULE_GONE:
-		u->module_gone.id = d_v(d);
+		u->module_gone.id = d_v(d, M);
 		break;
 	case MA_REC_THREAD:
-		u->thread_start.tid = d_v(d);
+		u->thread_start.tid = d_v(d, M);
 		u->thread_start.name = d_s(d);
 		break;
 	case MA_REC_THREAD_END:
 		break;
 	case MA_REC_SAMPLE:
-		u->sample.rss = d_v(d);
-		u->sample.arena = d_v(d);
-		u->sample.ordblks = d_v(d);
-		u->sample.hblks = d_v(d);
-		u->sample.hblkhd = d_v(d);
-		u->sample.uordblks = d_v(d);
-		u->sample.fordblks = d_v(d);
-		u->sample.keepcost = d_v(d);
-		u->sample.psi_some_us = d_v(d);
-		u->sample.psi_full_us = d_v(d);
-		u->sample.flags = d_v(d);
+		u->sample.rss = d_v(d, M);
+		u->sample.arena = d_v(d, M);
+		u->sample.ordblks = d_v(d, M);
+		u->sample.hblks = d_v(d, M);
+		u->sample.hblkhd = d_v(d, M);
+		u->sample.uordblks = d_v(d, M);
+		u->sample.fordblks = d_v(d, M);
+		u->sample.keepcost = d_v(d, M);
+		u->sample.psi_some_us = d_v(d, M);
+		u->sample.psi_full_us = d_v(d, M);
+		u->sample.flags = d_v(d, M);
 		break;
 	case MA_REC_MARKER:
-		u->marker.kind = d_v(d);
+		u->marker.kind = d_v(d, M);
 		u->marker.name = d_s(d);
-		u->marker.value = d_z(d);
+		u->marker.value = d_z(d, M);
 		break;
 	case MA_REC_FORK:
-		u->fork.child_pid = d_v(d);
+		u->fork.child_pid = d_v(d, M);
 		break;
 	case MA_REC_INFO:
 		u->info.key = d_s(d);
 		u->info.value = d_s(d);
 		break;
 	case MA_REC_LOST:
-		u->lost.count = d_v(d);
-		u->lost.reason = d_v(d);
+		u->lost.count = d_v(d, M);
+		u->lost.reason = d_v(d, M);
 		break;
 	case MA_REC_TRAILER:
-		u->trailer.exit_kind = d_v(d);
-		u->trailer.exit_status = d_z(d);
-		u->trailer.events = d_v(d);
-		u->trailer.stacks = d_v(d);
-		u->trailer.chunks = d_v(d);
-		u->trailer.lost = d_v(d);
+		u->trailer.exit_kind = d_v(d, M);
+		u->trailer.exit_status = d_z(d, M);
+		u->trailer.events = d_v(d, M);
+		u->trailer.stacks = d_v(d, M);
+		u->trailer.chunks = d_v(d, M);
+		u->trailer.lost = d_v(d, M);
 		break;
 	default:
 		d->bad = 1;
 	}
 }
 
+static void get_record(struct dec *d, struct ma_record *r)
+{
+	typeof(r->u) *u = &r->u;
+	int64_t slot;
+
+	switch (r->tag) {
+	case MA_REC_ALLOC:
+	case MA_REC_ALLOC_ALIGNED:
+		u->alloc.fn = d_v(d, MA_S_KIND);
+		r->ts = d_ts(d);
+		u->alloc.addr = d_acq(d);
+		u->alloc.stack = d_stack(d, &slot);
+		u->alloc.size = d_size(d, slot);
+		u->alloc.alignment = r->tag == MA_REC_ALLOC_ALIGNED ? d_v(d, MA_S_MISC) : 0;
+		break;
+	case MA_REC_FREE:
+		u->free.fn = d_v(d, MA_S_KIND);
+		r->ts = d_ts(d);
+		u->free.addr = d_rel(d);
+		break;
+	case MA_REC_REALLOC:
+		u->realloc.fn = d_v(d, MA_S_KIND);
+		r->ts = d_ts(d);
+		u->realloc.ts_after = d_after(d, r->ts);
+		u->realloc.old_addr = d_rel(d);
+		u->realloc.new_addr = d_acq(d);
+		u->realloc.stack = d_stack(d, &slot);
+		u->realloc.size = d_size(d, slot);
+		break;
+	case MA_REC_MMAP:
+		u->mmap.fn = d_v(d, MA_S_KIND);
+		r->ts = d_ts(d);
+		u->mmap.addr = d_acq(d);
+		u->mmap.stack = d_stack(d, &slot);
+		u->mmap.length = d_size(d, slot);
+		u->mmap.prot = d_v(d, MA_S_MISC);
+		u->mmap.flags = d_v(d, MA_S_MISC);
+		u->mmap.fd = d_z(d, MA_S_MISC);
+		u->mmap.offset = d_v(d, MA_S_MISC);
+		u->mmap.path = d_s(d);
+		break;
+	case MA_REC_MUNMAP:
+		r->ts = d_ts(d);
+		u->munmap.addr = d_rel(d);
+		u->munmap.length = d_v(d, MA_S_MISC);
+		break;
+	case MA_REC_MREMAP:
+		r->ts = d_ts(d);
+		u->mremap.ts_after = d_after(d, r->ts);
+		u->mremap.old_addr = d_rel(d);
+		u->mremap.new_addr = d_acq(d);
+		u->mremap.stack = d_stack(d, &slot);
+		u->mremap.old_length = d_v(d, MA_S_MISC);
+		u->mremap.new_length = d_v(d, MA_S_MISC);
+		u->mremap.flags = d_v(d, MA_S_MISC);
+		break;
+	default:
+		if (ma_tag_is_timed(r->tag))
+			r->ts = d_ts(d);
+		get_meta(d, r);
+	}
+}
+
+/* Reads the stream directory: six lengths that add up to the rest. */
+static int start_streams(struct ma_codec_state *st, const uint8_t *p, const uint8_t *end)
+{
+	uint64_t len[MA_NSTREAMS];
+
+	for (int i = 0; i < MA_NSTREAMS; i++)
+		if (ma_get_varint(&p, end, &len[i]) < 0)
+			return -1;
+	for (int i = 0; i < MA_NSTREAMS; i++) {
+		if (len[i] > (uint64_t)(end - p))
+			return -1;
+		st->cur[i] = p;
+		p += len[i];
+		st->lim[i] = p;
+	}
+	if (p != end)
+		return -1;
+	st->payload_end = end;
+	st->started = 1;
+	return 0;
+}
+
 int ma_record_get(const uint8_t **p, const uint8_t *end,
 		  struct ma_codec_state *st, struct ma_record *r)
 {
-	struct dec d = { *p, end, st, 0 };
-	struct ma_codec_state saved = *st;
+	struct dec d = { st, 0 };
 
-	if (d.p >= end)
+	if (!st->started) {
+		if (*p >= end || start_streams(st, *p, end) < 0)
+			return -1;
+	}
+	if (end != st->payload_end || st->cur[MA_S_KIND] >= st->lim[MA_S_KIND])
 		return -1;
 	memset(r, 0, sizeof(*r));
-	r->tag = *d.p++;
+	r->tag = *st->cur[MA_S_KIND]++;
 	if (r->tag < 1 || r->tag > MA_REC_TAG_MAX)
 		return -1;
-	if (ma_tag_is_timed(r->tag))
-		r->ts = d_ts(&d);
-	get_body(&d, r);
-	if (d.bad) {
-		*st = saved;
+	get_record(&d, r);
+	if (d.bad)
 		return -1;
+	if (st->cur[MA_S_KIND] == st->lim[MA_S_KIND]) {
+		/* the last record: every stream must be used up */
+		for (int i = 0; i < MA_NSTREAMS; i++)
+			if (st->cur[i] != st->lim[i])
+				return -1;
+		*p = end;
 	}
-	*p = d.p;
 	return 0;
 }
 

@@ -97,17 +97,95 @@ struct ma_record {
 	} u;
 };
 
-/* Delta state of one chunk, for the encoder and the decoder alike. */
+/* A records payload is six byte streams (docs/trace-format.md), each
+ * record spreading its fields over them: kinds (tag and fn), timestamps,
+ * addresses, stacks, sizes, and everything else. */
+enum ma_stream {
+	MA_S_KIND = 0,
+	MA_S_TS = 1,
+	MA_S_ADDR = 2,
+	MA_S_STACK = 3,
+	MA_S_SIZE = 4,
+	MA_S_MISC = 5,
+	MA_NSTREAMS = 6,
+};
+
+/* Addresses acquired and released in a chunk that a later address field
+ * may refer to, and stacks a chunk keeps a last size for. */
+#define MA_ADDR_WINDOW 4096u
+#define MA_STACK_DICT 1024u
+
+/* Decoder state of one chunk: delta state, the streams, the model.  Large
+ * (about 80 KiB): keep it off small stacks. */
 struct ma_codec_state {
 	uint64_t prev_ts;
 	uint64_t prev_addr;
+	int started;              /* stream directory read */
+	const uint8_t *cur[MA_NSTREAMS], *lim[MA_NSTREAMS];
+	const uint8_t *payload_end;
+	uint64_t nacq, nrel;      /* acquire and release fields so far */
+	uint32_t nstacks;         /* stack dictionary entries */
+	uint64_t acq[MA_ADDR_WINDOW], rel[MA_ADDR_WINDOW];
+	uint64_t stack_id[MA_STACK_DICT], stack_size[MA_STACK_DICT];
 };
 
 static inline void ma_codec_state_init(struct ma_codec_state *st, uint64_t ts_first)
 {
 	st->prev_ts = ts_first;
 	st->prev_addr = 0;
+	st->started = 0;
+	st->payload_end = NULL;
+	st->nacq = st->nrel = 0;
+	st->nstacks = 0;
 }
+
+/* Encoder.  The model is a set of direct-mapped tables from an address
+ * (or stack id) to where it last went by; they only ever find candidates
+ * that the encoder then codes exactly, so a collision costs bytes, never
+ * correctness.  Entries carry global counters, so a new chunk needs no
+ * clearing: entries older than the chunk are ignored. */
+#define MA_ENC_ADDR_BITS 12
+#define MA_ENC_STACK_BITS 11
+
+struct ma_enc_model {
+	uint64_t acq_key[1u << MA_ENC_ADDR_BITS], acq_seq[1u << MA_ENC_ADDR_BITS];
+	uint64_t rel_key[1u << MA_ENC_ADDR_BITS], rel_seq[1u << MA_ENC_ADDR_BITS];
+	uint64_t stk_key[1u << MA_ENC_STACK_BITS];
+	uint32_t stk_gen[1u << MA_ENC_STACK_BITS], stk_idx[1u << MA_ENC_STACK_BITS];
+	uint64_t stack_size[MA_STACK_DICT];
+};
+
+struct ma_enc_stream {
+	uint8_t *buf;
+	size_t len;
+};
+
+struct ma_chunk_enc {
+	struct ma_enc_stream s[MA_NSTREAMS];  /* buffers set by the caller */
+	uint64_t prev_ts;
+	uint64_t prev_addr;
+	uint64_t nacq, nrel;      /* global counters, never reset */
+	uint64_t acq0, rel0;      /* their values when the chunk began */
+	uint32_t gen;             /* chunk number, for the stack table */
+	uint32_t nstacks;
+	struct ma_enc_model *m;   /* zeroed memory before the first chunk */
+};
+
+/* Sets up an encoder around a zeroed model; stream buffers are the
+ * caller's (e->s[i].buf). */
+void ma_enc_init(struct ma_chunk_enc *e, struct ma_enc_model *m);
+/* Starts a chunk whose timestamps count from ts_first (it may be set
+ * again, e->prev_ts = ts, before the first timed record). */
+void ma_enc_begin(struct ma_chunk_enc *e, uint64_t ts_first);
+/* Encodes one record.  Every stream buffer must have
+ * ma_record_max_size(rec) bytes free.  For MA_REC_STACK the frames come
+ * from `frames`.  Timed records need rec->ts >= e->prev_ts, and realloc
+ * and mremap ts_after >= ts.  Returns the bytes added (all streams). */
+size_t ma_enc_put(struct ma_chunk_enc *e, const struct ma_record *rec, const uint64_t *frames);
+/* Payload bytes of the chunk so far (0 for a chunk of no records). */
+size_t ma_enc_size(const struct ma_chunk_enc *e);
+/* Writes the payload (ma_enc_size bytes) to out; returns its length. */
+size_t ma_enc_finish(const struct ma_chunk_enc *e, uint8_t *out);
 
 /* ---- primitives ---- */
 
@@ -144,19 +222,19 @@ void ma_file_prefix_put(uint8_t out[MA_FILE_PREFIX_LEN]);
 
 /* ---- records ---- */
 
-/* Upper bound of the encoded size of `rec` (strings and stacks included). */
+/* Upper bound of the encoded size of `rec`, all streams together (strings
+ * and stacks included). */
 size_t ma_record_max_size(const struct ma_record *rec);
 
-/* Encodes rec at p, which must have ma_record_max_size(rec) bytes; returns
- * the bytes written.  For MA_REC_STACK the frames come from `frames`
- * (rec->u.stack.depth of them) and frames_enc is ignored.  Timed records
- * need rec->ts >= st->prev_ts. */
-size_t ma_record_put(uint8_t *p, struct ma_codec_state *st,
-		     const struct ma_record *rec, const uint64_t *frames);
-
-/* Decodes one record from [*p, end), advancing *p.  Returns 0 on success,
- * -1 when the bytes do not form a valid record (unknown tag, early end,
- * timestamp going backwards, string overrunning the payload). */
+/* Decodes the next record of the payload [*p, end), whose state st was
+ * set with ma_codec_state_init(st, ts_first) and which is passed again,
+ * unchanged, with the same end, for each next record.  *p stays at the
+ * payload's start until the last record has been decoded with every
+ * stream used up exactly; then it is set to end.  Returns 0 on success,
+ * -1 when the bytes do not form a valid record (empty or bad directory,
+ * unknown tag, early end of a stream, reference outside the model,
+ * timestamp overflow, string overrunning its stream, bytes left in a
+ * stream after the last record). */
 int ma_record_get(const uint8_t **p, const uint8_t *end,
 		  struct ma_codec_state *st, struct ma_record *rec);
 

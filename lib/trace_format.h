@@ -8,15 +8,21 @@
  *   chunk*                   struct ma_chunk_hdr + payload
  *
  * All integers in fixed-size fields are little-endian.  A chunk's payload,
- * once decompressed, is a sequence of records: a one-byte tag followed by
- * LEB128 varints (and length-prefixed byte strings), see the MA_REC_*
- * comments below.  Every chunk holds the records of one producer (a thread,
+ * once decompressed, holds a sequence of records, laid out column-wise: a
+ * directory of six varint lengths, then six byte streams (kinds,
+ * timestamps, addresses, stacks, sizes, everything else; enum ma_stream
+ * in trace_codec.h).  A record is a one-byte tag in the kind stream and
+ * LEB128 varints (and length-prefixed byte strings) in the others, see
+ * the MA_REC_* comments below.  Every chunk holds the records of one producer (a thread,
  * or the process itself for thread 0) in that producer's order; chunks of
  * different producers interleave in the file in any order, and a reader
  * merges them by timestamp (each producer's chunks are ordered by `seq`).
  *
- * Delta state (previous timestamp, previous address) starts afresh in
- * every chunk: prev_ts = hdr.ts_first, prev_addr = 0.
+ * Addresses are coded against the chunk's recent acquisitions and
+ * releases, stacks against a dictionary of the chunk, sizes against the
+ * stack's last size (docs/trace-format.md, "Payload").  All of that state
+ * starts afresh in every chunk (prev_ts = hdr.ts_first, prev_addr = 0,
+ * empty windows and dictionary), so every chunk decodes on its own.
  *
  * This header has no dependencies beyond <stdint.h> so the probe can use
  * it without pulling anything that allocates. */
@@ -28,7 +34,7 @@
 #define MA_FILE_MAGIC "\x89MATRACE"   /* 8 bytes, no terminator counted */
 #define MA_FILE_MAGIC_LEN 8
 #define MA_FILE_PREFIX_LEN 16
-#define MA_FORMAT_VERSION 1u
+#define MA_FORMAT_VERSION 2u
 
 #define MA_CHUNK_MAGIC 0x4b43414du    /* "MACK" read as little-endian */
 #define MA_CHUNK_HDR_LEN 40u
@@ -70,9 +76,10 @@ enum ma_chunk_flag {
 
 /* Record tags.  Field lists use: v = unsigned varint, z = zigzag signed
  * varint, s = varint length then that many bytes, dts = timestamp delta
- * from the previous timed record of the chunk (unsigned), daddr = zigzag
- * delta from the previous address field of the chunk (any address field
- * updates prev_addr, in field order). */
+ * from the previous timed record of the chunk (unsigned), daddr = an
+ * address (an address code in the address stream), and fields are listed
+ * in record order; the stream each goes to is in docs/trace-format.md
+ * (fn to the kind stream, stack and size to their streams). */
 enum ma_rec_tag {
 	/* Process header (in the MA_CHUNK_HEADER chunk).
 	 * v pid, v ppid, v start_realtime_ns, v start_monotonic_ns,

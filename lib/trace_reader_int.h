@@ -63,7 +63,7 @@ struct rd_prod {
 	struct ma_rd_buf buf;      /* the decoded chunk, only while active */
 	const uint8_t *p, *end;
 	uint32_t left;             /* records not yet decoded */
-	struct ma_codec_state st;
+	struct ma_codec_state *st; /* decoder state, only while active */
 	struct ma_record peek;     /* the next record to deliver */
 };
 

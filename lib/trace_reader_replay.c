@@ -153,18 +153,20 @@ static int prod_advance(struct ma_trace *t, uint32_t i)
 
 	if (p->left == 0) {
 		ma_rd_buf_free(&p->buf);
+		free(p->st);
+		p->st = NULL;
 		if (p->pos == p->count)
 			return 0;
 		return heap_push(t, t->chunks[p->first + p->pos].ts_first, i, RD_LAZY, 0);
 	}
-	if (ma_record_get(&p->p, p->end, &p->st, &p->peek) < 0) {
+	if (ma_record_get(&p->p, p->end, p->st, &p->peek) < 0) {
 		snprintf(why, sizeof(why), "chunk %llu at offset %llu: records do not decode",
 			 (unsigned long long)c->ordinal, (unsigned long long)c->offset);
 		return fail(t, c, why);
 	}
 	p->left--;
 	if (!ma_tag_is_timed(p->peek.tag))
-		p->peek.ts = p->st.prev_ts;
+		p->peek.ts = p->st->prev_ts;
 	p->peek.thread = p->thread;
 	return heap_push(t, p->peek.ts, i, RD_REC, 0);
 }
@@ -189,7 +191,12 @@ static int prod_load(struct ma_trace *t, uint32_t i)
 	p->p = p->buf.ptr;
 	p->end = p->buf.ptr + h.raw_len;
 	p->left = h.nrecords;
-	ma_codec_state_init(&p->st, h.ts_first);
+	if (!p->st && !(p->st = malloc(sizeof(*p->st)))) {
+		snprintf(t->err, sizeof(t->err), "out of memory");
+		t->failed = 1;
+		return -1;
+	}
+	ma_codec_state_init(p->st, h.ts_first);
 	return prod_advance(t, i);
 }
 
@@ -238,8 +245,11 @@ int ma_trace_next(struct ma_trace *t, struct ma_record *rec)
 
 void ma_rd_replay_release(struct ma_trace *t)
 {
-	for (size_t i = 0; i < t->nprods; i++)
+	for (size_t i = 0; i < t->nprods; i++) {
 		ma_rd_buf_free(&t->prods[i].buf);
+		free(t->prods[i].st);
+		t->prods[i].st = NULL;
+	}
 	free(t->heap);
 	free(t->slots);
 	free(t->free_slots);

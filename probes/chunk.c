@@ -82,22 +82,31 @@ static size_t page_round(size_t n)
 struct probe_chunkbuf *probe_chunkbuf_new(size_t cap, int compress)
 {
 	size_t head = page_round(sizeof(struct probe_chunkbuf));
-	size_t raw = page_round(MA_CHUNK_HDR_LEN + cap);
-	size_t zc = compress ? page_round(MA_CHUNK_HDR_LEN + ZSTD_compressBound(cap)) : 0;
+	size_t model = page_round(sizeof(struct ma_enc_model));
+	size_t stream = page_round(cap);
+	/* the payload: the stream directory, then the streams */
+	size_t raw = page_round(MA_CHUNK_HDR_LEN + MA_NSTREAMS * MA_VARINT_MAX + cap);
+	size_t zc = compress ? page_round(MA_CHUNK_HDR_LEN + ZSTD_compressBound(raw)) : 0;
 	size_t ws = compress ? page_round(ZSTD_estimateCCtxSize(ZSTD_LEVEL)) : 0;
-	size_t total = head + raw + zc + ws;
+	size_t total = head + model + MA_NSTREAMS * stream + raw + zc + ws;
 	uint8_t *m = probe_os_map(total);
 	struct probe_chunkbuf *b = (struct probe_chunkbuf *)m;
+	uint8_t *q;
 
 	if (!m)
 		return NULL;
 	b->map_len = total;
 	b->cap = cap;
-	b->raw = m + head;
+	ma_enc_init(&b->enc, (struct ma_enc_model *)(m + head));
+	q = m + head + model;
+	for (int i = 0; i < MA_NSTREAMS; i++, q += stream)
+		b->enc.s[i].buf = q;
+	b->raw = q;
+	q += raw;
 	if (compress) {
-		b->z = m + head + raw;
+		b->z = q;
 		b->z_cap = zc - MA_CHUNK_HDR_LEN;
-		b->zctx = ZSTD_initStaticCCtx(m + head + raw + zc, ws);
+		b->zctx = ZSTD_initStaticCCtx(q + zc, ws);
 		if (!b->zctx)
 			b->z = NULL;
 	}
@@ -116,7 +125,7 @@ void probe_chunk_begin(struct probe_chunkbuf *b)
 	b->nrec = 0;
 	b->timed = 0;
 	b->ts_first = 0;
-	ma_codec_state_init(&b->st, 0);
+	ma_enc_begin(&b->enc, 0);
 }
 
 /* Keeps timestamps of a chunk non-decreasing: a signal handler's event can
@@ -128,10 +137,10 @@ static void clamp_ts(struct probe_chunkbuf *b, struct ma_record *rec)
 	if (!b->timed) {
 		b->timed = 1;
 		b->ts_first = rec->ts;
-		ma_codec_state_init(&b->st, rec->ts);
+		b->enc.prev_ts = rec->ts;
 	}
-	if (rec->ts < b->st.prev_ts)
-		rec->ts = b->st.prev_ts;
+	if (rec->ts < b->enc.prev_ts)
+		rec->ts = b->enc.prev_ts;
 	if (rec->tag == MA_REC_REALLOC && rec->u.realloc.ts_after < rec->ts)
 		rec->u.realloc.ts_after = rec->ts;
 	if (rec->tag == MA_REC_MREMAP && rec->u.mremap.ts_after < rec->ts)
@@ -143,7 +152,7 @@ int probe_chunk_add(struct probe_chunkbuf *b, struct ma_record *rec, const uint6
 	clamp_ts(b, rec);
 	if (b->len + ma_record_max_size(rec) > b->cap)
 		return -1;
-	b->len += ma_record_put(b->raw + MA_CHUNK_HDR_LEN + b->len, &b->st, rec, frames);
+	b->len += ma_enc_put(&b->enc, rec, frames);
 	b->nrec++;
 	return 0;
 }
@@ -177,19 +186,22 @@ int probe_chunk_add_ring(struct probe_chunkbuf *b, const uint64_t *words, uint64
 	return rc;
 }
 
-/* Compresses the payload into b->z when that makes it smaller; returns
- * the buffer to write (header room included) and sets *stored. */
-static uint8_t *maybe_compress(struct probe_chunkbuf *b, uint32_t *stored, uint8_t *codec)
+/* Lays out the payload (directory and streams) after the header room and
+ * compresses it into b->z when that makes it smaller; returns the buffer
+ * to write (header room included) and sets *raw_len and *stored. */
+static uint8_t *maybe_compress(struct probe_chunkbuf *b, uint32_t *raw_len, uint32_t *stored,
+			       uint8_t *codec)
 {
-	size_t n;
+	size_t len = ma_enc_finish(&b->enc, b->raw + MA_CHUNK_HDR_LEN), n;
 
-	*stored = (uint32_t)b->len;
+	*raw_len = (uint32_t)len;
+	*stored = (uint32_t)len;
 	*codec = MA_CODEC_NONE;
-	if (!b->z || b->len < COMPRESS_MIN)
+	if (!b->z || len < COMPRESS_MIN)
 		return b->raw;
 	n = ZSTD_compressCCtx(b->zctx, b->z + MA_CHUNK_HDR_LEN, b->z_cap,
-			      b->raw + MA_CHUNK_HDR_LEN, b->len, ZSTD_LEVEL);
-	if (ZSTD_isError(n) || n >= b->len)
+			      b->raw + MA_CHUNK_HDR_LEN, len, ZSTD_LEVEL);
+	if (ZSTD_isError(n) || n >= len)
 		return b->raw;
 	*stored = (uint32_t)n;
 	*codec = MA_CODEC_ZSTD;
@@ -200,11 +212,11 @@ int probe_chunk_write(struct probe_chunkbuf *b, uint32_t thread, uint32_t seq,
 		      uint8_t kind, uint16_t flags)
 {
 	struct ma_chunk_hdr hdr = {
-		.magic = MA_CHUNK_MAGIC, .raw_len = (uint32_t)b->len,
+		.magic = MA_CHUNK_MAGIC,
 		.thread = thread, .seq = seq, .kind = kind, .flags = flags,
 		.nrecords = b->nrec, .ts_first = b->ts_first,
 	};
-	uint8_t *out = maybe_compress(b, &hdr.stored_len, &hdr.codec);
+	uint8_t *out = maybe_compress(b, &hdr.raw_len, &hdr.stored_len, &hdr.codec);
 	unsigned slot;
 	int fd, err = 0;
 

@@ -2,9 +2,10 @@
  * trace file: encode with lib/trace_codec, compress with zstd when it
  * pays, checksum, one write(2).
  *
- * A chunk buffer is mapped memory holding a scratch record, the payload
- * and (when compressing) the zstd output and a static zstd context, so
- * nothing here calls malloc.  One buffer is used by one thread at a time. */
+ * A chunk buffer is mapped memory holding a scratch record, the encoder's
+ * streams and model, the payload and (when compressing) the zstd output
+ * and a static zstd context, so nothing here calls malloc.  Pages are
+ * touched only as far as chunks fill them.  One buffer is used by one thread at a time. */
 #ifndef PROBE_CHUNK_H
 #define PROBE_CHUNK_H
 
@@ -17,11 +18,11 @@
 struct probe_chunkbuf {
 	size_t map_len;
 	size_t cap;               /* payload capacity */
-	size_t len;               /* payload bytes so far */
+	size_t len;               /* encoded bytes so far, all streams */
 	uint32_t nrec;
 	int timed;                /* a timed record was added (ts_first valid) */
 	uint64_t ts_first;
-	struct ma_codec_state st;
+	struct ma_chunk_enc enc;  /* streams of cap bytes each, and the model */
 	uint8_t *raw;             /* MA_CHUNK_HDR_LEN bytes, then the payload */
 	uint8_t *z;               /* header room + compressed payload, or NULL */
 	size_t z_cap;

@@ -1,5 +1,7 @@
 /* Unit tests of lib/trace_codec.c: varints, zigzag, CRC-32C, chunk headers,
- * every record tag through encode and decode, and decoding of garbage. */
+ * every record tag through the stream encoder and decoder, the model
+ * (address windows, stack dictionary, sizes) with edge cases, and
+ * decoding of damaged payloads and garbage. */
 #include "config.h"
 
 #include <setjmp.h>
@@ -137,7 +139,7 @@ static void test_chunk_hdr(void **state)
 		MA_CHUNK_MAGIC, 3, 7, 0, 0xffffffffu, 3, MA_CHUNK_RECORDS, MA_CODEC_ZSTD,
 		0xfffe, 12, U64MAX - 5 }, "abc"));
 	ma_file_prefix_put(pre);
-	assert_memory_equal(pre, "\x89MATRACE\x01\0\0\0\0\0\0\0", MA_FILE_PREFIX_LEN);
+	assert_memory_equal(pre, "\x89MATRACE\x02\0\0\0\0\0\0\0", MA_FILE_PREFIX_LEN);
 }
 
 /* ---- records ---- */
@@ -290,25 +292,79 @@ static void check_same(const struct ma_record *a, const struct ma_record *b)
 	}
 }
 
+/* An encoder with streams of 1 MiB each, and its model (zeroed once:
+ * its entries carry counters, so later chunks need no clearing). */
+#define STREAM_CAP (1u << 20)
+
+static struct ma_enc_model model;
+static uint8_t streams[MA_NSTREAMS][STREAM_CAP];
+static struct ma_chunk_enc enc;
+static int enc_ready;
+
+static void enc_start(uint64_t ts_first)
+{
+	if (!enc_ready) {
+		for (int i = 0; i < MA_NSTREAMS; i++)
+			enc.s[i].buf = streams[i];
+		ma_enc_init(&enc, &model);
+		enc_ready = 1;
+	}
+	ma_enc_begin(&enc, ts_first);
+}
+
+static void enc_add(const struct ma_record *r)
+{
+	size_t before = 0, after = 0;
+
+	for (int i = 0; i < MA_NSTREAMS; i++)
+		before += enc.s[i].len;
+	size_t k = ma_enc_put(&enc, r, frames);
+	for (int i = 0; i < MA_NSTREAMS; i++)
+		after += enc.s[i].len;
+	assert_true(k == after - before);
+	assert_true(k <= ma_record_max_size(r));
+}
+
+static size_t enc_end(uint8_t *buf)
+{
+	size_t n = ma_enc_size(&enc);
+
+	assert_int_equal(ma_enc_finish(&enc, buf), n);
+	return n;
+}
+
 static size_t encode_all(uint8_t *buf, const struct ma_record *r, size_t n)
 {
-	struct ma_codec_state st;
-	size_t len = 0;
+	enc_start(1000);
+	for (size_t i = 0; i < n; i++)
+		enc_add(&r[i]);
+	return enc_end(buf);
+}
 
-	ma_codec_state_init(&st, 1000);
-	for (size_t i = 0; i < n; i++) {
-		size_t k = ma_record_put(buf + len, &st, &r[i], frames);
-		assert_true(k <= ma_record_max_size(&r[i]));
-		len += k;
+/* Decodes n records of the payload into out; returns the records decoded
+ * before the first failure. */
+static size_t decode_n(const uint8_t *buf, size_t len, uint64_t ts_first,
+		       struct ma_record *out, size_t n)
+{
+	static struct ma_codec_state st;
+	const uint8_t *p = buf;
+	size_t i;
+
+	ma_codec_state_init(&st, ts_first);
+	for (i = 0; i < n; i++) {
+		if (ma_record_get(&p, buf + len, &st, &out[i]) < 0)
+			break;
+		/* the cursor stays at the start until the last record */
+		assert_ptr_equal(p, i + 1 == n ? buf + len : buf);
 	}
-	return len;
+	return i;
 }
 
 static void test_every_tag_roundtrip(void **state)
 {
+	static struct ma_codec_state st;
 	struct ma_record in[32], out;
-	uint8_t buf[4096];
-	struct ma_codec_state st;
+	static uint8_t buf[4096];
 	const uint8_t *p = buf;
 	size_t n = make_records(in), len = encode_all(buf, in, n);
 	int seen[MA_REC_TAG_MAX + 1] = { 0 };
@@ -327,63 +383,225 @@ static void test_every_tag_roundtrip(void **state)
 		assert_true(seen[t]);
 }
 
-/* Every strict prefix of a record fails to decode and leaves the state. */
-static void test_truncated_records(void **state)
+/* Each record alone in a chunk; then every strict prefix of that payload,
+ * and the payload with a byte more, fail to decode. */
+static void test_one_record_and_truncated(void **state)
 {
+	static struct ma_codec_state st;
 	struct ma_record in[32], out;
-	uint8_t buf[512];
+	static uint8_t buf[512];
 	size_t n = make_records(in);
 
 	(void)state;
 	for (size_t i = 0; i < n; i++) {
-		struct ma_codec_state st;
+		const uint8_t *p = buf;
 		size_t len;
-		ma_codec_state_init(&st, 1000);
-		len = ma_record_put(buf, &st, &in[i], frames);
+
+		enc_start(in[i].ts);
+		enc_add(&in[i]);
+		len = enc_end(buf);
+		ma_codec_state_init(&st, in[i].ts);
+		assert_int_equal(ma_record_get(&p, buf + len, &st, &out), 0);
+		check_same(&in[i], &out);
+		assert_ptr_equal(p, buf + len);
 		for (size_t k = 0; k < len; k++) {
-			const uint8_t *p = buf;
-			ma_codec_state_init(&st, 1000);
+			p = buf;
+			ma_codec_state_init(&st, in[i].ts);
 			assert_int_equal(ma_record_get(&p, buf + k, &st, &out), -1);
 			assert_ptr_equal(p, buf);
-			assert_true(st.prev_ts == 1000 && st.prev_addr == 0);
 		}
 	}
 }
 
-static void test_bad_tags_and_ts(void **state)
+static void test_empty_chunk(void **state)
 {
-	static const uint8_t zero[] = { 0, 0, 0 };
-	static const uint8_t high[] = { MA_REC_TAG_MAX + 1, 0, 0 };
-	/* a timestamp delta that overflows 64 bits */
-	static const uint8_t wrap[] = { MA_REC_THREAD_END, 0xff, 0xff, 0xff, 0xff, 0xff,
-					0xff, 0xff, 0xff, 0xff, 0x01 };
-	struct ma_codec_state st;
+	static struct ma_codec_state st;
+	static uint8_t buf[64];
 	struct ma_record out;
-	const uint8_t *p;
+	const uint8_t *p = buf;
+	static const uint8_t dir0[MA_NSTREAMS] = { 0 };
 
 	(void)state;
-	ma_codec_state_init(&st, 10);
-	p = zero;
-	assert_int_equal(ma_record_get(&p, zero + 3, &st, &out), -1);
-	p = high;
-	assert_int_equal(ma_record_get(&p, high + 3, &st, &out), -1);
-	p = wrap;
-	assert_int_equal(ma_record_get(&p, wrap + sizeof(wrap), &st, &out), -1);
-	assert_true(st.prev_ts == 10);
+	enc_start(5);
+	assert_int_equal(enc_end(buf), 0); /* no records: no payload */
+	ma_codec_state_init(&st, 5);
+	assert_int_equal(ma_record_get(&p, buf, &st, &out), -1);
+	/* a directory of empty streams holds no record either */
+	p = dir0;
+	ma_codec_state_init(&st, 5);
+	assert_int_equal(ma_record_get(&p, dir0 + sizeof(dir0), &st, &out), -1);
 }
 
-/* Random bytes, and valid records with random bytes changed: decoding
+/* Builds a payload from stream contents. */
+static size_t make_payload(uint8_t *out, const char *const s[MA_NSTREAMS],
+			   const size_t len[MA_NSTREAMS])
+{
+	size_t n = 0;
+
+	for (int i = 0; i < MA_NSTREAMS; i++)
+		n += ma_put_varint(out + n, len[i]);
+	for (int i = 0; i < MA_NSTREAMS; i++) {
+		memcpy(out + n, s[i], len[i]);
+		n += len[i];
+	}
+	return n;
+}
+
+static int decode_streams(const char *const s[MA_NSTREAMS], const size_t len[MA_NSTREAMS],
+			  uint64_t ts_first, struct ma_record *out)
+{
+	static struct ma_codec_state st;
+	uint8_t buf[256];
+	size_t n = make_payload(buf, s, len);
+	const uint8_t *p = buf;
+	int rc = 0;
+
+	ma_codec_state_init(&st, ts_first);
+	while (rc == 0 && p < buf + n)
+		rc = ma_record_get(&p, buf + n, &st, out);
+	return rc;
+}
+
+static void test_bad_streams(void **state)
+{
+	struct ma_record out;
+
+	(void)state;
+	/* unknown tags */
+	assert_int_equal(decode_streams((const char *[]){ "\0", "", "", "", "", "" },
+					(size_t[]){ 1, 0, 0, 0, 0, 0 }, 10, &out), -1);
+	assert_int_equal(decode_streams((const char *[]){ "\x14", "", "", "", "", "" },
+					(size_t[]){ 1, 0, 0, 0, 0, 0 }, 10, &out), -1);
+	/* thread-end: a good one, then one whose delta overflows 64 bits */
+	assert_int_equal(decode_streams((const char *[]){ "\x0d", "\x05", "", "", "", "" },
+					(size_t[]){ 1, 1, 0, 0, 0, 0 }, 10, &out), 0);
+	assert_true(out.ts == 15);
+	assert_int_equal(decode_streams((const char *[]){ "\x0d", "\xff\xff\xff\xff\xff\xff\xff\xff\xff\x01",
+							  "", "", "", "" },
+					(size_t[]){ 1, 10, 0, 0, 0, 0 }, 10, &out), -1);
+	/* a byte left over in a stream after the last record */
+	assert_int_equal(decode_streams((const char *[]){ "\x0d", "\x05\x00", "", "", "", "" },
+					(size_t[]){ 1, 2, 0, 0, 0, 0 }, 10, &out), -1);
+	assert_int_equal(decode_streams((const char *[]){ "\x0d", "\x05", "", "", "", "x" },
+					(size_t[]){ 1, 1, 0, 0, 0, 1 }, 10, &out), -1);
+	/* a free of the only acquisition (code 1): fine after an alloc
+	 * (tag, fn; ts; addr code 0 + delta 0x20; new stack 7; size 16) */
+	assert_int_equal(decode_streams((const char *[]){ "\x02\x00\x04\x09", "\x01\x01",
+							  "\x00\x40\x01", "\x00\x07", "\x20", "" },
+					(size_t[]){ 4, 2, 3, 2, 1, 0 }, 10, &out), 0);
+	assert_true(out.tag == MA_REC_FREE && out.u.free.addr == 0x20 && out.ts == 12);
+	/* ... but not code 2 (no second acquisition), nor as the first record */
+	assert_int_equal(decode_streams((const char *[]){ "\x02\x00\x04\x09", "\x01\x01",
+							  "\x00\x40\x02", "\x00\x07", "\x20", "" },
+					(size_t[]){ 4, 2, 3, 2, 1, 0 }, 10, &out), -1);
+	assert_int_equal(decode_streams((const char *[]){ "\x04\x09", "\x01", "\x01", "", "", "" },
+					(size_t[]){ 2, 1, 1, 0, 0, 0 }, 10, &out), -1);
+	/* a stack code naming a dictionary entry that does not exist */
+	assert_int_equal(decode_streams((const char *[]){ "\x02\x00", "\x01", "\x00\x40", "\x01",
+							  "\x20", "" },
+					(size_t[]){ 2, 1, 2, 1, 1, 0 }, 10, &out), -1);
+	/* directory lengths that do not add up to the payload */
+	{
+		static struct ma_codec_state st;
+		static const uint8_t more[] = { 1, 1, 0, 0, 0, 0, 0x0d, 0x05, 0 };
+		static const uint8_t less[] = { 1, 1, 0, 0, 0, 9, 0x0d, 0x05 };
+		static const uint8_t cut[] = { 1, 1, 0 };
+		const uint8_t *p = more;
+
+		ma_codec_state_init(&st, 0);
+		assert_int_equal(ma_record_get(&p, more + sizeof(more), &st, &out), -1);
+		p = less;
+		ma_codec_state_init(&st, 0);
+		assert_int_equal(ma_record_get(&p, less + sizeof(less), &st, &out), -1);
+		p = cut;
+		ma_codec_state_init(&st, 0);
+		assert_int_equal(ma_record_get(&p, cut + sizeof(cut), &st, &out), -1);
+	}
+}
+
+/* The model: temporaries freed at once, reuse of freed addresses, stacks
+ * and sizes, past the windows and the dictionary; every record decodes to
+ * what went in, and the typical cases take one byte. */
+#define MANY 20000
+
+static void test_model_roundtrip(void **state)
+{
+	static struct ma_record in[3 * MANY], out[3 * MANY];
+	static uint8_t buf[8u << 20];
+	uint64_t ts = 1u << 20, seed = 42;
+	size_t n = 0, len;
+
+	(void)state;
+	for (size_t i = 0; i < MANY; i++) {
+		uint64_t addr, stack, size;
+
+		seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+		addr = i % 3 == 0 ? (seed >> 20) << 4 : 0x10000 + (i % 64) * 16;
+		stack = i % 5 == 0 ? seed >> 11 : (i % 1500) * 977;
+		size = i % 7 == 0 ? U64MAX - i : 24 + (i % 3) * 8;
+		ts += seed >> 54;
+		in[n++] = (struct ma_record){ .tag = MA_REC_ALLOC, .ts = ts,
+			.u.alloc = { addr, size, stack, MA_FN_MALLOC, 0 } };
+		if (i % 4 == 0) {
+			/* freed at once */
+			in[n++] = (struct ma_record){ .tag = MA_REC_FREE, .ts = ts,
+				.u.free = { addr, MA_FN_FREE } };
+		} else if (i % 4 == 1 && i > 12000) {
+			/* an old one, out of the window */
+			in[n++] = (struct ma_record){ .tag = MA_REC_FREE, .ts = ts + 1,
+				.u.free = { in[n - 1 - 4 * MA_ADDR_WINDOW].u.alloc.addr, MA_FN_FREE } };
+			ts++;
+		} else if (i % 4 == 2) {
+			in[n++] = (struct ma_record){ .tag = MA_REC_REALLOC, .ts = ts,
+				.u.realloc = { ts + 3, addr, addr + 4096, size + 1, stack, MA_FN_REALLOC } };
+			ts += 3;
+		}
+	}
+	enc_start(in[0].ts);
+	for (size_t i = 0; i < n; i++)
+		enc_add(&in[i]);
+	len = enc_end(buf);
+	assert_int_equal(decode_n(buf, len, in[0].ts, out, n), n);
+	for (size_t i = 0; i < n; i++)
+		check_same(&in[i], &out[i]);
+
+	/* a malloc/free pair of one stack and size: kind 4 bytes, ts 2,
+	 * address 3 (delta of the first) + 1, stack 2 (new) + size 1 */
+	{
+		struct ma_record pair[4] = {
+			{ .tag = MA_REC_ALLOC, .ts = 5, .u.alloc = { 0x1000, 32, 9, MA_FN_MALLOC, 0 } },
+			{ .tag = MA_REC_FREE, .ts = 6, .u.free = { 0x1000, MA_FN_FREE } },
+			{ .tag = MA_REC_ALLOC, .ts = 7, .u.alloc = { 0x1000, 32, 9, MA_FN_MALLOC, 0 } },
+			{ .tag = MA_REC_FREE, .ts = 8, .u.free = { 0x1000, MA_FN_FREE } },
+		};
+		enc_start(5);
+		for (int i = 0; i < 4; i++)
+			enc_add(&pair[i]);
+		assert_int_equal(enc.s[MA_S_ADDR].len, 3 + 1 + 1 + 1);
+		assert_int_equal(enc.s[MA_S_STACK].len, 2 + 1);
+		assert_int_equal(enc.s[MA_S_SIZE].len, 1 + 1);
+		assert_memory_equal(enc.s[MA_S_ADDR].buf, "\x00\x80\x40\x01\x01\x01", 6);
+		assert_memory_equal(enc.s[MA_S_STACK].buf, "\x00\x09\x01", 3);
+		assert_memory_equal(enc.s[MA_S_SIZE].buf, "\x40\x00", 2);
+		len = enc_end(buf);
+		assert_int_equal(decode_n(buf, len, 5, out, 4), 4);
+		for (int i = 0; i < 4; i++)
+			check_same(&pair[i], &out[i]);
+	}
+}
+
+/* Random bytes, and valid payloads with random bytes changed: decoding
  * must fail or succeed but never read outside the buffer (ASan watches). */
 static void decode_everything(const uint8_t *buf, size_t len)
 {
-	struct ma_codec_state st;
+	static struct ma_codec_state st;
 	struct ma_record out;
 	const uint8_t *p = buf;
 	uint64_t fr[64];
 
 	ma_codec_state_init(&st, 0);
 	while (p < buf + len && ma_record_get(&p, buf + len, &st, &out) == 0) {
-		assert_true(p <= buf + len);
+		assert_true(p == buf || p == buf + len);
 		if (out.tag == MA_REC_STACK)
 			(void)ma_stack_frames(&out.u.stack, fr, 64);
 	}
@@ -392,7 +610,7 @@ static void decode_everything(const uint8_t *buf, size_t len)
 static void test_garbage(void **state)
 {
 	struct ma_record in[32];
-	uint8_t good[4096];
+	static uint8_t good[4096];
 	size_t n = make_records(in), len = encode_all(good, in, n);
 
 	(void)state;
@@ -403,8 +621,9 @@ static void test_garbage(void **state)
 		assert_non_null(b);
 		for (size_t i = 0; i < blen; i++)
 			b[i] = (uint8_t)(rand() % 4 ? rand() : (rand() % 2 ? 0xff : 0x80));
-		if (round % 3 == 0)
-			b[0] = (uint8_t)(1 + rand() % MA_REC_TAG_MAX);
+		if (round % 3 == 0) /* a plausible directory */
+			for (size_t i = 0; i < MA_NSTREAMS && i < blen; i++)
+				b[i] = (uint8_t)(rand() % 8);
 		decode_everything(b, blen);
 		free(b);
 	}
@@ -414,7 +633,7 @@ static void test_garbage(void **state)
 		memcpy(b, good, len);
 		for (int k = 0; k < 3; k++)
 			b[(size_t)rand() % len] = (uint8_t)rand();
-		decode_everything(b, (size_t)rand() % (len + 1));
+		decode_everything(b, rand() % 2 ? len : (size_t)rand() % (len + 1));
 		free(b);
 	}
 }
@@ -456,8 +675,10 @@ int main(void)
 		cmocka_unit_test(test_crc32c),
 		cmocka_unit_test(test_chunk_hdr),
 		cmocka_unit_test(test_every_tag_roundtrip),
-		cmocka_unit_test(test_truncated_records),
-		cmocka_unit_test(test_bad_tags_and_ts),
+		cmocka_unit_test(test_one_record_and_truncated),
+		cmocka_unit_test(test_empty_chunk),
+		cmocka_unit_test(test_bad_streams),
+		cmocka_unit_test(test_model_roundtrip),
 		cmocka_unit_test(test_garbage),
 		cmocka_unit_test(test_stack_frames_damaged),
 		cmocka_unit_test(test_names),

@@ -36,11 +36,11 @@ lacks() { # FILE PATTERN
 "$mk" good.trace && "$mk" -n killed.trace && "$mk" -z -b big.trace || exit 99
 
 run_dump 0 good.trace
-has_line out "trace 'good.trace' format=1 size=445"
-has_line out "chunk 0 offset=16 producer=0 seq=0 kind=header codec=none stored=44 raw=44 records=1 ts_first=-"
+has_line out "trace 'good.trace' format=2 size=482"
+has_line out "chunk 0 offset=16 producer=0 seq=0 kind=header codec=none stored=50 raw=50 records=1 ts_first=-"
 has_line out '  0.000 process pid=1234 ppid=1 start_realtime=42 start_monotonic=1000000000 flags=0x0 parent_fork_ts=0 stack_depth=64 sample_interval_ms=10 exe="/usr/bin/prog" cmdline="prog\x00-v" probe_version="0.1.0" session=""'
 has_line out '  0.000 module id=1 bias=0x555555554000 lo=0x555555554000 hi=0x555555564000 path="/usr/bin/prog" build_id=1234'
-has_line out "chunk 2 offset=238 producer=1 seq=0 kind=records codec=none stored=61 raw=61 records=5 ts_first=0.001"
+has_line out "chunk 2 offset=250 producer=1 seq=0 kind=records codec=none stored=71 raw=71 records=5 ts_first=0.001"
 has_line out "  0.001 stack id=1 depth=4"
 has_line out "    #0 0x5555555551e4 prog+0x11e4"
 has_line out "    #1 0x555555555200 prog+0x1200"
@@ -66,7 +66,7 @@ has_line out "complete: yes (exit=exit status=0)"
 lacks out "alloc addr="
 
 run_dump 0 big.trace
-grep -q "^chunk 4 offset=[0-9]* producer=3 seq=0 kind=records codec=zstd .* raw=6002 records=1000 " out ||
+grep -q "^chunk 4 offset=[0-9]* producer=3 seq=0 kind=records codec=zstd .* raw=7014 records=1000 " out ||
 	fail "big trace: no compressed chunk of 1000 records"
 [ "$(grep -c ' alloc addr=.* fn=calloc$' out)" = 1000 ] || fail "big trace: not 1000 callocs"
 
@@ -77,20 +77,20 @@ has_line out "  1.234 free addr=0x6000 fn=free"
 
 # a bit flipped in the payload of chunk 2
 cp good.trace flip.trace
-printf '\377' | dd of=flip.trace bs=1 seek=$((238 + 40 + 5)) conv=notrunc 2>/dev/null
+printf '\377' | dd of=flip.trace bs=1 seek=$((250 + 40 + 5)) conv=notrunc 2>/dev/null
 run_dump 4 flip.trace
-has_line err "memory-analyzer: 'flip.trace': chunk 2 at offset 238: checksum mismatch; 207 bytes after it were not read"
+has_line err "memory-analyzer: 'flip.trace': chunk 2 at offset 250: checksum mismatch; 232 bytes after it were not read"
 has_line out '  0.000 module id=2 bias=0x7f0000000000 lo=0x7f0000001000 hi=0x7f0000200000 path="/lib/x86_64-linux-gnu/libc.so.6" build_id=-'
 lacks out "chunk 2 "
 
 # cut inside chunk 2's payload, then exactly after it
-head -c 300 good.trace >cut.trace
+head -c 312 good.trace >cut.trace
 run_dump 4 cut.trace
-has_line err "memory-analyzer: 'cut.trace': chunk 2 at offset 238: truncated, 22 of 61 payload bytes present; 62 bytes after it were not read"
-head -c 250 good.trace >cut.trace
+has_line err "memory-analyzer: 'cut.trace': chunk 2 at offset 250: truncated, 22 of 71 payload bytes present; 62 bytes after it were not read"
+head -c 262 good.trace >cut.trace
 run_dump 4 cut.trace
-has_line err "memory-analyzer: 'cut.trace': chunk 2 at offset 238: truncated, 12 of 40 header bytes present; 12 bytes after it were not read"
-head -c 339 good.trace >cut.trace
+has_line err "memory-analyzer: 'cut.trace': chunk 2 at offset 250: truncated, 12 of 40 header bytes present; 12 bytes after it were not read"
+head -c 361 good.trace >cut.trace
 run_dump 4 cut.trace
 has_line err "memory-analyzer: 'cut.trace': trace is truncated: no trailer (the process was killed or is still running)"
 has_line out "  1.234 free addr=0x6000 fn=free"
@@ -104,7 +104,7 @@ run_dump 3 text.trace
 has_line err "memory-analyzer: cannot read 'text.trace': not a memory-analyzer trace (bad magic)"
 { printf '\211MATRACE\007\000\000\000\000\000\000\000'; tail -c +17 good.trace; } >v7.trace
 run_dump 3 v7.trace
-has_line err "memory-analyzer: cannot read 'v7.trace': trace format version 7 is not supported (this build reads version 1)"
+has_line err "memory-analyzer: cannot read 'v7.trace': trace format version 7 is not supported (this build reads version 2)"
 run_dump 3 missing.trace
 has_line err "memory-analyzer: cannot read 'missing.trace': No such file or directory"
 mkdir dir.trace

@@ -299,6 +299,110 @@ static void test_many_chunks(void **state)
 	ma_trace_close(t);
 }
 
+/* The payload model through the whole path (trace_build, the reader's
+ * replay, two producers, several chunks, compressed or not): temporaries
+ * freed at once, frees of old blocks past the address window, blocks
+ * reused, reallocs, more stacks than the dictionary holds, sizes that
+ * repeat per stack and sizes near 2^64.  Every field comes back. */
+static uint64_t lcg(uint64_t *s)
+{
+	*s = *s * 6364136223846793005ull + 1442695040888963407ull;
+	return *s >> 11;
+}
+
+static void model_events(struct ma_record *r, size_t *n, uint32_t p, uint64_t *seed,
+			 uint64_t i, uint64_t *live)
+{
+	uint64_t ts = START + i * 100 + p, a = ((uint64_t)p << 40) + (lcg(seed) % 100000) * 16;
+	uint64_t stack = i % 9 == 0 ? lcg(seed) : i % 50, size = i % 11 == 0 ? ~i : 16 + i % 3;
+
+	r[(*n)++] = (struct ma_record){ .tag = MA_REC_ALLOC, .ts = ts, .thread = p,
+					.u.alloc = { a, size, stack, MA_FN_MALLOC, 0 } };
+	if (i % 3 == 0) {
+		r[(*n)++] = (struct ma_record){ .tag = MA_REC_FREE, .ts = ts + 1, .thread = p,
+						.u.free = { a, MA_FN_FREE } };
+	} else if (i % 3 == 1) {
+		/* a block from far back, or one allocated a moment ago */
+		uint64_t old = live[i % 64];
+		live[i % 64] = a;
+		r[(*n)++] = (struct ma_record){ .tag = MA_REC_FREE, .ts = ts + 2, .thread = p,
+						.u.free = { old, MA_FN_DELETE } };
+	} else {
+		r[(*n)++] = (struct ma_record){ .tag = MA_REC_REALLOC, .ts = ts + 3, .thread = p,
+			.u.realloc = { ts + 5, a, i % 2 ? a : a + 64, size * 2, stack, MA_FN_REALLOC } };
+	}
+}
+
+static void check_model(int compress)
+{
+	enum { PER = 12000, MAXREC = 2 * 2 * PER };
+	static struct ma_record want[MAXREC];
+	struct ma_trace_build *b = start(compress);
+	uint64_t seed[3] = { 0, 1, 2 }, live[3][64] = { { 0 } };
+	size_t n = 0, got[3] = { 0 }, k;
+	struct ma_record r;
+	struct ma_trace *t;
+
+	for (uint64_t i = 0; i < PER; i++)
+		for (uint32_t p = 1; p <= 2; p++) {
+			k = n;
+			model_events(want, &n, p, &seed[p], i, live[p]);
+			for (; k < n; k++)
+				assert_int_equal(ma_trace_build_add(b, p, &want[k], NULL), 0);
+		}
+	finish(b, START + PER * 100 + 100);
+	t = open_ok();
+	assert_true(ma_trace_info(t)->chunks > 6);
+	while (ma_trace_next(t, &r) == 1) {
+		const struct ma_record *w;
+
+		if (r.tag != MA_REC_ALLOC && r.tag != MA_REC_FREE && r.tag != MA_REC_REALLOC)
+			continue;
+		if (r.tag == MA_REC_REALLOC && r.phase == 2)
+			continue;
+		/* the producer's next expected record */
+		for (k = got[r.thread]; k < n && want[k].thread != r.thread; k++)
+			;
+		assert_true(k < n);
+		w = &want[k];
+		got[r.thread] = k + 1;
+		assert_int_equal(r.tag, w->tag);
+		assert_true(r.ts == w->ts);
+		if (r.tag == MA_REC_REALLOC) {
+			assert_true(r.u.realloc.ts_after == w->u.realloc.ts_after);
+			assert_true(r.u.realloc.old_addr == w->u.realloc.old_addr);
+			assert_true(r.u.realloc.new_addr == w->u.realloc.new_addr);
+			assert_true(r.u.realloc.size == w->u.realloc.size);
+			assert_true(r.u.realloc.stack == w->u.realloc.stack);
+			assert_true(r.u.realloc.fn == w->u.realloc.fn);
+		} else {
+			assert_memory_equal(&r.u, &w->u, r.tag == MA_REC_FREE ?
+					    sizeof(r.u.free) : sizeof(r.u.alloc));
+		}
+	}
+	ma_trace_close(t);
+	/* every record of both producers came back */
+	for (uint32_t p = 1; p <= 2; p++) {
+		size_t last = 0;
+		for (k = 0; k < n; k++)
+			if (want[k].thread == p)
+				last = k + 1;
+		assert_int_equal(got[p], last);
+	}
+}
+
+static void test_model_plain(void **state)
+{
+	(void)state;
+	check_model(0);
+}
+
+static void test_model_compressed(void **state)
+{
+	(void)state;
+	check_model(1);
+}
+
 /* ---- damage ---- */
 
 struct chunk_at {
@@ -498,8 +602,8 @@ static void test_open_errors(void **state)
 	assert_int_equal(open_code(path, err, sizeof(err)), MA_TRACE_OPEN_NOT_TRACE);
 	write_bytes("\x89MATRACE\x07\0\0\0\0\0\0\0", 16);
 	assert_int_equal(open_code(path, err, sizeof(err)), MA_TRACE_OPEN_VERSION);
-	assert_string_equal(err, "trace format version 7 is not supported (this build reads version 1)");
-	write_bytes("\x89MATRACE\x01\0\0\0\0\0\0\0", 16);
+	assert_string_equal(err, "trace format version 7 is not supported (this build reads version 2)");
+	write_bytes("\x89MATRACE\x02\0\0\0\0\0\0\0", 16);
 	assert_int_equal(open_code(path, err, sizeof(err)), MA_TRACE_OPEN_EMPTY);
 	write_interleaved(0);
 	poke(MA_FILE_PREFIX_LEN + MA_CHUNK_HDR_LEN, 0x40);
@@ -566,6 +670,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_interleaved_compressed, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_realloc_phases, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_many_chunks, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_model_plain, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_model_compressed, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bit_flip, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_truncated, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_seq_gap, setup, teardown),
