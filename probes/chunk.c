@@ -34,15 +34,17 @@ static unsigned out_users[2];
 static int out_moving;
 static __thread int out_writing;
 
+/* out_writing is raised before the count is taken: a signal handler that
+ * moves the trace between the two must not wait for its own thread. */
 static int out_acquire(unsigned *slot)
 {
+	out_writing++;
 	for (;;) {
 		unsigned g = __atomic_load_n(&out_gen, __ATOMIC_SEQ_CST);
 
 		__atomic_fetch_add(&out_users[g & 1], 1, __ATOMIC_SEQ_CST);
 		if (__atomic_load_n(&out_gen, __ATOMIC_SEQ_CST) == g) {
 			*slot = g & 1;
-			out_writing++;
 			return __atomic_load_n(&probe_out_fd, __ATOMIC_SEQ_CST);
 		}
 		__atomic_fetch_sub(&out_users[g & 1], 1, __ATOMIC_SEQ_CST);
@@ -51,8 +53,8 @@ static int out_acquire(unsigned *slot)
 
 static void out_release(unsigned slot)
 {
-	out_writing--;
 	__atomic_fetch_sub(&out_users[slot], 1, __ATOMIC_SEQ_CST);
+	out_writing--;
 }
 
 void probe_out_fd_replace(int old_fd, int new_fd)
