@@ -5,6 +5,7 @@
 #include <inttypes.h>
 #include <stdio.h>
 
+#include "full_report.h"
 #include "ratings.h"
 #include "stackfmt.h"
 #include "trace_codec.h"
@@ -182,13 +183,27 @@ void ma_html_metric(struct jw *w, const struct ma_metric *m)
  * them: a loop of ma_html_metric() over its metrics goes in "ratings";
  * the page reads
  *   recommendations: [{band, title, measurement, setting, value, effect}]
- * and leaves its section out while both are empty. */
-static void findings(struct jw *w, const struct ma_process *p)
+ * and leaves its section out while both are empty (any other report
+ * type). */
+static void findings(struct jw *w, const struct ma_full_report *fr)
 {
-	(void)p;
 	jw_open(w, "ratings", '[');
+	for (int i = 0; fr && i < MA_METRIC_COUNT; i++)
+		ma_html_metric(w, &fr->metrics[i]);
 	jw_close(w, ']');
 	jw_open(w, "recommendations", '[');
+	for (size_t i = 0; fr && i < fr->nrecs; i++) {
+		const struct ma_recommendation *r = &fr->recs[i];
+
+		jw_open(w, NULL, '{');
+		jw_str(w, "band", ma_band_name(r->band));
+		jw_str(w, "title", r->title);
+		jw_str(w, "measurement", r->evidence);
+		jw_str(w, "setting", r->setting);
+		jw_str(w, "value", r->value);
+		jw_str(w, "effect", r->effect);
+		jw_close(w, '}');
+	}
 	jw_close(w, ']');
 }
 
@@ -222,7 +237,7 @@ int ma_html_data(FILE *out, const struct ma_analysis *a, const struct ma_render_
 	rc = ma_html_flames(&w, p);
 	all_tables(&w, p, o->sections);
 	histogram(&w, p);
-	findings(&w, p);
+	findings(&w, a->full);
 	jw_close(&w, '}');
 	putc('\n', out);
 	return rc;

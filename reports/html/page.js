@@ -99,11 +99,21 @@ function findings() {
 		$('ratings').append(ratingsTable(data.ratings));
 	for (const r of data.recommendations) {
 		const li = el('li', { class: 'rec-' + bandClass(r.band) });
-		li.append(el('strong', {}, r.title), el('br'),
-			document.createTextNode(r.measurement + ' Try ' + r.setting + ' = ' +
-				r.value + ': ' + r.effect));
+		li.append(el('strong', {}, r.title), ' ',
+			el('span', { class: 'band band-' + bandClass(r.band) }, r.band),
+			el('br'), 'Try ', el('code', {}, r.setting + ' = ' + r.value),
+			': ' + r.effect + '.', el('br'),
+			el('span', { class: 'evidence' }, 'Measured: ' + r.measurement + '.'));
 		$('recommendations').append(li);
 	}
+}
+
+// A rated value as the text report shows it: bytes with their unit,
+// others with three significant digits.
+function fmtRated(v, unit) {
+	if (unit === 'bytes')
+		return fmtBytes(v);
+	return (Math.abs(v) >= 1000 ? Math.round(v) : Number(v.toPrecision(3))) + ' ' + unit;
 }
 
 function ratingsTable(ratings) {
@@ -116,7 +126,7 @@ function ratingsTable(ratings) {
 		const tr = el('tr');
 		const band = el('span', { class: 'band band-' + bandClass(r.band) }, r.band);
 		const value = r.band === 'not measured' || r.value === null ?
-			(r.reason || '') : r.value + ' ' + (r.unit || '');
+			(r.reason || '') : fmtRated(r.value, r.unit);
 		tr.append(el('td', { class: 'where' }, r.title), el('td', {}, value));
 		const td = el('td');
 		td.append(band);

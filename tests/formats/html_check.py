@@ -2,6 +2,7 @@
 """Opens an HTML report in headless Chromium and drives it like a user.
 
     html_check.py small REPORT.html SCREENSHOT.png
+    html_check.py full REPORT.html SCREENSHOT.png
     html_check.py big REPORT.html
 
 Chromium is driven over its DevTools protocol on a pipe
@@ -9,7 +10,9 @@ Chromium is driven over its DevTools protocol on a pipe
 browser on fd 3 and written on fd 4), so nothing but the Python standard
 library is needed.  Any console error or uncaught exception fails the
 check.  "small" is the report of fmt_trace's small trace, whose numbers
-are known; "big" is one of many stacks, where only time is measured.
+are known; "full" its full report with memory usage rated warning
+(tests/formats/04-html.sh sets the limits); "big" is one of many stacks,
+where only time is measured.
 """
 import base64
 import json
@@ -196,14 +199,54 @@ def check_small(b, report, png):
            b.js("document.querySelector('table[data-key=peak] th:nth-child(2)')"
                 ".getAttribute('aria-sort')"))
     b.js(CLICK % "'table[data-key=peak] tbody tr:first-child summary'")
-    expect("a rating's band coloured", "rgb(199, 120, 0)", b.js(
-        "(() => { const t = ratingsTable([{ title: 'Peak heap', value: 900, unit: 'MB', "
-        "band: 'warning' }]); document.body.append(t); "
-        "const c = getComputedStyle(t.querySelector('.band-warning')).backgroundColor; "
-        "t.remove(); return c; })()"))
+    expect("no ratings outside the full report", True,
+           b.js("document.getElementById('findings-section').hidden"))
+    expect("fits a laptop screen (no horizontal scrolling)", True,
+           b.js("document.documentElement.scrollWidth <= window.innerWidth"))
     b.screenshot(png)
     print("ok: html: screenshot in %s" % png)
     expect("console errors after driving it", [], b.errors())
+
+
+# Each row of the ratings table: title, value, band, the band's colour.
+RATINGS = """Array.from(document.querySelectorAll('#ratings tr')).slice(1).map((tr) => [
+  tr.cells[0].textContent, tr.cells[1].textContent, tr.cells[2].textContent,
+  getComputedStyle(tr.querySelector('.band')).backgroundColor])"""
+
+# Each recommendation: title, its band, the colour of its left border.
+RECS = """Array.from(document.querySelectorAll('#recommendations li')).map((li) => [
+  li.querySelector('strong').textContent, li.querySelector('.band').textContent,
+  getComputedStyle(li).borderLeftColor])"""
+
+WARNING, GOOD, TARGET, NONE = ("rgb(199, 120, 0)", "rgb(90, 158, 47)", "rgb(27, 127, 59)",
+                               "rgb(138, 148, 166)")
+
+
+def check_full(b, report, png):
+    b.open(report)
+    expect("console errors", [], b.errors())
+    expect("ratings shown", False, b.js("document.getElementById('findings-section').hidden"))
+    rows = b.js(RATINGS)
+    expect("rated metrics", 9, len(rows))
+    expect("memory usage, rated warning", ["Memory usage", "16.6 MB", "warning", WARNING],
+           rows[0])
+    expect("leaked memory, rated good", ["Leaked memory", "812 B", "good", GOOD], rows[4])
+    expect("peak heap, on target", ["Peak heap", "0.0148 MB", "target", TARGET], rows[5])
+    expect("fragmentation, not measured", ["Memory fragmentation",
+           "no allocator samples (mallinfo2) in the trace", "not measured", NONE], rows[3])
+    expect("recommendations", [
+        ["Pick the model variant for this workspace and machine", "warning", WARNING],
+        ["Set soft and hard memory limits above the measured peak", "warning", WARNING],
+        ["Free what is still allocated at exit, biggest site first", "good", GOOD],
+    ], b.js(RECS))
+    expect("the leak's recommendation names its site", True, b.js(
+        "document.querySelectorAll('#recommendations li')[2].textContent"
+        ".includes('leak site = leak_buffer')"))
+    expect("fits a laptop screen (no horizontal scrolling)", True,
+           b.js("document.documentElement.scrollWidth <= window.innerWidth"))
+    b.screenshot(png)
+    print("ok: html: screenshot in %s" % png)
+    expect("console errors at the end", [], b.errors())
 
 
 def check_big(b, report):
@@ -229,12 +272,14 @@ def check_big(b, report):
 
 
 def main():
-    if len(sys.argv) < 3 or sys.argv[1] not in ("small", "big"):
+    if len(sys.argv) < 3 or sys.argv[1] not in ("small", "full", "big"):
         sys.exit(__doc__)
     b = Browser()
     try:
         if sys.argv[1] == "small":
             check_small(b, sys.argv[2], sys.argv[3])
+        elif sys.argv[1] == "full":
+            check_full(b, sys.argv[2], sys.argv[3])
         else:
             check_big(b, sys.argv[2])
     except Failure as e:

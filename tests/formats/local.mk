@@ -13,4 +13,5 @@ TESTS += $(formats_tests)
 dist_check_SCRIPTS += $(formats_tests)
 EXTRA_DIST += tests/formats/lib.sh tests/formats/html_check.py \
 	tests/formats/fixtures/speedscope-file-format-schema.json tests/formats/fixtures/README.md
-CLEANFILES += tests/formats/html-report.png tests/formats/html-report.html
+CLEANFILES += tests/formats/html-report.png tests/formats/html-report.html \
+	tests/formats/html-report-full.png tests/formats/html-report-full.html
