@@ -2,7 +2,8 @@
 # check rates every metric of the full report with the full report's own
 # figures: the demo's thrashing cache (a metric check could not measure
 # before) fails --fail-on warning, and --max-fragmentation gates the
-# fragmentation_pct the full report shows for the same trace.
+# fragmentation_pct the full report shows for the same trace, passing
+# just above it and failing just below.
 . "$top_srcdir/tests/gate/lib.sh"
 
 command -v python3 >/dev/null || skip "python3 is needed to read the JSON"
@@ -30,9 +31,25 @@ print('%.2f%%' % f['value'] if f.get('value') is not None else 'none')" full.jso
 run_ma check --max-fragmentation 100 thrashing.trace
 expect "max-fragmentation: exit status" 0 "$rc"
 if [ "$want" = none ]; then
+	# The probe samples mallinfo2 where the C library has it: then the
+	# thrashing cache's heap (tens of MiB) is always rated.
+	! grep -q '^#define HAVE_MALLINFO2 1' "$top_builddir/config.h" ||
+		fail "fragmentation not measured although the probe samples mallinfo2"
 	grep -q '^SKIP fragmentation_pct not measured' out ||
 		{ cat out >&2; fail "fragmentation: the report has none, check has one"; }
-	pass "fragmentation: not measured by either"
-else
-	expect_line "fragmentation as in the report ($want)" "PASS fragmentation_pct $want <= 100.00%"
+	pass "fragmentation: not measured by either (no mallinfo2)"
+	exit 0
 fi
+expect_line "fragmentation as in the report ($want)" "PASS fragmentation_pct $want <= 100.00%"
+
+# Just over and just under the measured value (shown to 0.01).
+v=${want%\%}
+over=$(awk -v v="$v" 'BEGIN { printf "%.2f", v + 0.01 }')
+under=$(awk -v v="$v" 'BEGIN { printf "%.2f", v - 0.01 }')
+run_ma check --max-fragmentation "$over" thrashing.trace
+expect "fragmentation under $over%: exit status" 0 "$rc"
+expect_line "fragmentation under $over%" "PASS fragmentation_pct $want <= $over%"
+run_ma check --max-fragmentation "$under" thrashing.trace
+expect "fragmentation over $under%: exit status" 1 "$rc"
+expect_line "fragmentation over $under%" "FAIL fragmentation_pct $want > $under%"
+expect_line "fragmentation over $under%: summary" "FAIL 1 of 1 gates failed"
