@@ -29,15 +29,31 @@ void ma_gate_verdict_values(const struct ma_gate_verdict *v, char *value, char *
 		snprintf(value, len, "not measured");
 }
 
-/* Text for a table cell: '|' escaped, line breaks as blanks. */
-static void cell(FILE *out, const char *s)
+/* Text for a table cell: '|' escaped (GitHub's tables want it escaped in
+ * code spans too), line breaks as blanks.  In text cells (code 0) every
+ * character Markdown or HTML could take for markup is escaped too, so
+ * that keep<int> (x.cc:3) shows as it is instead of losing an HTML
+ * tag; in a code span (code 1) backslashes are literal. */
+static void cell_as(FILE *out, const char *s, int code)
 {
 	for (; *s; s++) {
-		if (*s == '|')
-			fputs("\\|", out);
+		if (*s == '\n' || *s == '\r')
+			fputc(' ', out);
+		else if (*s == '|' || (!code && strchr("\\`*_[]<>~&", *s)))
+			fprintf(out, "\\%c", *s);
 		else
-			fputc(*s == '\n' || *s == '\r' ? ' ' : *s, out);
+			fputc(*s, out);
 	}
+}
+
+static void cell(FILE *out, const char *s)
+{
+	cell_as(out, s, 0);
+}
+
+static void code_cell(FILE *out, const char *s)
+{
+	cell_as(out, s, 1);
 }
 
 static void verdict_row(FILE *out, const struct ma_gate_verdict *v)
@@ -46,7 +62,7 @@ static void verdict_row(FILE *out, const struct ma_gate_verdict *v)
 
 	ma_gate_verdict_values(v, value, limit, sizeof(value));
 	fputs("| `", out);
-	cell(out, v->name);
+	code_cell(out, v->name);
 	fprintf(out, "` | %s | ", v->skipped ? "skipped" : v->failed ? "**FAIL**" : "pass");
 	cell(out, value);
 	fputs(" | ", out);
@@ -66,13 +82,14 @@ static void suppressions(FILE *out, const struct ma_suppressions *s)
 	for (size_t i = 0; i < ma_supp_count(s); i++) {
 		const struct ma_supp_rule *r = ma_supp_at(s, i);
 		fprintf(out, "| `%s:", ma_supp_kind_name(r->kind));
-		cell(out, r->pattern);
+		code_cell(out, r->pattern);
 		fputs("` | ", out);
 		cell(out, r->origin);
 		if (r->sites)
-			fprintf(out, " | %s in %llu blocks at %llu sites |\n",
+			fprintf(out, " | %s in %llu block%s at %llu site%s |\n",
 				ma_format_size(r->bytes, size, sizeof(size)),
-				(unsigned long long)r->blocks, (unsigned long long)r->sites);
+				(unsigned long long)r->blocks, r->blocks == 1 ? "" : "s",
+				(unsigned long long)r->sites, r->sites == 1 ? "" : "s");
 		else
 			fputs(" | unused |\n", out);
 	}
@@ -87,9 +104,8 @@ int ma_gate_write_markdown(FILE *out, const struct ma_gate_result *r,
 		fprintf(out, ", %zu not measured", r->skipped);
 	fprintf(out, "; %zu trace%s", info->ntraces, info->ntraces == 1 ? "" : "s");
 	if (info->baseline) {
-		fputs(", baseline `", out);
-		cell(out, info->baseline);
-		fputs("`", out);
+		/* A code span outside a table: as it is. */
+		fprintf(out, ", baseline `%s`", info->baseline);
 	}
 	fputs(".\n\n| Gate | Status | Value | Limit | Details |\n|---|---|---|---|---|\n", out);
 	for (size_t i = 0; i < r->n; i++)

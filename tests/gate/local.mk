@@ -3,7 +3,8 @@
 # One program, three builds: the reference, one that leaks more and
 # peaks higher, and one with other code layout (-O0, an extra function)
 # so that every address differs.
-check_PROGRAMS += tests/gate/leaky tests/gate/leaky_more tests/gate/leaky_o0
+check_PROGRAMS += tests/gate/leaky tests/gate/leaky_more tests/gate/leaky_o0 \
+	tests/gate/leaky_tpl
 tests_gate_leaky_SOURCES = tests/gate/leaky.c
 tests_gate_leaky_CPPFLAGS = -I$(top_srcdir)/tests/progs
 tests_gate_leaky_CFLAGS = $(progs_cflags)
@@ -13,6 +14,10 @@ tests_gate_leaky_more_CFLAGS = $(progs_cflags)
 tests_gate_leaky_o0_SOURCES = tests/gate/leaky.c
 tests_gate_leaky_o0_CPPFLAGS = -I$(top_srcdir)/tests/progs -DEXTRA
 tests_gate_leaky_o0_CFLAGS = $(progs_cflags) -O0
+# A leak in a template instance (<, >, * in its name), for the Markdown.
+tests_gate_leaky_tpl_SOURCES = tests/gate/leaky_tpl.cc
+tests_gate_leaky_tpl_CPPFLAGS = -I$(top_srcdir)/tests/progs
+tests_gate_leaky_tpl_CXXFLAGS = $(progs_cxxflags)
 
 gate_e2e_tests = tests/gate/01-limits.sh tests/gate/02-baseline.sh \
 	tests/gate/03-junit-markdown.sh tests/gate/04-suppressions.sh \
