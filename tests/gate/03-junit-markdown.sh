@@ -118,3 +118,11 @@ expect_line "error annotation" \
 expect "one annotation" 1 "$(grep -c '^::' out)"
 run_ma check --max-leaked 0 leaky.trace
 expect "no annotations outside GitHub Actions" 0 "$(grep -c '^::' out || true)"
+# Data escaped as GitHub's toolkit does ('%' as %25); an unused
+# suppression is a warning annotation.
+GITHUB_ACTIONS=true run_ma check --max-temporary 1 --suppressions supp leaky.trace
+expect "annotations, temporary: exit status" 1 "$rc"
+expect_line "'%' escaped" \
+	"::error title=memory gate failed%3A temporary_pct::FAIL temporary_pct 20.00%25 > 1.00%25: top sites: temp_work (leaky.c:56) 4 temporary, peak_work (leaky.c:48) 1 temporary"
+expect_line "unused suppression annotated" \
+	"::warning title=unused leak suppression::function:never_called ('supp' line 2) matched no leak"
