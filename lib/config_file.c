@@ -28,6 +28,8 @@ static const struct key_def schema[] = {
 	{ "limits", "peak_rss", T_SIZE },
 	{ "limits", "peak_heap", T_SIZE },
 	{ "limits", "leaked", T_SIZE },
+	{ "limits", "leaked_blocks", T_NUMBER },
+	{ "limits", "temporary_pct", T_NUMBER },
 	{ "limits", "fragmentation_pct", T_NUMBER },
 	{ "limits", "allocations", T_NUMBER },
 	{ "gate", "baseline", T_STRING },

@@ -82,3 +82,18 @@ expect_line "config: leaked limit" "PASS leaked_bytes 4.5 KiB <= 1.0 MiB"
 run_ma check --config ws/.memory-analyzer.conf --max-peak-heap 1MiB leaky.trace
 expect "config overridden by option" 0 "$rc"
 expect_line "option wins" "PASS peak_heap_bytes 20.1 KiB <= 1.0 MiB"
+# Every limit has its key: the others, just over and just under.
+printf '[limits]\npeak_rss = 64GiB\nleaked_blocks = 5\nallocations = 25\ntemporary_pct = 20\nfragmentation_pct = 100\n' \
+	>pass.conf
+run_ma check --config pass.conf leaky.trace
+expect "config, at the limits: exit status" 0 "$rc"
+expect_line "config: leaked_blocks" "PASS leaked_blocks 5 <= 5"
+expect_line "config: allocations" "PASS allocations 25 <= 25"
+expect_line "config: temporary_pct" "PASS temporary_pct 20.00% <= 20.00%"
+expect "config: five gates" 5 "$(grep -c '^\(PASS\|SKIP\) [a-z_]* ' out)"
+printf '[limits]\nleaked_blocks = 4\nallocations = 24\ntemporary_pct = 19.5\n' >fail.conf
+run_ma check --config fail.conf leaky.trace
+expect "config, over the limits: exit status" 1 "$rc"
+expect_line "config: over leaked_blocks" "FAIL leaked_blocks 5 > 4: top sites: leak_here (leaky.c:42) 4.0 KiB in 4 blocks, cache_init (leaky.c:36) 512 B in 1 block"
+expect_line "config: over temporary_pct" "FAIL temporary_pct 20.00% > 19.50%: top sites: temp_work (leaky.c:56) 4 temporary, peak_work (leaky.c:48) 1 temporary"
+expect_line "config: summary" "FAIL 3 of 3 gates failed"
