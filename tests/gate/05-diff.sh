@@ -38,3 +38,11 @@ expect_line "changed site" \
 	"  changed leak_here (leaky.c:42, leaky): leaked_bytes 4.0 KiB -> 5.0 KiB, leaked_blocks 4 -> 5, peak_bytes 4.0 KiB -> 5.0 KiB, peak_blocks 4 -> 5, allocations 4 -> 5, allocated_bytes 4.0 KiB -> 5.0 KiB"
 grep -q '^  leaked_bytes  *4.5 KiB  *5.5 KiB  +22.22%$' out || { cat out >&2; fail "metric line"; }
 pass "leaked_bytes +22.22%"
+
+# Two baselines, of the two layouts: the same four sites.
+run_ma baseline -o o0.json o0.trace
+expect "baseline of the -O0 build" 0 "$rc"
+run_ma diff base.json o0.json
+expect "baseline against baseline: exit status" 0 "$rc"
+expect_line "baselines matched by symbol" \
+	"sites, matched by function, file and module: 4 same, 0 changed, 0 new, 0 gone"
