@@ -366,8 +366,12 @@ static int rule_leaks(struct ctx *c)
 		      m->band, "code")))
 		return -1;
 	SET(r->setting, "leak site");
-	if (f && f->function && f->file)
-		SET(r->value, "%.60s (%.40s:%u)", f->function, f->file, f->line);
+	if (f && f->function && f->file) {
+		/* A long path keeps its end, where the file's name is. */
+		size_t n = strlen(f->file);
+		SET(r->value, "%.60s (%s%s:%u)", f->function, n > 40 ? "..." : "",
+		    n > 40 ? f->file + n - 37 : f->file, f->line);
+	}
 	else if (f && f->function)
 		SET(r->value, "%.100s", f->function);
 	else

@@ -241,7 +241,9 @@ def check_full(b, report, png):
     ], b.js(RECS))
     expect("the leak's recommendation names its site", True, b.js(
         "document.querySelectorAll('#recommendations li')[2].textContent"
-        ".includes('leak site = leak_buffer')"))
+        ".includes('leak site = leak_buffer (') && "
+        "document.querySelectorAll('#recommendations li')[2].textContent"
+        ".includes('/tests/formats/fmt_trace.c:')"))
     expect("fits a laptop screen (no horizontal scrolling)", True,
            b.js("document.documentElement.scrollWidth <= window.innerWidth"))
     b.screenshot(png)
