@@ -99,6 +99,8 @@ struct probe_chunkbuf *probe_chunkbuf_new(size_t cap, int compress)
 		return NULL;
 	b->map_len = total;
 	b->cap = cap;
+	/* the encoder's tables are hashed into all over from the first chunk */
+	probe_os_populate(m + head, model);
 	ma_enc_init(&b->enc, (struct ma_enc_model *)(m + head));
 	q = m + head + model;
 	for (int i = 0; i < MA_NSTREAMS; i++, q += stream)

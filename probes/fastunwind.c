@@ -9,7 +9,7 @@
 #include "fastunwind.h"
 #include "os.h"
 
-#define BUCKET_BITS 14 /* 16384 buckets of 4: 1 MiB, touched as used */
+#define BUCKET_BITS 14 /* 16384 buckets of 4: 1 MiB, populated at once */
 #define WAYS 4
 #define SKIP_MAX 16    /* frames of the probe and libgcc before the program's */
 #define CHAIN_MAX 16   /* probe frames followed by frame pointer */
@@ -51,7 +51,7 @@ static struct entry *table_get(void)
 
 	if (t)
 		return t;
-	t = probe_os_map(len);
+	t = probe_os_map_hot(len);
 	if (t && !ma_atomic_cas_acq_rel(&table, &expected, t)) {
 		probe_os_unmap(t, len);
 		t = expected;
@@ -278,7 +278,7 @@ struct probe_fu_memo {
 
 struct probe_fu_memo *probe_fu_memo_new(void)
 {
-	return probe_os_map(sizeof(struct probe_fu_memo));
+	return probe_os_map_hot(sizeof(struct probe_fu_memo));
 }
 
 /* The hash of a start: its ip and sp, and the return address its first

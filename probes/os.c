@@ -9,14 +9,36 @@
 
 #include "os.h"
 
-void *probe_os_map(size_t len)
+static void *map(size_t len, int flags)
 {
 	long p = syscall(SYS_mmap, NULL, len, PROT_READ | PROT_WRITE,
-			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+			 MAP_PRIVATE | MAP_ANONYMOUS | flags, -1, 0);
 
 	if (p == -1)
 		return NULL;
 	return (void *)p;
+}
+
+void *probe_os_map(size_t len)
+{
+	return map(len, 0);
+}
+
+void *probe_os_map_hot(size_t len)
+{
+	return map(len, MAP_POPULATE);
+}
+
+#ifndef MADV_POPULATE_WRITE
+#define MADV_POPULATE_WRITE 23 /* Linux 5.14 */
+#endif
+
+int probe_os_populate(void *p, size_t len)
+{
+	uintptr_t lo = (uintptr_t)p & ~(uintptr_t)4095;
+	uintptr_t hi = ((uintptr_t)p + len + 4095) & ~(uintptr_t)4095;
+
+	return syscall(SYS_madvise, lo, hi - lo, MADV_POPULATE_WRITE) == 0 ? 0 : -1;
 }
 
 void probe_os_unmap(void *p, size_t len)

@@ -53,6 +53,22 @@ struct probe_ring *probe_ring_new(uint64_t cap)
 	return r;
 }
 
+#define WARM_STEP 8192u /* words: 64 KiB */
+
+void probe_ring_warm(struct probe_ring *r, uint64_t upto)
+{
+	while (r->warm < upto) {
+		uint64_t n = r->cap - r->warm < WARM_STEP ? r->cap - r->warm : WARM_STEP;
+
+		if (r->warm >= r->cap ||
+		    probe_os_populate(r->words + r->warm, n * sizeof(uint64_t)) != 0) {
+			r->warm = UINT64_MAX;
+			return;
+		}
+		r->warm += n;
+	}
+}
+
 void probe_ring_reset(struct probe_ring *r, uint32_t thread, int32_t tid)
 {
 	r->thread = thread;

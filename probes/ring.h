@@ -56,9 +56,11 @@ struct probe_ring {
 	struct probe_chunkbuf *direct; /* producer's chunk buffer, mapped lazily */
 	struct probe_fu_memo *memo;    /* producer's memo of walks, mapped lazily */
 	uint32_t epoch;          /* changes with every new producer (memo entries) */
+	uint32_t memo_wait;      /* captures before the memo is mapped */
 	uint64_t cons __attribute__((aligned(64)));
 	uint64_t tail;
 	uint64_t head __attribute__((aligned(64)));
+	uint64_t warm;           /* words populated in the first pass, or ~0 */
 	struct probe_stack_cache_entry cache[PROBE_STACK_CACHE];
 	uint64_t words[] __attribute__((aligned(64)));
 };
@@ -75,6 +77,10 @@ int probe_ring_overflow(struct probe_ring *r, const uint64_t *w, uint32_t n);
 /* Called (rarely) when a push makes the ring half full. */
 void probe_ring_half_full(struct probe_ring *r);
 
+/* Populates the ring's pages ahead of a first pass that reaches word
+ * `upto`, a step at a time (one call instead of a fault per page). */
+void probe_ring_warm(struct probe_ring *r, uint64_t upto);
+
 /* Appends a raw record of n words (n <= cap / 4). */
 static inline void probe_ring_push(struct probe_ring *r, const uint64_t *w, uint32_t n)
 {
@@ -88,6 +94,8 @@ static inline void probe_ring_push(struct probe_ring *r, const uint64_t *w, uint
 		head = ma_atomic_load_relaxed(&r->head);
 		used = head - ma_atomic_load_acquire(&r->tail);
 	}
+	if (__builtin_expect(head + n > r->warm, 0))
+		probe_ring_warm(r, head + n);
 	for (uint32_t i = 0; i < n; i++)
 		r->words[(head + i) & mask] = w[i];
 	ma_atomic_store_release(&r->head, head + n);

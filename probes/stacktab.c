@@ -37,7 +37,7 @@ static uint64_t *table_get(unsigned k)
 
 	if (h)
 		return h;
-	h = probe_os_map(table_bytes(k));
+	h = probe_os_map_hot(table_bytes(k));
 	if (!h)
 		return NULL;
 	ma_atomic_store_relaxed(&tables[k].gen, (uint32_t *)(h + table_slots(k)));

@@ -25,6 +25,7 @@
 
 #define SKIP_MAX 16 /* frames of libunwind and the probe, at most */
 #define CHECK_EVERY 65536
+#define MEMO_AFTER 64
 
 enum { MODE_FAST, MODE_CHECK, MODE_SLOW };
 
@@ -180,10 +181,12 @@ static uint64_t intern(struct probe_ring *r, const uint64_t *ips, int n)
 	return id;
 }
 
-/* The memo of walks of the calling thread, mapped on first use. */
+/* The memo of walks of the calling thread, mapped (populated) once the
+ * thread has asked for MEMO_AFTER stacks: a thread that allocates a few
+ * times does without the megabyte. */
 static struct probe_fu_memo *memo_of(struct probe_ring *r)
 {
-	if (r && !r->memo)
+	if (r && !r->memo && ++r->memo_wait >= MEMO_AFTER)
 		r->memo = probe_fu_memo_new();
 	return r ? r->memo : NULL;
 }
