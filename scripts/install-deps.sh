@@ -8,7 +8,7 @@ apt-get install -y -qq --no-install-recommends \
 	build-essential autoconf automake libtool pkg-config \
 	libunwind-dev libdw-dev libelf-dev libzstd-dev libcmocka-dev \
 	elfutils zstd file python3 git sqlite3 perl bash libxml2-utils \
-	chromium fonts-dejavu-core valgrind python3-jsonschema cmark-gfm \
+	chromium firefox-esr fonts-dejavu-core valgrind python3-jsonschema cmark-gfm \
 	libjemalloc2 libtcmalloc-minimal4 default-jre-headless clang-14 \
 	libclang-rt-14-dev strace \
 	>/dev/null

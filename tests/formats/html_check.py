@@ -4,6 +4,7 @@
     html_check.py small REPORT.html SCREENSHOT.png
     html_check.py full REPORT.html SCREENSHOT.png
     html_check.py big REPORT.html
+    html_check.py firefox REPORT.html SCREENSHOT.png
 
 Chromium is driven over its DevTools protocol on a pipe
 (--remote-debugging-pipe: JSON messages ended by a NUL byte, read by the
@@ -13,6 +14,13 @@ check.  "small" is the report of fmt_trace's small trace, whose numbers
 are known; "full" its full report with memory usage rated warning
 (tests/formats/04-html.sh sets the limits); "big" is one of many stacks,
 where only time is measured.
+
+"firefox" opens the small report in headless Firefox, which has no
+protocol the standard library can speak: a copy of the page gets a script
+that reports errors first and one that drives it last, each writing to the
+console, which Firefox copies to its standard output
+(devtools.console.stdout.content); the page's uncaught errors also show on
+its standard error as "JavaScript error: file://...".
 """
 import base64
 import json
@@ -273,9 +281,91 @@ def check_big(b, report):
     expect("console errors after search", [], b.errors())
 
 
+# Before the page's own scripts: errors and console.error as lines of ours.
+FF_ERRORS = """<script>
+window.addEventListener('error', (e) => console.log('MA-ERROR ' + e.message));
+console.error = ((orig) => (...a) => { console.log('MA-ERROR ' + a.join(' ')); orig(...a); })(
+  console.error);
+</script>"""
+
+# After them: what check_small does in Chromium, the answers in one line.
+FF_DRIVE = """<script>
+(() => { const r = {};
+  r.title = document.title;
+  r.peak = document.querySelectorAll('#chart-peak').length;
+  r.flame = flame.graph.key;
+  r.search = %s;
+  %s;
+  r.search_allocated = %s;
+  r.zoom = %s;
+  %s; %s;
+  r.sorted = %s;
+  r.aria = document.querySelector('table[data-key=peak] th:nth-child(2)').getAttribute('aria-sort');
+  r.fits = document.documentElement.scrollWidth <= window.innerWidth;
+  console.log('MA-RESULT ' + JSON.stringify(r)); })();
+</script>""" % (SEARCH % "'tokenize'",
+                CLICK % "'#flame-tabs button[data-key=allocated]'",
+                SEARCH % "'handle_request'", CLICK_FRAME % "'handle_request'",
+                CLICK % "'table[data-key=peak] th:nth-child(2)'",
+                CLICK % "'table[data-key=peak] th:nth-child(2)'",
+                FIRST_ROW % "peak")
+
+
+def check_firefox(report, png):
+    exe = next((shutil.which(b) for b in ("firefox-esr", "firefox") if shutil.which(b)), None)
+    if not exe:
+        raise Failure("no firefox found (scripts/install-deps.sh installs firefox-esr)")
+    page = open(report).read()
+    head, body = page.index("<head>") + len("<head>"), page.rindex("</body>")
+    work = tempfile.mkdtemp(prefix="ma-firefox.")
+    try:
+        copy = os.path.join(work, "report.html")
+        with open(copy, "w") as f:
+            f.write(page[:head] + FF_ERRORS + page[head:body] + FF_DRIVE + page[body:])
+        with open(os.path.join(work, "user.js"), "w") as f:
+            f.write('user_pref("devtools.console.stdout.content", true);\n'
+                    'user_pref("browser.shell.checkDefaultBrowser", false);\n'
+                    'user_pref("datareporting.policy.dataSubmissionEnabled", false);\n')
+        r = subprocess.run([exe, "--headless", "--no-remote", "--profile", work,
+                            "--window-size=1366,900", "--screenshot", os.path.abspath(png),
+                            "file://" + copy], capture_output=True, text=True, timeout=180)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    errors = [l for l in r.stdout.splitlines() if "MA-ERROR" in l]
+    errors += [l for l in r.stderr.splitlines()
+               if l.startswith("JavaScript error: file://")]
+    expect("firefox: console errors", [], errors)
+    line = next((l for l in r.stdout.splitlines() if "MA-RESULT " in l), None)
+    if not line:
+        raise Failure("firefox ran no test (exit %d)\n%s" % (r.returncode, r.stdout + r.stderr))
+    # console.log: "MA-RESULT {...}", the string quoted as JSON.
+    res = json.loads(json.loads(line[line.index('"'):])[len("MA-RESULT "):])
+    expect("firefox: title", "Memory report: model-manager --demo", res["title"])
+    expect("firefox: peak on the chart", 1, res["peak"])
+    expect("firefox: flame graph shown first", "peak", res["flame"])
+    expect("firefox: search 'tokenize'", "Matched 55.2% (8.00 KiB of 14.5 KiB) in 1 frame",
+           res["search"])
+    expect("firefox: search 'handle_request' in allocated bytes",
+           "Matched 68.4% (10.8 KiB of 15.8 KiB) in 1 frame", res["search_allocated"])
+    expect("firefox: click zooms into the frame", "handle_request", res["zoom"])
+    expect("firefox: peak table sorted by bytes, ascending", "512", res["sorted"][1])
+    expect("firefox: header marked", "ascending", res["aria"])
+    expect("firefox: fits a laptop screen", True, res["fits"])
+    if not os.path.getsize(png):
+        raise Failure("firefox wrote no screenshot")
+    print("ok: html: firefox screenshot in %s" % png)
+
+
 def main():
-    if len(sys.argv) < 3 or sys.argv[1] not in ("small", "full", "big"):
+    if len(sys.argv) < 3 or sys.argv[1] not in ("small", "full", "big", "firefox"):
         sys.exit(__doc__)
+    if sys.argv[1] == "firefox":
+        try:
+            check_firefox(sys.argv[2], sys.argv[3])
+        except (Failure, subprocess.TimeoutExpired) as e:
+            print("FAIL: html: %s" % e, file=sys.stderr)
+            sys.exit(1)
+        return
     b = Browser()
     try:
         if sys.argv[1] == "small":
