@@ -108,6 +108,7 @@ void ma_frag_release(struct ma_frag *f)
 	free(f->fr);
 	f->fr = NULL;
 	f->nfr = f->afr = 0;
+	f->fr_open = 0;
 }
 
 /* Sums of sizes from a trace: a damaged one must not wrap them. */
@@ -229,17 +230,29 @@ static void growth(struct ma_frag *f, const struct ma_event *ev)
 	}
 }
 
-static int keep_frag(struct ma_frag *f, double pct)
+/* Closes the time the last rated sample stands for at ts. */
+static void close_frag(struct ma_frag *f, uint64_t ts)
+{
+	if (f->fr_open) {
+		struct ma_frag_rated *r = &f->fr[f->nfr - 1];
+
+		r->weight = ts > r->ts ? ts - r->ts : 0;
+		f->fr_open = 0;
+	}
+}
+
+static int keep_frag(struct ma_frag *f, double pct, uint64_t ts)
 {
 	if (f->nfr == f->afr) {
 		size_t n = f->afr ? 2 * f->afr : 256;
-		double *v = realloc(f->fr, n * sizeof(*v));
+		struct ma_frag_rated *v = realloc(f->fr, n * sizeof(*v));
 		if (!v)
 			return -1;
 		f->fr = v;
 		f->afr = n;
 	}
-	f->fr[f->nfr++] = pct;
+	f->fr[f->nfr++] = (struct ma_frag_rated){ pct, ts, 0 };
+	f->fr_open = 1;
 	return 0;
 }
 
@@ -291,6 +304,7 @@ static int on_sample(struct ma_frag *f, const struct ma_event *ev)
 		return 0;
 	}
 	f->mallinfo_samples++;
+	close_frag(f, ev->ts);
 	p.held = s->arena + s->hblkhd;
 	p.free_bytes = s->fordblks;
 	p.top = s->keepcost;
@@ -311,11 +325,13 @@ static int on_sample(struct ma_frag *f, const struct ma_event *ev)
 		f->frag_worst_pct = p.frag_pct;
 		f->frag_worst_ts = ev->ts;
 	}
-	return keep_frag(f, p.frag_pct);
+	return keep_frag(f, p.frag_pct, ev->ts);
 }
 
 int ma_frag_event(struct ma_frag *f, const struct ma_event *ev)
 {
+	if (ev->ts > f->last_ts)
+		f->last_ts = ev->ts;
 	switch (ev->kind) {
 	case MA_EV_BEGIN:
 		f->span_ns = ev->span_ns;
@@ -339,11 +355,36 @@ int ma_frag_event(struct ma_frag *f, const struct ma_event *ev)
 	}
 }
 
-static int cmp_double(const void *a, const void *b)
+static int cmp_rated(const void *a, const void *b)
 {
-	double x = *(const double *)a, y = *(const double *)b;
+	double x = ((const struct ma_frag_rated *)a)->pct;
+	double y = ((const struct ma_frag_rated *)b)->pct;
 
 	return x < y ? -1 : x > y;
+}
+
+/* The median of the rated samples, each weighted by the time it stands
+ * for (at least 1 ns, so a sample at the very end still counts): spacing
+ * samples out where mallinfo2 is slow -- on a heap full of holes -- must
+ * not pull the figure towards the cheaper moments.  With equal weights
+ * it is the plain median, the mean of the two middle values included. */
+static double weighted_median(struct ma_frag_rated *fr, size_t n)
+{
+	uint64_t total = 0, sum = 0;
+
+	qsort(fr, n, sizeof(*fr), cmp_rated);
+	for (size_t i = 0; i < n; i++) {
+		fr[i].weight = fr[i].weight ? fr[i].weight : 1;
+		total += fr[i].weight;
+	}
+	for (size_t i = 0; i < n; i++) {
+		sum += fr[i].weight;
+		if (2 * sum == total && i + 1 < n)
+			return (fr[i].pct + fr[i + 1].pct) / 2;
+		if (2 * sum >= total)
+			return fr[i].pct;
+	}
+	return fr[n - 1].pct;
 }
 
 static int cmp_waste(const void *a, const void *b)
@@ -359,11 +400,9 @@ void ma_frag_finish(struct ma_frag *f)
 {
 	unsigned n = 0;
 
-	if (f->nfr) {
-		qsort(f->fr, f->nfr, sizeof(*f->fr), cmp_double);
-		f->frag_median_pct = f->nfr % 2 ? f->fr[f->nfr / 2] :
-				     (f->fr[f->nfr / 2 - 1] + f->fr[f->nfr / 2]) / 2;
-	}
+	close_frag(f, f->last_ts);
+	if (f->nfr)
+		f->frag_median_pct = weighted_median(f->fr, f->nfr);
 	thread_peak(f);
 	for (unsigned i = 0; i < MA_FRAG_CLASSES; i++)
 		if (f->classes[i].allocations)

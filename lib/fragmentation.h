@@ -114,9 +114,18 @@ struct ma_frag {
 	/* private */
 	struct ma_frag_thread *thr; /* by producer, up to MA_FRAG_MAX_THREADS */
 	size_t nthr;
-	double *fr;                 /* fragmentation of each rated sample */
+	struct ma_frag_rated *fr;   /* each rated sample */
 	size_t nfr, afr;
+	int fr_open;                /* the last one's weight is not known yet */
+	uint64_t last_ts;           /* of the latest event seen */
 	uint64_t last_some;
+};
+
+/* A rated sample and the time it stands for: until the next mallinfo2
+ * sample (the probe spaces them out when they are dear), or the end. */
+struct ma_frag_rated {
+	double pct;
+	uint64_t ts, weight;
 };
 
 void ma_frag_init(struct ma_frag *f);

@@ -24,9 +24,21 @@
 #include "ring.h"
 
 #define FILEMAP_EVERY_NS 250000000ull
+/* mallinfo2 walks every free chunk of every arena, each arena locked
+ * meanwhile: a few milliseconds on a heap of a few hundred thousand
+ * blocks, a quarter of a perl run at one call per 10 ms.  So the next call
+ * comes no sooner than MALLINFO_SPACING times the CPU time the last one
+ * took (time spent waiting for an arena's lock costs nothing and does not
+ * count), and at least once a second: about 2 % of a core at most.  On
+ * a small heap that is every sample.  The analyzer weights each sample by the
+ * time it stands for, so the spacing does not pull its figures towards
+ * the cheap moments (docs/metrics.md). */
+#define MALLINFO_SPACING 50u
+#define MALLINFO_MAX_GAP_NS 1000000000ull
 #define FILEMAP_MIN_SIZE PROBE_FILEMAP_MIN_SIZE
 
 int probe_file_mapped;
+static uint64_t mallinfo_next;
 
 /* Kept open (at a hidden number) and re-read from offset 0, so that the
  * probe never takes one of the program's low descriptor numbers, even
@@ -250,6 +262,15 @@ static void filemap_scan(void)
 	filemap_emit(&m);
 }
 
+static uint64_t thread_cpu_ns(void)
+{
+	struct timespec ts;
+
+	if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts) != 0)
+		return 0;
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
 void probe_sampler_take(uint64_t *w)
 {
 	uint64_t flags = 0, now = probe_now();
@@ -267,16 +288,22 @@ void probe_sampler_take(uint64_t *w)
 	for (int i = 3; i < 13; i++)
 		w[i] = 0;
 #ifdef HAVE_MALLINFO2
-	struct mallinfo2 mi = mallinfo2();
+	if (now >= mallinfo_next) {
+		uint64_t t0 = thread_cpu_ns();
+		struct mallinfo2 mi = mallinfo2();
+		uint64_t took = thread_cpu_ns() - t0;
 
-	w[3] = mi.arena;
-	w[4] = mi.ordblks;
-	w[5] = mi.hblks;
-	w[6] = mi.hblkhd;
-	w[7] = mi.uordblks;
-	w[8] = mi.fordblks;
-	w[9] = mi.keepcost;
-	flags |= MA_SAMPLE_F_MALLINFO;
+		mallinfo_next = now + (took < MALLINFO_MAX_GAP_NS / MALLINFO_SPACING ?
+				       took * MALLINFO_SPACING : MALLINFO_MAX_GAP_NS);
+		w[3] = mi.arena;
+		w[4] = mi.ordblks;
+		w[5] = mi.hblks;
+		w[6] = mi.hblkhd;
+		w[7] = mi.uordblks;
+		w[8] = mi.fordblks;
+		w[9] = mi.keepcost;
+		flags |= MA_SAMPLE_F_MALLINFO;
+	}
 #endif
 	if (psi_totals(&w[10], &w[11]))
 		flags |= MA_SAMPLE_F_PSI;

@@ -304,6 +304,38 @@ static void test_holes_median(void **state)
 	ma_frag_release(&f);
 }
 
+/* Each rated sample counts for the time until the next mallinfo2 sample:
+ * the probe spaces them out where they are slow (a heap full of holes),
+ * and that must not pull the median towards the dense, cheap moments. */
+static void test_median_by_time(void **state)
+{
+	struct ma_frag f;
+	uint64_t ts = 1000;
+
+	(void)state;
+	ma_frag_init(&f);
+	for (int i = 0; i < 10; i++, ts += 10)
+		sample(&f, ts, 4 << 20, 400 << 10, 0);   /* 9.8 %, 10 ns each */
+	for (int i = 0; i < 3; i++, ts += 1000)
+		sample(&f, ts, 4 << 20, 2 << 20, 0);     /* 50 %, 1000 ns each */
+	sample(&f, ts, 4 << 20, 400 << 10, 0);        /* the last: no time left */
+	ma_frag_finish(&f);
+	assert_int_equal(f.rated_samples, 14);
+	assert_true(f.frag_median_pct == 50.0);       /* by count it would be 9.8 */
+	ma_frag_release(&f);
+
+	/* a sample not rated (heap under 1 MiB) still ends the one before */
+	ma_frag_init(&f);
+	sample(&f, 0, 4 << 20, 2 << 20, 0);              /* 50 % for 10 ns */
+	sample(&f, 10, 512 << 10, 0, 0);                 /* not rated */
+	sample(&f, 1000, 4 << 20, 1 << 20, 0);           /* 25 % for 500 ns */
+	sample(&f, 1500, 4 << 20, 3 << 20, 0);           /* 75 %: the last */
+	ma_frag_finish(&f);
+	assert_int_equal(f.rated_samples, 3);
+	assert_true(f.frag_median_pct == 25.0);
+	ma_frag_release(&f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -313,6 +345,7 @@ int main(void)
 		cmocka_unit_test(test_classes),
 		cmocka_unit_test(test_overflow),
 		cmocka_unit_test(test_holes_median),
+		cmocka_unit_test(test_median_by_time),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
