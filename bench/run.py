@@ -62,16 +62,32 @@ def churn_workloads(build, quick):
     return out
 
 
+def program(name):
+    """The program itself, not a wrapper script in front of it (pyenv's
+    shims are bash scripts that start a few processes, which would be
+    measured instead): the first ELF file among /usr/bin/NAME and NAME on
+    PATH, or None."""
+    for path in ("/usr/bin/" + name, shutil.which(name)):
+        try:
+            with open(path, "rb") as f:
+                if f.read(4) == b"\x7fELF":
+                    return os.path.realpath(path)
+        except (OSError, TypeError):
+            pass
+    return None
+
+
 def real_workloads(build, tmp, quick):
     out = []
+    git, sqlite3, perl, python3 = (program(n) for n in ("git", "sqlite3", "perl", "python3"))
     demo = os.path.join(build, "memory-analyzer-demo")
     if os.access(demo, os.X_OK):
         out.append(Workload("demo", [demo, "--model-dir", os.path.join(tmp, "models")]))
-    if shutil.which("git"):
+    if git:
         repo = os.path.join(tmp, "repo")
         make_git_repo(repo, 60 if quick else 300)
-        out.append(Workload("git log -p", ["git", "log", "-p", "--stat"], cwd=repo))
-    if shutil.which("sqlite3"):
+        out.append(Workload("git log -p", [git, "log", "-p", "--stat"], cwd=repo))
+    if sqlite3:
         sql = os.path.join(tmp, "load.sql")
         rows = 20000 if quick else 200000
         with open(sql, "w") as f:
@@ -79,15 +95,15 @@ def real_workloads(build, tmp, quick):
                     "with recursive c(x) as (select 1 union all select x+1 from c "
                     "where x < %d) insert into t select x, hex(randomblob(16)) from c;\n"
                     "select count(*), max(b) from (select b from t order by b);\n" % rows)
-        out.append(Workload("sqlite3", ["sqlite3", ":memory:", ".read " + sql]))
-    if shutil.which("perl"):
+        out.append(Workload("sqlite3", [sqlite3, ":memory:", ".read " + sql]))
+    if perl:
         n = 30000 if quick else 300000
-        out.append(Workload("perl", ["perl", "-e",
+        out.append(Workload("perl", [perl, "-e",
                    "my %%h; $h{$_} = [$_ x 3] for 1..%d; my $s = 0; "
                    "$s += scalar @{$h{$_}} for keys %%h; print $s" % n]))
-    if shutil.which("python3"):
+    if python3:
         n = 30000 if quick else 300000
-        out.append(Workload("python3", ["python3", "-c",
+        out.append(Workload("python3", [python3, "-c",
                    "d = {str(i): [i] * 3 for i in range(%d)}; print(sum(map(len, d.values())))" % n],
                    env={"PYTHONMALLOC": "malloc"}))
     return out
@@ -236,9 +252,9 @@ def main():
 
 def capture_table(workloads, modes, ma, runs, timeout):
     lines = ["| workload | mode | wall s | CPU s | CPU ratio | ns added / alloc call (CPU) | "
-             "ns added / alloc call (wall) | events/s/thread | trace B / alloc call | "
-             "peak RSS MiB |",
-             "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
+             "ns added / alloc call (wall) | events/s/thread | events/s of added CPU | "
+             "trace B / alloc call | peak RSS MiB |",
+             "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     analysis = ["", "| workload | analyzer | wall s | CPU s | peak RSS MiB |",
                 "|---|---|---:|---:|---:|"]
     notes = []
@@ -257,7 +273,7 @@ def capture_table(workloads, modes, ma, runs, timeout):
                 notes.append("%s, %s: a run went over the %g s limit (then no more runs)" %
                              (w.name, m, timeout))
             if not res[m]:
-                lines.append("| %s | %s | - | - | - | - | - | - | - | - |" % (w.name, m))
+                lines.append("| %s | %s | - | - | - | - | - | - | - | - | - |" % (w.name, m))
                 continue
             wall = median([x[0] for x in res[m]])
             cpu = median([x[1] for x in res[m]])
@@ -267,15 +283,20 @@ def capture_table(workloads, modes, ma, runs, timeout):
             added_cpu = (cpu - base_cpu) * 1e9 / calls if calls else float("nan")
             added_wall = (wall - base_wall) * 1e9 / per_thread if per_thread else float("nan")
             evs = events / wall / w.threads if m == "probe" and events else float("nan")
+            # the probe's own rate: events recorded per second of the CPU
+            # time it adds (its cost, whatever the program does besides)
+            cap = events / (cpu - base_cpu) if m == "probe" and events and cpu > base_cpu \
+                else float("nan")
             size = float("nan")
             if m == "probe" and traces:
                 size = size_of(traces) / calls if calls else float("nan")
             elif m == "heaptrack":
                 zs = files_with_prefix(last[m])
                 size = size_of(zs) / calls if zs and calls else float("nan")
-            lines.append("| %s | %s | %.3f | %.3f | %.2f | %s | %s | %s | %s | %.1f |" % (
+            lines.append("| %s | %s | %.3f | %.3f | %.2f | %s | %s | %s | %s | %s | %.1f |" % (
                 w.name, m, wall, cpu, cpu / base_cpu, fmt(added_cpu, "%.0f"),
-                fmt(added_wall, "%.0f"), fmt(evs, "%.2e"), fmt(size, "%.2f"), rss))
+                fmt(added_wall, "%.0f"), fmt(evs, "%.2e"), fmt(cap, "%.2e"),
+                fmt(size, "%.2f"), rss))
         ht_raw = last.get("ht-capture")
         ht_raw = ht_raw + ".raw" if ht_raw else None
         for name, row in analysis_cost(ma, main_trace, ht_raw, timeout).items():
