@@ -13,13 +13,17 @@ ma_lib_libadd += -lstdc++
 ma_fx_ldflags = -module -avoid-version -shared -rpath '$(abs_builddir)' \
 	-Wl,--build-id
 check_LTLIBRARIES += tests/symbols/sym_inline.la tests/symbols/sym_cxx.la \
-	tests/symbols/sym_plugin_a.la tests/symbols/sym_plugin_b.la
+	tests/symbols/sym_plugin_a.la tests/symbols/sym_plugin_b.la \
+	tests/symbols/sym_rust.la
 tests_symbols_sym_inline_la_SOURCES = tests/symbols/inline.c tests/symbols/fixture.h
 tests_symbols_sym_inline_la_CFLAGS = -g -O2
 tests_symbols_sym_inline_la_LDFLAGS = $(ma_fx_ldflags)
 tests_symbols_sym_cxx_la_SOURCES = tests/symbols/cxx_plugin.cc tests/symbols/fixture.h
 tests_symbols_sym_cxx_la_CXXFLAGS = -g -O2
 tests_symbols_sym_cxx_la_LDFLAGS = $(ma_fx_ldflags)
+tests_symbols_sym_rust_la_SOURCES = tests/symbols/rust_names.c tests/symbols/fixture.h
+tests_symbols_sym_rust_la_CFLAGS = -g -O2
+tests_symbols_sym_rust_la_LDFLAGS = $(ma_fx_ldflags)
 tests_symbols_sym_plugin_a_la_SOURCES = tests/symbols/plugin.c tests/symbols/fixture.h
 tests_symbols_sym_plugin_a_la_CPPFLAGS = $(AM_CPPFLAGS) -DPLUGIN=a
 tests_symbols_sym_plugin_a_la_CFLAGS = -g -O2

@@ -318,6 +318,55 @@ static void test_stripped_without_debug(void **state)
 	fx_tmpdir_remove(dir);
 }
 
+/* Rust names in both manglings, from a module's DWARF linkage names and,
+ * once its copy is stripped, from its .dynsym. */
+static void expect_rust(struct ma_symbols *s, struct fx_module *m, int dwarf)
+{
+	static const char *const want[][2] = {
+		{ "_ZN2fx11instantiate17hb65da1f1caa2e1f4E", "fx::instantiate" },
+		{ "_RNvMNtCsfeZnyFoSiLL_2fx6shapesINtB2_7WrapperThcEE3getB4_",
+		  "<fx::shapes::Wrapper<(u8, char)>>::get" },
+	};
+	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+		struct ma_frame_info out[4];
+		uint64_t addr = addr_in(m, want[i][0]);
+		assert_int_equal(ma_symbols_resolve(s, addr, 1, out, 4), 1);
+		assert_non_null(out[0].function);
+		assert_string_equal(out[0].function, want[i][1]);
+		if (dwarf) {
+			assert_string_equal(base(out[0].file), "rust_names.c");
+			assert_int_not_equal(out[0].line, 0);
+		} else {
+			assert_null(out[0].file);
+		}
+	}
+}
+
+static void test_rust_names(void **state)
+{
+	struct fx_module rust;
+	assert_int_equal(fx_module_open("sym_rust.so", &rust), 0);
+	struct ma_symbols *s = ma_symbols_new(NULL);
+	assert_int_equal(add(s, 1, &rust, rust.path, 0), 0);
+	expect_rust(s, &rust, 1);
+	assert_null(ma_symbols_module_problem(s, 1));
+	ma_symbols_free(s);
+
+	char *dir = fx_tmpdir(), *copy;
+	assert_non_null(dir);
+	assert_true(asprintf(&copy, "%s/sym_rust.so", dir) > 0);
+	assert_int_equal(fx_run("cp '%s' '%s' && ${STRIP:-strip} --strip-all '%s'",
+				rust.path, copy, copy), 0);
+	s = ma_symbols_new(NULL);
+	assert_int_equal(add(s, 1, &rust, copy, 0), 0);
+	expect_rust(s, &rust, 0);
+	assert_string_equal(ma_symbols_module_problem(s, 1), "no debug information");
+	ma_symbols_free(s);
+	free(copy);
+	fx_tmpdir_remove(dir);
+	fx_module_close(&rust);
+}
+
 /* The same library loaded again at the same place, under a new id. */
 static void test_reloaded(void **state)
 {
@@ -466,6 +515,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_inlined_chain),
 		cmocka_unit_test(test_cxx_name),
+		cmocka_unit_test(test_rust_names),
 		cmocka_unit_test(test_unknown_address),
 		cmocka_unit_test(test_build_id_mismatch),
 		cmocka_unit_test(test_missing_file),
