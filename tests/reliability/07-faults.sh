@@ -1,10 +1,10 @@
 #!/bin/sh
-# Faults around the trace: disk full, the output directory removed while
-# the program runs, a symlink or a file planted at the output path, no
-# descriptor left (EMFILE), a program closing every descriptor or
-# dup2()ing over ours.  Each time the program goes on exactly as without
-# the probe, the probe says at most once on stderr what happened, and
-# what was written stays readable.
+# Faults around the trace: an output path that cannot be created, disk
+# full, the output directory removed while the program runs, a symlink
+# or a file planted at the output path, no descriptor left (EMFILE), a
+# program closing every descriptor or dup2()ing over ours.  Each time
+# the program goes on exactly as without the probe, the probe says at
+# most once on stderr what happened, and what was written stays readable.
 . "$top_srcdir/tests/reliability/lib.sh"
 
 # same_run NAME ARGS...: status 0 and "fds: done" on stdout, under record.
@@ -86,3 +86,26 @@ t=disk-full.trace
 decodes_to_end "$t"
 expect_grep "disk full: dump says it is truncated" "truncated" "$t.dump-err"
 pass "disk full: what was written decodes"
+
+# An output path that cannot be created (its directory a plain file, or
+# missing): the probe says so in one line and the program runs on
+# unprofiled, its stdout and status its own.  record refuses such a
+# directory before it runs anything.
+probe=$top_builddir/probes/.libs/libmemory-analyzer-probe.so
+printf 'x\n' >plain-file
+for dir in plain-file no-such-dir; do
+	rc=0
+	timeout 60 env MEMORY_ANALYZER_OUTPUT="$tmp/$dir/t.%p.trace" \
+		LD_PRELOAD="$probe" "$PROGS/sites" >out 2>err || rc=$?
+	expect "output under $dir: status" 0 "$rc"
+	expect "output under $dir: stdout" "sites: done" "$(cat out)"
+	expect "output under $dir: stderr lines" 1 "$(wc -l <err)"
+	expect_grep "output under $dir: message" \
+		"^memory-analyzer: cannot create trace '$tmp/$dir/t\.[0-9]*\.trace': .*; running unprofiled\$" err
+done
+expect "plain file left alone" x "$(cat plain-file)"
+record_limited 60 -o no-such-dir/t.trace -- "$PROGS/sites"
+expect "record, output in a missing directory: status" 2 "$rc"
+expect "record, output in a missing directory: stdout" "" "$(cat out)"
+expect "record, output in a missing directory: message" \
+	"memory-analyzer: cannot write traces to '$tmp/no-such-dir': No such file or directory" "$(cat err)"
