@@ -8,7 +8,7 @@ progs_cxxflags = -std=gnu++17 -Wall -Wextra -g -O1 -fno-omit-frame-pointer -fno-
 check_PROGRAMS += tests/progs/sites tests/progs/threads tests/progs/forks \
 	tests/progs/plugin tests/progs/allocfns tests/progs/newdel \
 	tests/progs/mmapfile tests/progs/killme tests/progs/static_hello \
-	tests/progs/htcompare
+	tests/progs/htcompare tests/progs/newops
 tests_progs_sites_SOURCES = tests/progs/sites.c tests/progs/progs.h
 tests_progs_sites_CFLAGS = $(progs_cflags)
 tests_progs_threads_SOURCES = tests/progs/threads.c tests/progs/progs.h
@@ -21,6 +21,8 @@ tests_progs_allocfns_SOURCES = tests/progs/allocfns.c tests/progs/progs.h
 tests_progs_allocfns_CFLAGS = $(progs_cflags)
 tests_progs_newdel_SOURCES = tests/progs/newdel.cc tests/progs/progs.h
 tests_progs_newdel_CXXFLAGS = $(progs_cxxflags)
+tests_progs_newops_SOURCES = tests/progs/newops.cc tests/progs/progs.h
+tests_progs_newops_CXXFLAGS = $(progs_cxxflags)
 tests_progs_mmapfile_SOURCES = tests/progs/mmapfile.c tests/progs/progs.h
 tests_progs_mmapfile_CFLAGS = $(progs_cflags)
 tests_progs_killme_SOURCES = tests/progs/killme.c tests/progs/progs.h
@@ -44,7 +46,7 @@ e2e_tests = tests/e2e/01-record-cli.sh tests/e2e/02-no-preload.sh \
 	tests/e2e/09-newdel.sh tests/e2e/10-mmap.sh tests/e2e/11-sigkill.sh \
 	tests/e2e/12-real-programs.sh tests/e2e/13-node.sh \
 	tests/e2e/14-report-exact.sh tests/e2e/15-heaptrack.sh \
-	tests/e2e/16-samples.sh
+	tests/e2e/16-samples.sh tests/e2e/17-newops.sh
 TESTS += $(e2e_tests)
 dist_check_SCRIPTS += $(e2e_tests)
 EXTRA_DIST += tests/e2e/lib.sh
