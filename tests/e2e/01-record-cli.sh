@@ -78,6 +78,21 @@ dump_ok "$t"
 expect_grep "header carries the session" "session=\"$session\"" "$t.dump"
 expect_grep "header carries the depth and interval" \
 	" stack_depth=7 sample_interval_ms=25 " "$t.dump"
+
+# Stack depth: 64 frames by default, --depth N at most N.  A shell
+# function calling itself 40 times goes far deeper than 64 frames.
+# deepest TRACE: the header's stack_depth and the most frames of a stack.
+deepest() {
+	dump_ok "$1"
+	awk '$2 == "process" { h = $0; sub(/.* stack_depth=/, "", h); sub(/ .*/, "", h) }
+	     $2 == "stack" { n = 0 } /^    #[0-9]+ / { if (++n > m) m = n }
+	     END { print h, m }' "$1.dump"
+}
+record -- bash -c 'f() { if [ "$1" -gt 0 ]; then f $(($1 - 1)); fi; }; f 40'
+expect "default depth: header, deepest stack" "64 64" "$(deepest "$(one_trace)")"
+record --depth 5 -- bash -c 'f() { if [ "$1" -gt 0 ]; then f $(($1 - 1)); fi; }; f 40'
+expect "--depth 5: header, deepest stack" "5 5" "$(deepest "$(one_trace)")"
+
 rc=0
 MEMORY_ANALYZER_OFF=1 "$MA" record --no-follow-fork -o 'nf.%p.trace' -- env >out 2>err ||
 	rc=$?
