@@ -54,6 +54,50 @@ assert r["processes"][0]["complete"] is True
 assert len(r["timeline"]) > 0
 PY
 
+# Snapshots at the peak and at the end and their difference, the size
+# histogram, the top sites by calls and by bytes, the temporary block,
+# a timeline of 100 points; --top 1 shortens the lists, not the totals.
+run 0 -t full -f json --snapshot-at peak --snapshot-at end leaks.trace
+python3 - out <<'PY' || fail "JSON report: snapshots, allocations, timeline"
+import json, sys
+r = json.load(open(sys.argv[1]))
+def sites(l): return [(x["bytes"], x["blocks"], x["stack"][0]["offset"]) for x in l]
+peak, end = r["snapshots"]
+assert (peak["label"], peak["taken"], peak["time_ns"]) == ("peak", True, 12000), peak
+assert (peak["total"]["bytes"], peak["total"]["blocks"]) == (1320, 6), peak["total"]
+assert sites(peak["sites"]) == [(1000, 1, "0x2000"), (300, 3, "0x1000"), (20, 2, "0x3000")]
+assert (end["label"], end["taken"], end["time_ns"]) == ("end", True, 20000), end
+assert (end["total"]["bytes"], end["total"]["blocks"]) == (1310, 5), end["total"]
+d = [(x["delta_bytes"], x["delta_blocks"], x["bytes"], x["blocks"], x["stack"][0]["offset"])
+     for x in r["snapshot_diff"]]
+assert d == [(-10, -1, 10, 1, "0x3000")], d
+a = r["allocations"]
+h = [(b["min"], b["max"], b["count"]) for b in a["size_histogram"]]
+assert h == [(8, 15, 3), (64, 127, 3), (512, 1023, 1)], h
+calls = [(x["calls"], x["allocated_bytes"], x["stack"][0]["offset"]) for x in a["top_by_calls"]]
+assert calls == [(3, 300, "0x1000"), (2, 20, "0x3000"), (1, 1000, "0x2000"), (1, 8, "0x4000")], calls
+by = [(x["allocated_bytes"], x["stack"][0]["offset"]) for x in a["top_by_bytes"]]
+assert by == [(1000, "0x2000"), (300, "0x1000"), (20, "0x3000"), (8, "0x4000")], by
+assert sites(r["temporary"]) == [(8, 1, "0x4000")], r["temporary"]
+t = r["timeline"]
+assert len(t) == 100 and t[-1]["time_ns"] == 20000, (len(t), t[-1])
+assert max(p["heap_bytes"] for p in t) == 1320 and t[-1]["heap_bytes"] == 1310, t
+assert t[-1]["rss_bytes"] == 1 << 20, t[-1]
+assert [p["time_ns"] for p in t] == sorted(p["time_ns"] for p in t)
+PY
+run 0 -t full -f json --top 1 leaks.trace
+python3 - out <<'PY' || fail "JSON report with --top 1"
+import json, sys
+r = json.load(open(sys.argv[1]))
+assert [(l["bytes"], l["blocks"]) for l in r["leaks"]] == [(1000, 1)], r["leaks"]
+assert (r["leaks_total"]["bytes"], r["leaks_total"]["blocks"], r["leaks_total"]["shown"]) == (1310, 5, 1)
+assert len(r["peak"]) == 1 and r["peak_total"]["bytes"] == 1320
+assert len(r["allocations"]["top_by_calls"]) == 1
+PY
+run 0 -t leaks --top 1 leaks.trace
+[ "$(grep -c '^  #[0-9]' out)" = 2 ] || fail "--top 1: not one leak and one mismatch in the text"
+grep -q '^  \.\.\. 2 more (--top to see them)$' out || fail "--top 1: the leaks left out are not counted"
+
 # Two traces: each process, and the sum at the top level.
 cp leaks.trace again.trace
 run 0 -t leaks -f json leaks.trace again.trace
