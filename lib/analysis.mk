@@ -21,10 +21,13 @@ tests_unit_test_livemap_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 tests_unit_test_livemap_LDADD = lib/libma.la $(CMOCKA_LIBS)
 endif
 
-# The report command end to end on synthetic traces, and its memory use.
+# The report command end to end on synthetic traces, on a terminal, and
+# its memory use.
 check_PROGRAMS += tests/unit/make_analysis_trace
 tests_unit_make_analysis_trace_SOURCES = tests/unit/make_analysis_trace.c \
 	tests/unit/analysis_tracegen.h
 tests_unit_make_analysis_trace_LDADD = lib/libma.la
-dist_check_SCRIPTS += tests/unit/test_report.sh tests/unit/test_analysis_memory.sh
-TESTS += tests/unit/test_report.sh tests/unit/test_analysis_memory.sh
+dist_check_SCRIPTS += tests/unit/test_report.sh tests/unit/test_analysis_memory.sh \
+	tests/unit/test_report_tty.sh
+TESTS += tests/unit/test_report.sh tests/unit/test_analysis_memory.sh \
+	tests/unit/test_report_tty.sh
