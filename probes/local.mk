@@ -75,4 +75,27 @@ tests_unit_test_stacktab_SOURCES = tests/unit/test_stacktab.c
 tests_unit_test_stacktab_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/probes
 tests_unit_test_stacktab_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 tests_unit_test_stacktab_LDADD = probes/libprobecore-check.la $(CMOCKA_LIBS) $(probe_core_libs)
+
+# The ring and the stack table once more under ThreadSanitizer, each with
+# its own copy of the core, so that make check itself shows them free of
+# races (check.sh also runs every concurrent test in a ThreadSanitizer
+# tree of its own).
+if HAVE_TSAN
+probe_tsan_tests = tests/unit/test_ring_tsan tests/unit/test_stacktab_tsan
+check_PROGRAMS += $(probe_tsan_tests)
+TESTS += $(probe_tsan_tests)
+probe_tsan_cflags = -std=gnu11 $(WARN_CFLAGS) -g -O1 -fsanitize=thread \
+	-fno-omit-frame-pointer -ftls-model=initial-exec \
+	$(CMOCKA_CFLAGS) $(LIBUNWIND_CFLAGS) $(ZSTD_CFLAGS)
+tests_unit_test_ring_tsan_SOURCES = tests/unit/test_ring.c $(probe_core_sources)
+tests_unit_test_ring_tsan_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/probes
+tests_unit_test_ring_tsan_CFLAGS = $(probe_tsan_cflags)
+tests_unit_test_ring_tsan_LDFLAGS = -fsanitize=thread
+tests_unit_test_ring_tsan_LDADD = $(CMOCKA_LIBS) $(probe_core_libs)
+tests_unit_test_stacktab_tsan_SOURCES = tests/unit/test_stacktab.c $(probe_core_sources)
+tests_unit_test_stacktab_tsan_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/probes
+tests_unit_test_stacktab_tsan_CFLAGS = $(probe_tsan_cflags)
+tests_unit_test_stacktab_tsan_LDFLAGS = -fsanitize=thread
+tests_unit_test_stacktab_tsan_LDADD = $(CMOCKA_LIBS) $(probe_core_libs)
+endif
 endif
