@@ -1,6 +1,7 @@
 #!/bin/sh
 # Three call sites with known allocations (tests/progs/sites.c): totals,
-# per-site counts resolved with eu-addr2line, and the leak report.
+# per-site counts resolved with eu-addr2line, each stack written once,
+# and the leak report, grouped by site, function and module.
 . "$top_srcdir/tests/e2e/lib.sh"
 
 record -- "$PROGS/sites"
@@ -56,3 +57,27 @@ for s in "site_a 48 60" "site_c 200 7"; do
 	echo "$1 sites.c:$(grep -n -F "malloc($2)" "$top_srcdir/tests/progs/sites.c" | cut -d: -f1) $3"
 done >expected
 expect_file "text report: leaks by function, file:line and blocks" expected text-leaks.txt
+
+# Each distinct stack is written once: no stack id defined twice, and the
+# 137 mallocs of the three call sites refer to three stacks.
+expect "stack ids defined twice" 0 \
+	"$(awk '$2 == "stack" { print $3 }' "$t.dump" | sort | uniq -d | wc -l)"
+expect "stacks of the mallocs" 3 "$(awk '$2 == "alloc" && / fn=malloc$/ {
+	sub(/.* stack=/, ""); sub(/ .*/, ""); print }' "$t.dump" | sort -u | wc -l)"
+
+# --group-by: whole stacks by default (site_a and site_c, each called
+# from main), one frame per function, one per module.
+for g in site function module; do
+	"$MA" --report-type leaks --top 0 --format json --group-by "$g" "$t" >"by-$g.json" ||
+		fail "report --group-by $g exited $?"
+	python3 -c 'import json, sys
+r = json.load(open(sys.argv[1]))
+print(r["group_by"], *["%s %s %d %d %d" % (l["stack"][0]["function"],
+      l["stack"][0]["module"].rsplit("/", 1)[-1], l["bytes"], l["blocks"], len(l["stack"]))
+      for l in r["leaks"]], sep="; ")' "by-$g.json" >"by-$g.txt" ||
+		fail "cannot read the JSON report of --group-by $g"
+done
+expect "--group-by site" "site; site_a sites 2880 60 2; site_c sites 1400 7 2" "$(cat by-site.txt)"
+expect "--group-by function" "function; site_a sites 2880 60 1; site_c sites 1400 7 1" \
+	"$(cat by-function.txt)"
+expect "--group-by module" "module; None sites 4280 67 1" "$(cat by-module.txt)"
