@@ -411,7 +411,7 @@ static void test_temporary(void **state)
 	ma_analysis_free(a);
 }
 
-static void test_group_by_function(void **state)
+static void test_group_by_module(void **state)
 {
 	const char *path = path_of("leaks.trace");
 	struct ma_analysis_opts o;
@@ -475,7 +475,7 @@ int main(void)
 		cmocka_unit_test(test_mismatch),
 		cmocka_unit_test(test_snapshots),
 		cmocka_unit_test(test_temporary),
-		cmocka_unit_test(test_group_by_function),
+		cmocka_unit_test(test_group_by_module),
 		cmocka_unit_test(test_bad_inputs),
 	};
 
