@@ -14,6 +14,13 @@ id=$(sed -n "s|.* module id=\\([0-9]*\\) .* path=\"$PLUGIN\".*|\\1|p" "$t.dump")
 [ -n "$id" ] || fail "no module record for '$PLUGIN'"
 expect "module records for the plugin" 1 "$(echo "$id" | wc -l)"
 expect "module-gone records" 1 "$(grep -c " module-gone id=$id\$" "$t.dump")"
+# The build-ids: the plugin's and the executable's, as readelf reads them
+# from the files; the executable is module 0, at start.
+build_id() { readelf -n "$1" | sed -n 's/^ *Build ID: //p'; }
+expect "plugin's build-id" "$(build_id "$PLUGIN")" \
+	"$(sed -n "s|.* module id=$id .* build_id=\\([0-9a-f]*\\).*|\\1|p" "$t.dump")"
+expect "executable's module record" "$PROGS/plugin $(build_id "$PROGS/plugin")" \
+	"$(sed -n 's|.* module id=0 .* path="\([^"]*\)" build_id=\([0-9a-f]*\).*|\1 \2|p' "$t.dump")"
 
 sites "$t" | grep -E '^(plugin_alloc|after_unload) ' >sites.txt
 cat >expected <<'END'
