@@ -98,6 +98,24 @@ run 0 -t leaks --top 1 leaks.trace
 [ "$(grep -c '^  #[0-9]' out)" = 2 ] || fail "--top 1: not one leak and one mismatch in the text"
 grep -q '^  \.\.\. 2 more (--top to see them)$' out || fail "--top 1: the leaks left out are not counted"
 
+# Each report type: its sections in the text, its keys in the JSON.
+for spec in "summary:Summary:" \
+	"leaks:Summary Leaks Mismatched:leaks" \
+	"peak:Summary Peak:peak" \
+	"allocations:Summary Top Top Allocation:allocations" \
+	"temporary:Summary Temporary:temporary" \
+	"timeline:Summary Timeline:timeline"; do
+	type=${spec%%:*} rest=${spec#*:}
+	run 0 -t "$type" --no-color leaks.trace
+	got=$(grep -E '^[A-Z]' out | awk '{ print $1 }' | tr '\n' ' ')
+	[ "$got" = "${rest%%:*} " ] || fail "-t $type: sections '$got', expected '${rest%%:*}'"
+	run 0 -t "$type" -f json leaks.trace
+	got=$(python3 -c 'import json, sys
+r = json.load(open("out"))
+print(r["report_type"], *[k for k in ("leaks", "peak", "allocations", "temporary", "timeline") if k in r])')
+	[ "$got" = "$(echo "$type ${rest#*:}" | sed 's/ $//')" ] || fail "-t $type -f json: '$got'"
+done
+
 # Two traces: each process, and the sum at the top level.
 cp leaks.trace again.trace
 run 0 -t leaks -f json leaks.trace again.trace
