@@ -15,7 +15,7 @@ print(len(d), sum(len(v) for v in d.values()), len(str(sorted(d)[:10])))
 '
 
 same_under_record perl perl -e '
-my %h; $h{$_ % 7000} .= "x$_" for 1 .. 400000;
+my %h; $h{$_ % 7000} .= "x$_" for 1 .. 1200000;
 my @k = sort { $a <=> $b } keys %h; print scalar(@k), " ", length($h{42}), "\n";'
 
 same_under_record sqlite3 sqlite3 :memory: "
@@ -29,15 +29,15 @@ select count(distinct substr(b, 4, 2)) from t;"
 
 same_under_record bash bash -c '
 declare -A h; s=
-for ((i = 1; i <= 3000; i++)); do s="$s$i"; h[k$((i % 300))]+=x; done
+for ((i = 1; i <= 6000; i++)); do s="$s$i"; h[k$((i % 300))]+=x; done
 echo "${#s} ${#h[@]} ${h[k7]:0:5}"; exit 3'
 
-# A repository of 300 commits made with fast-import (quick), then git log
-# and git status on it.
+# A repository of 1000 commits made with fast-import (quick), then git
+# log with patches and git status on it.
 export GIT_CONFIG_NOSYSTEM=1 HOME="$tmp" GIT_AUTHOR_NAME=t GIT_AUTHOR_EMAIL=t@t \
 	GIT_COMMITTER_NAME=t GIT_COMMITTER_EMAIL=t@t
 git init -q repo
-awk 'BEGIN { for (i = 1; i <= 300; i++) {
+awk 'BEGIN { for (i = 1; i <= 1000; i++) {
 	printf "commit refs/heads/main\ncommitter t <t@t> %d +0000\n", 1000000000 + i
 	printf "data %d\ncommit %d\n", length("commit " i), i
 	c = "line " i "\n"
@@ -45,7 +45,7 @@ awk 'BEGIN { for (i = 1; i <= 300; i++) {
 	git -C repo fast-import --quiet
 git -C repo checkout -q main
 echo change >repo/f3.txt
-same_under_record git-log git -C repo log --stat --format='%H %s'
+same_under_record git-log git -C repo log -p --stat --format='%H %s'
 same_under_record git-status git -C repo status --porcelain=v1
-expect "commits git log listed" 300 "$(grep -c '^[0-9a-f]\{40\} commit [0-9]*$' git-log.plain)"
+expect "commits git log listed" 1000 "$(grep -c '^[0-9a-f]\{40\} commit [0-9]*$' git-log.plain)"
 expect "what git status listed" " M f3.txt" "$(cat git-status.plain)"
