@@ -33,7 +33,7 @@ for ((i = 1; i <= 6000; i++)); do s="$s$i"; h[k$((i % 300))]+=x; done
 echo "${#s} ${#h[@]} ${h[k7]:0:5}"; exit 3'
 
 # A repository of 1000 commits made with fast-import (quick), then git
-# log with patches and git status on it.
+# log with patches, git status and git repack on it.
 export GIT_CONFIG_NOSYSTEM=1 HOME="$tmp" GIT_AUTHOR_NAME=t GIT_AUTHOR_EMAIL=t@t \
 	GIT_COMMITTER_NAME=t GIT_COMMITTER_EMAIL=t@t
 git init -q repo
@@ -47,5 +47,8 @@ git -C repo checkout -q main
 echo change >repo/f3.txt
 same_under_record git-log git -C repo log -p --stat --format='%H %s'
 same_under_record git-status git -C repo status --porcelain=v1
+# Delta compression with a wide window, in one thread (repack runs
+# pack-objects as a child): the part of git that allocates longest.
+same_under_record git-repack git -c pack.threads=1 -C repo repack -adf --window=250 --depth=50 -q
 expect "commits git log listed" 1000 "$(grep -c '^[0-9a-f]\{40\} commit [0-9]*$' git-log.plain)"
 expect "what git status listed" " M f3.txt" "$(cat git-status.plain)"
