@@ -127,9 +127,15 @@ rc=0
 wait $rpid || rc=$?
 expect "status after SIGTERM forwarded to a trapping program" 42 "$rc"
 
-# A daemon left behind by the program does not keep record waiting.
+# A daemon left behind by the program does not keep record waiting.  It
+# is ended afterwards: traced, it would otherwise write its trace into
+# this directory while the exit trap removes it.
 start=$(date +%s)
-record -- sh -c 'sleep 30 </dev/null >/dev/null 2>&1 & exit 5'
+record -- sh -c 'sleep 30 </dev/null >/dev/null 2>&1 & echo $! >daemon.pid; exit 5'
 expect "status with a daemon left behind" 5 "$rc"
 [ $(($(date +%s) - start)) -lt 10 ] || fail "record waited for the daemon"
 pass "record did not wait for the daemon"
+daemon=$(cat daemon.pid)
+kill "$daemon" 2>/dev/null || :
+i=0
+while kill -0 "$daemon" 2>/dev/null && [ $i -lt 200 ]; do sleep 0.05; i=$((i + 1)); done
