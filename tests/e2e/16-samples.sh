@@ -1,8 +1,9 @@
 #!/bin/sh
 # The writer's samples: one every interval (10 ms unless --sample-ms),
-# each with the RSS, mallinfo2 (flags bit 0) and, where the kernel has
-# /proc/pressure/memory, its PSI totals (bit 1); the report's peak RSS
-# is the highest sampled RSS.
+# each with the RSS and, where the kernel has /proc/pressure/memory, its
+# PSI totals (flags bit 1); mallinfo2 (bit 0) in every sample of a small
+# heap and at least once a second (docs/probe.md: spaced by its cost);
+# the report's peak RSS is the highest sampled RSS.
 . "$top_srcdir/tests/e2e/lib.sh"
 
 py=$(python3 -c 'import sys; print(sys.executable)')
@@ -18,8 +19,9 @@ samples() {
 }
 
 # check_samples NAME TRACE INTERVAL: at least 10 samples, the median gap
-# between INTERVAL and 2 x INTERVAL ms, every sample with an RSS and the
-# flags it should have.
+# between INTERVAL and 2 x INTERVAL ms, every sample with an RSS and PSI
+# where the kernel has it, mallinfo2 in the first and then at least once
+# a second.
 check_samples() {
 	samples "$2" >"$1.samples"
 	n=$(wc -l <"$1.samples")
@@ -30,18 +32,32 @@ check_samples() {
 		fail "$1: median gap $gap ms between samples, interval $3 ms"
 	pass "$1: $n samples, median gap $gap ms"
 	expect "$1: samples without an RSS" 0 "$(awk '$2 <= 0' "$1.samples" | wc -l)"
-	expect "$1: samples without mallinfo2 (and PSI where present)" 0 \
-		"$(awk -v want=$((1 + psi)) '{ d = index("0123456789abcdef", substr($4, length($4), 1)) - 1 }
-			d % 4 != want' "$1.samples" | wc -l)"
+	# bits NAME: the samples' flags bits 0 and 1, one digit 0-3 a line.
+	awk '{ print (index("0123456789abcdef", substr($4, length($4), 1)) - 1) % 4 }' \
+		"$1.samples" >"$1.bits"
+	expect "$1: samples without PSI where the kernel has it" 0 \
+		"$(awk -v psi=$psi 'int($1 / 2) * 2 != psi' "$1.bits" | wc -l)"
+	expect "$1: mallinfo2 in the first sample" 1 "$(head -1 "$1.bits" | awk '{ print $1 % 2 }')"
+	expect "$1: gaps of more than a second between mallinfo2 samples" 0 \
+		"$(paste -d ' ' "$1.samples" "$1.bits" | awk '$5 % 2 == 1 {
+			if (seen && $1 - last > 1000 + 2 * '"$3"') n++; last = $1; seen = 1 }
+			END { print n + 0 }')"
+}
+
+# mallinfo2_everywhere NAME: every sample has mallinfo2 (a small heap).
+mallinfo2_everywhere() {
+	expect "$1: samples without mallinfo2" 0 "$(awk '$1 % 2 == 0' "$1.bits" | wc -l)"
 }
 
 record --sample-ms 20 -- sleep 0.5
 expect "status" 0 "$rc"
 t=$(one_trace)
 check_samples sleep "$t" 20
+mallinfo2_everywhere sleep
 
-# 32 MiB written in one block: malloc maps it (hblkhd) and the RSS holds
-# it; the report's peak RSS is the highest sample's.
+# 32 MiB written in one block: malloc maps it (hblkhd, from a sample with
+# mallinfo2) and the RSS holds it; the report's peak RSS is the highest
+# sample's.
 record -- "$py" -c 'import time
 b = b"x" * (32 << 20); time.sleep(0.3); print(len(b))'
 expect "python: status" 0 "$rc"
