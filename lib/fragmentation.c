@@ -230,16 +230,6 @@ static void growth(struct ma_frag *f, const struct ma_event *ev)
 	}
 }
 
-/* Closes the time the last rated sample stands for at ts. */
-static void close_frag(struct ma_frag *f, uint64_t ts)
-{
-	if (f->fr_open) {
-		struct ma_frag_rated *r = &f->fr[f->nfr - 1];
-
-		r->weight = ts > r->ts ? ts - r->ts : 0;
-		f->fr_open = 0;
-	}
-}
 
 static int keep_frag(struct ma_frag *f, double pct, uint64_t ts)
 {
@@ -251,7 +241,7 @@ static int keep_frag(struct ma_frag *f, double pct, uint64_t ts)
 		f->fr = v;
 		f->afr = n;
 	}
-	f->fr[f->nfr++] = (struct ma_frag_rated){ pct, ts, 0 };
+	f->fr[f->nfr++] = (struct ma_frag_rated){ pct, ts, 1 };
 	f->fr_open = 1;
 	return 0;
 }
@@ -300,11 +290,15 @@ static int on_sample(struct ma_frag *f, const struct ma_event *ev)
 		f->mmap_at_peak_rss = ev->mmap_live;
 	}
 	if (!(s->flags & MA_SAMPLE_F_MALLINFO)) {
+		/* a sample the probe took without mallinfo2 (it spaces them out
+		 * when they are dear): the last rated one stands for it too */
+		if (f->fr_open)
+			f->fr[f->nfr - 1].weight++;
 		point(f, &p);
 		return 0;
 	}
 	f->mallinfo_samples++;
-	close_frag(f, ev->ts);
+	f->fr_open = 0;
 	p.held = s->arena + s->hblkhd;
 	p.free_bytes = s->fordblks;
 	p.top = s->keepcost;
@@ -330,8 +324,6 @@ static int on_sample(struct ma_frag *f, const struct ma_event *ev)
 
 int ma_frag_event(struct ma_frag *f, const struct ma_event *ev)
 {
-	if (ev->ts > f->last_ts)
-		f->last_ts = ev->ts;
 	switch (ev->kind) {
 	case MA_EV_BEGIN:
 		f->span_ns = ev->span_ns;
@@ -363,20 +355,21 @@ static int cmp_rated(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-/* The median of the rated samples, each weighted by the time it stands
- * for (at least 1 ns, so a sample at the very end still counts): spacing
- * samples out where mallinfo2 is slow -- on a heap full of holes -- must
- * not pull the figure towards the cheaper moments.  With equal weights
- * it is the plain median, the mean of the two middle values included. */
+/* The median of the rated samples, each weighted by the samples it
+ * stands for: itself and those the probe took without mallinfo2 until
+ * the next one.  Spacing mallinfo2 out where it is slow -- on a heap full
+ * of holes -- must not pull the figure towards the cheaper moments.
+ * Weights count samples, not nanoseconds, so that a writer thread kept
+ * off the CPU for a while (the program busy on every core) does not
+ * weigh the moment it was kept from sampling.  With every sample rated it
+ * is the plain median, the mean of the two middle values included. */
 static double weighted_median(struct ma_frag_rated *fr, size_t n)
 {
 	uint64_t total = 0, sum = 0;
 
 	qsort(fr, n, sizeof(*fr), cmp_rated);
-	for (size_t i = 0; i < n; i++) {
-		fr[i].weight = fr[i].weight ? fr[i].weight : 1;
+	for (size_t i = 0; i < n; i++)
 		total += fr[i].weight;
-	}
 	for (size_t i = 0; i < n; i++) {
 		sum += fr[i].weight;
 		if (2 * sum == total && i + 1 < n)
@@ -400,7 +393,6 @@ void ma_frag_finish(struct ma_frag *f)
 {
 	unsigned n = 0;
 
-	close_frag(f, f->last_ts);
 	if (f->nfr)
 		f->frag_median_pct = weighted_median(f->fr, f->nfr);
 	thread_peak(f);

@@ -116,13 +116,13 @@ struct ma_frag {
 	size_t nthr;
 	struct ma_frag_rated *fr;   /* each rated sample */
 	size_t nfr, afr;
-	int fr_open;                /* the last one's weight is not known yet */
-	uint64_t last_ts;           /* of the latest event seen */
+	int fr_open;                /* samples without mallinfo2 count for the last */
 	uint64_t last_some;
 };
 
-/* A rated sample and the time it stands for: until the next mallinfo2
- * sample (the probe spaces them out when they are dear), or the end. */
+/* A rated sample and the samples it stands for: itself and those taken
+ * without mallinfo2 until the next (the probe spaces mallinfo2 out when it
+ * is dear). */
 struct ma_frag_rated {
 	double pct;
 	uint64_t ts, weight;

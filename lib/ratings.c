@@ -30,8 +30,8 @@ static const struct ma_metric_def defs[MA_METRIC_COUNT] = {
 	[MA_METRIC_FRAGMENTATION_PCT] = {
 		"fragmentation_pct", "Memory fragmentation", "%",
 		"free bytes inside the malloc heap below its top (holes: mallinfo2 "
-		"fordblks - keepcost) against the heap (arena); the median, by time, of "
-		"the samples taken while the heap held at least 1 MiB",
+		"fordblks - keepcost) against the heap (arena); the median of the "
+		"samples taken while the heap held at least 1 MiB",
 		0, 0, { 10, 20, 30 } },
 	[MA_METRIC_LEAKED_BYTES] = {
 		"leaked_bytes", "Leaked memory", "bytes",

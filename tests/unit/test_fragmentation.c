@@ -304,32 +304,56 @@ static void test_holes_median(void **state)
 	ma_frag_release(&f);
 }
 
-/* Each rated sample counts for the time until the next mallinfo2 sample:
- * the probe spaces them out where they are slow (a heap full of holes),
- * and that must not pull the median towards the dense, cheap moments. */
-static void test_median_by_time(void **state)
+/* A sample taken without mallinfo2 (the probe spaces mallinfo2 out where
+ * it is slow: a heap full of holes) counts for the rated sample before
+ * it, so that the sparse, fragmented moments weigh what they lasted. */
+static void rss_sample(struct ma_frag *f, uint64_t ts)
+{
+	struct ma_record rec;
+	struct ma_event ev = { 0 };
+
+	memset(&rec, 0, sizeof(rec));
+	rec.tag = MA_REC_SAMPLE;
+	rec.u.sample.rss = 1 << 20;
+	ev.kind = MA_EV_SAMPLE;
+	ev.ts = ts;
+	ev.rec = &rec;
+	assert_int_equal(ma_frag_event(f, &ev), 0);
+}
+
+static void test_median_by_samples(void **state)
 {
 	struct ma_frag f;
-	uint64_t ts = 1000;
+	uint64_t ts = 0;
 
 	(void)state;
 	ma_frag_init(&f);
-	for (int i = 0; i < 10; i++, ts += 10)
-		sample(&f, ts, 4 << 20, 400 << 10, 0);   /* 9.8 %, 10 ns each */
-	for (int i = 0; i < 3; i++, ts += 1000)
-		sample(&f, ts, 4 << 20, 2 << 20, 0);     /* 50 %, 1000 ns each */
-	sample(&f, ts, 4 << 20, 400 << 10, 0);        /* the last: no time left */
+	for (int i = 0; i < 10; i++)
+		sample(&f, ts++, 4 << 20, 400 << 10, 0);   /* 9.8 %, every sample */
+	for (int i = 0; i < 3; i++) {
+		sample(&f, ts++, 4 << 20, 2 << 20, 0);     /* 50 %, then 4 without */
+		for (int k = 0; k < 4; k++)
+			rss_sample(&f, ts++);
+	}
 	ma_frag_finish(&f);
-	assert_int_equal(f.rated_samples, 14);
+	assert_int_equal(f.rated_samples, 13);
+	assert_int_equal(f.samples, 25);
 	assert_true(f.frag_median_pct == 50.0);       /* by count it would be 9.8 */
 	ma_frag_release(&f);
 
-	/* a sample not rated (heap under 1 MiB) still ends the one before */
+	/* a mallinfo2 sample not rated (heap under 1 MiB) ends the run of
+	 * the one before; samples before any rated one count for nothing */
 	ma_frag_init(&f);
-	sample(&f, 0, 4 << 20, 2 << 20, 0);              /* 50 % for 10 ns */
-	sample(&f, 10, 512 << 10, 0, 0);                 /* not rated */
-	sample(&f, 1000, 4 << 20, 1 << 20, 0);           /* 25 % for 500 ns */
-	sample(&f, 1500, 4 << 20, 3 << 20, 0);           /* 75 %: the last */
+	rss_sample(&f, 0);
+	rss_sample(&f, 1);
+	sample(&f, 2, 4 << 20, 2 << 20, 0);           /* 50 % */
+	sample(&f, 3, 512 << 10, 0, 0);               /* not rated */
+	rss_sample(&f, 4);
+	rss_sample(&f, 5);
+	sample(&f, 6, 4 << 20, 1 << 20, 0);           /* 25 %, weight 3 */
+	rss_sample(&f, 7);
+	rss_sample(&f, 8);
+	sample(&f, 9, 4 << 20, 3 << 20, 0);           /* 75 % */
 	ma_frag_finish(&f);
 	assert_int_equal(f.rated_samples, 3);
 	assert_true(f.frag_median_pct == 25.0);
@@ -345,7 +369,7 @@ int main(void)
 		cmocka_unit_test(test_classes),
 		cmocka_unit_test(test_overflow),
 		cmocka_unit_test(test_holes_median),
-		cmocka_unit_test(test_median_by_time),
+		cmocka_unit_test(test_median_by_samples),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
