@@ -1,7 +1,9 @@
-/* Chunk encoding and output.  Called by the writer thread (with a
- * compressing buffer) and by producers flushing their own ring (without:
- * a producer should spend its time in the program, and the static zstd
- * context is large). */
+/* Chunk encoding and output.  Called by the writer thread and by
+ * producers flushing their own ring, both with a compressing buffer: the
+ * chunks producers wrote raw held 16-91 % of a trace's bytes (68 % of a
+ * sqlite3 run's), and zstd at level 1 costs a producer little beside the
+ * encoding it pays anyway.  The zstd context, about 570 KiB, is mapped
+ * with the buffer and touched as used. */
 #define ZSTD_STATIC_LINKING_ONLY
 #include <errno.h>
 #include <sched.h>

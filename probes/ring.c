@@ -130,7 +130,7 @@ int probe_ring_drain(struct probe_ring *r, struct probe_chunkbuf *buf, uint16_t 
 static struct probe_chunkbuf *direct_buf(struct probe_ring *r)
 {
 	if (!r->direct)
-		r->direct = probe_chunkbuf_new(probe_ring_payload_max(r->cap), 0);
+		r->direct = probe_chunkbuf_new(probe_ring_payload_max(r->cap), 1);
 	return r->direct;
 }
 
