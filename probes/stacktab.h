@@ -24,7 +24,7 @@
 
 #include <stdint.h>
 
-#define PROBE_STACKTAB_FIRST_BITS 16 /* first table: 65536 slots */
+#define PROBE_STACKTAB_FIRST_BITS 13 /* first table: 8192 slots, 96 KiB */
 #define PROBE_STACKTAB_MAX_TABLES 16
 
 /* Returns the stack's id (1, 2, ...; 0 is left for "no stack") and sets *define when the caller must write its
