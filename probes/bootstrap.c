@@ -26,7 +26,15 @@ void *probe_arena_alloc(size_t size, size_t align)
 			return NULL;
 	} while (!ma_atomic_cas_acq_rel(&arena_used, &cur, start + size));
 	memcpy(arena + start - sizeof(size_t), &size, sizeof(size_t));
+	ma_atomic_add_relaxed(&probe_own.arena_blocks, 1);
+	ma_atomic_add_relaxed(&probe_own.arena_bytes, size);
 	return arena + start;
+}
+
+void probe_arena_release(const void *p)
+{
+	ma_atomic_add_relaxed(&probe_own.arena_freed_blocks, 1);
+	ma_atomic_add_relaxed(&probe_own.arena_freed_bytes, probe_arena_size(p));
 }
 
 int probe_arena_owns(const void *p)

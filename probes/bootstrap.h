@@ -1,7 +1,7 @@
 /* The real functions behind the hooks, found with dlsym(RTLD_NEXT).
  * dlsym itself calls calloc, so until the allocator functions are known
  * allocations are served from a small static arena; its blocks are never
- * freed (free and realloc recognise them). */
+ * freed (free and realloc recognise them), only counted. */
 #ifndef PROBE_BOOTSTRAP_H
 #define PROBE_BOOTSTRAP_H
 
@@ -54,5 +54,7 @@ void *probe_next_symbol(const char *name);
 void *probe_arena_alloc(size_t size, size_t align);
 int probe_arena_owns(const void *p);
 size_t probe_arena_size(const void *p);
+/* free or realloc of an arena block: counted, the memory stays. */
+void probe_arena_release(const void *p);
 
 #endif

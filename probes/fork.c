@@ -49,6 +49,10 @@ static void child(void)
 	ma_atomic_store_relaxed(&probe_write_failures, 0);
 	ma_atomic_store_relaxed(&probe_lost_early, 0);
 	ma_atomic_store_relaxed(&probe_lost_reentrant, 0);
+	/* The probe's work so far was the parent's; the arena's blocks, a
+	 * copy of the parent's, are live in the child too and stay counted. */
+	ma_atomic_store_relaxed(&probe_own.internal_calls, 0);
+	ma_atomic_store_relaxed(&probe_own.internal_bytes, 0);
 	probe_tls.lost = 0;
 	probe_threads_after_fork();
 	probe_threads_init();

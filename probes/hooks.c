@@ -39,14 +39,36 @@ static int hook_decide_slow(void)
 	return probe_should_record() && !ma_atomic_load_relaxed(&probe_heap_off);
 }
 
-/* PASS, RECORD or NESTED. */
+/* An allocation the probe's own work makes (libunwind's caches, dlsym,
+ * the writer) is not an event, but its count goes into the trace's
+ * "probe-internal" info: it is here, off the hot path, that we see it. */
+static int hook_decide_alloc_slow(size_t size)
+{
+	if (probe_tls.guard == PROBE_GUARD_INTERNAL) {
+		ma_atomic_add_relaxed(&probe_own.internal_calls, 1);
+		ma_atomic_add_relaxed(&probe_own.internal_bytes, size);
+	}
+	return hook_decide_slow();
+}
+
+/* Whether to take the slow path: inside the probe, or not recording. */
+static inline int hook_unusual(void)
+{
+	return __builtin_expect(probe_tls.guard | probe_tls.in_real, 0) ||
+	       __builtin_expect(ma_atomic_load_relaxed(&probe_phase) != PROBE_PHASE_ON, 0) ||
+	       __builtin_expect(ma_atomic_load_relaxed(&probe_heap_off), 0);
+}
+
+/* PASS, RECORD or NESTED: for a release. */
 static inline int hook_decide(void)
 {
-	if (__builtin_expect(probe_tls.guard | probe_tls.in_real, 0) ||
-	    __builtin_expect(ma_atomic_load_relaxed(&probe_phase) != PROBE_PHASE_ON, 0) ||
-	    __builtin_expect(ma_atomic_load_relaxed(&probe_heap_off), 0))
-		return hook_decide_slow();
-	return RECORD;
+	return hook_unusual() ? hook_decide_slow() : RECORD;
+}
+
+/* The same for an allocation of size bytes. */
+static inline int hook_decide_alloc(size_t size)
+{
+	return hook_unusual() ? hook_decide_alloc_slow(size) : RECORD;
 }
 
 static inline void after_record(void)
@@ -73,7 +95,7 @@ EXPORT void *malloc(size_t size)
 
 	if (!REAL_READY(malloc))
 		return probe_arena_alloc(size, 16);
-	how = hook_decide();
+	how = hook_decide_alloc(size);
 	if (how == RECORD)
 		probe_stack_prefetch();
 	p = probe_real.malloc(size);
@@ -88,8 +110,12 @@ EXPORT void *malloc(size_t size)
 
 EXPORT void free(void *p)
 {
-	if (!p || probe_arena_owns(p))
+	if (!p)
 		return;
+	if (probe_arena_owns(p)) {
+		probe_arena_release(p);
+		return;
+	}
 	if (!REAL_READY(free))
 		return;
 	switch (hook_decide()) {
@@ -114,7 +140,7 @@ EXPORT void *calloc(size_t n, size_t size)
 			return NULL;
 		return probe_arena_alloc(n * size, 16); /* the arena is zeroed */
 	}
-	how = hook_decide();
+	how = hook_decide_alloc(n * size);
 	if (how == RECORD)
 		probe_stack_prefetch();
 	p = probe_real.calloc(n, size);
@@ -133,8 +159,10 @@ static void *arena_realloc(void *old, size_t size)
 	size_t n = probe_arena_size(old);
 	void *p = malloc(size);
 
-	if (p)
+	if (p) {
 		memcpy(p, old, n < size ? n : size);
+		probe_arena_release(old);
+	}
 	return p;
 }
 
@@ -148,7 +176,7 @@ static void *do_realloc(void *old, size_t size, int fn)
 		return arena_realloc(old, size);
 	if (!REAL_READY(realloc))
 		return old ? NULL : probe_arena_alloc(size, 16);
-	how = hook_decide();
+	how = hook_decide_alloc(size);
 	if (how == PASS)
 		return probe_real.realloc(old, size);
 	ts = probe_now();
@@ -184,7 +212,7 @@ EXPORT int posix_memalign(void **out, size_t align, size_t size)
 		*out = probe_arena_alloc(size, align);
 		return *out ? 0 : ENOMEM;
 	}
-	how = hook_decide();
+	how = hook_decide_alloc(size);
 	rc = probe_real.posix_memalign(out, align, size);
 	if (rc == 0 && how == RECORD) {
 		probe_record_alloc(*out, size, align, MA_FN_POSIX_MEMALIGN);
@@ -203,7 +231,7 @@ static void *aligned(void *(*real)(size_t, size_t), size_t align, size_t size, i
 
 	if (!real)
 		return probe_arena_alloc(size, align);
-	how = hook_decide();
+	how = hook_decide_alloc(size);
 	p = real(align, size);
 	if (p && how == RECORD) {
 		probe_record_alloc(p, size, align, fn);

@@ -30,6 +30,7 @@ static int failed;                  /* a write failed: said, writing stopped */
 static int kept_fd = -1;            /* the trace's fd after that, kept open */
 static int guarded[PROBE_GUARDED_FDS]; /* fd + 1, 0 = free slot */
 uint64_t probe_nested_waiting;          /* probe.h */
+struct probe_own probe_own;             /* probe.h */
 
 int probe_fd_guarded(int fd)
 {
@@ -280,14 +281,52 @@ static void check_unlinked(void)
 			  out_path);
 }
 
+static void add_info(const char *key, const char *value, size_t len)
+{
+	struct ma_record rec = { .tag = MA_REC_INFO };
+
+	rec.u.info.key = (struct ma_bytes){ (const uint8_t *)key, (uint32_t)strlen(key) };
+	rec.u.info.value = (struct ma_bytes){ (const uint8_t *)value, (uint32_t)len };
+	probe_chunk_add(ctl, &rec, NULL);
+}
+
+static unsigned long own(const uint64_t *counter)
+{
+	return (unsigned long)ma_atomic_load_relaxed(counter);
+}
+
+/* The probe's own allocations (probe.h) as two info records, in a
+ * records chunk of producer 0 just before the trailer: counted up to
+ * now, which for the arena's blocks is the end of the program. */
+static void write_own(void)
+{
+	char boot[96], internal[48];
+	size_t nb, ni;
+
+	nb = probe_format(boot, sizeof(boot), "%lu %lu %lu %lu", own(&probe_own.arena_blocks),
+			  own(&probe_own.arena_bytes), own(&probe_own.arena_freed_blocks),
+			  own(&probe_own.arena_freed_bytes));
+	ni = probe_format(internal, sizeof(internal), "%lu %lu", own(&probe_own.internal_calls),
+			  own(&probe_own.internal_bytes));
+	probe_chunk_begin(ctl);
+	/* Untimed records only: the chunk takes the time of now, so that
+	 * producer 0's times never go back. */
+	ctl->ts_first = probe_now();
+	add_info("probe-bootstrap", boot, nb);
+	add_info("probe-internal", internal, ni);
+	probe_chunk_write(ctl, 0, probe_ring_take_seq(probe_ring0), MA_CHUNK_RECORDS, 0);
+}
+
 void probe_output_trailer(int exit_kind, int64_t status)
 {
-	struct ma_record rec = { .tag = MA_REC_TRAILER, .ts = probe_now() };
+	struct ma_record rec = { .tag = MA_REC_TRAILER };
 	int expected = 0;
 
 	if (!ctl || !ma_atomic_cas_acq_rel(&trailer_lock, &expected, 1))
 		return;
 	check_unlinked();
+	write_own();
+	rec.ts = probe_now();
 	rec.u.trailer = (struct ma_rec_trailer){
 		.exit_kind = (uint64_t)exit_kind, .exit_status = status,
 		.events = probe_threads_events(), .stacks = probe_stacktab_count(),

@@ -46,6 +46,19 @@ extern uint64_t probe_lost_reentrant;
  * counted as lost in the trailer. */
 extern uint64_t probe_nested_waiting;
 
+/* What the probe took for itself, written at the end as the info records
+ * "probe-bootstrap" and "probe-internal" (output.c) so that the analysis
+ * can show it apart from the program's blocks.  Only the bootstrap arena
+ * and the hooks' slow path add to it (relaxed atomics), never the hot
+ * path. */
+struct probe_own {
+	uint64_t arena_blocks, arena_bytes;             /* handed out */
+	uint64_t arena_freed_blocks, arena_freed_bytes; /* given back by the program */
+	uint64_t internal_calls, internal_bytes; /* real allocator, guard INTERNAL */
+};
+
+extern struct probe_own probe_own;
+
 /* Whether a hook should record now.  Counts the event as lost when the
  * thread is inside the probe's recording code or a signal handler that
  * interrupted the probe (guard RECORD or HANDLER). */
