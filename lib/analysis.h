@@ -193,6 +193,17 @@ struct ma_totals {
 	uint64_t threads;
 };
 
+/* What the probe allocated for itself, from its info records
+ * "probe-bootstrap" and "probe-internal" (docs/trace-format.md).  These
+ * were never events: they are in no total and no list of the process. */
+struct ma_probe_own {
+	int recorded;           /* the trace has the records (bit 0 bootstrap,
+				 * bit 1 internal); old traces do not */
+	uint64_t boot_blocks, boot_bytes;             /* the bootstrap arena's */
+	uint64_t boot_freed_blocks, boot_freed_bytes; /* released by the program */
+	uint64_t internal_calls, internal_bytes;      /* the probe's own work */
+};
+
 struct ma_process {
 	const char *trace_path;
 	uint64_t pid, ppid, flags; /* enum ma_proc_flag */
@@ -233,6 +244,8 @@ struct ma_process {
 
 	struct ma_marker *markers;          /* in time order; none in the sum */
 	size_t nmarkers;
+
+	struct ma_probe_own probe_own;      /* the sum: per process, added */
 };
 
 struct ma_analysis {

@@ -340,6 +340,49 @@ static void on_sample(struct ma_replay *r, const struct ma_rec_sample *s)
 	timeline_point(r, s->rss);
 }
 
+/* n unsigned decimals separated by single spaces, and nothing else. */
+static int parse_counts(const struct ma_bytes *v, uint64_t *out, unsigned n)
+{
+	uint32_t i = 0;
+
+	for (unsigned k = 0; k < n; k++) {
+		if (k && (i >= v->len || v->ptr[i++] != ' '))
+			return -1;
+		if (i >= v->len || v->ptr[i] < '0' || v->ptr[i] > '9')
+			return -1;
+		for (out[k] = 0; i < v->len && v->ptr[i] >= '0' && v->ptr[i] <= '9'; i++)
+			out[k] = out[k] * 10 + (uint64_t)(v->ptr[i] - '0');
+	}
+	return i == v->len ? 0 : -1;
+}
+
+static int key_is(const struct ma_bytes *k, const char *key)
+{
+	return k->len == strlen(key) && memcmp(k->ptr, key, k->len) == 0;
+}
+
+/* The probe's own allocations (struct ma_probe_own); a value that does
+ * not parse is ignored like any unknown info. */
+static int on_info(struct ma_replay *r, const struct ma_record *rec)
+{
+	const struct ma_rec_info *in = &rec->u.info;
+	struct ma_probe_own *o = &r->own;
+	uint64_t v[4];
+
+	if (key_is(&in->key, "probe-bootstrap") && parse_counts(&in->value, v, 4) == 0) {
+		o->boot_blocks = v[0];
+		o->boot_bytes = v[1];
+		o->boot_freed_blocks = v[2];
+		o->boot_freed_bytes = v[3];
+		o->recorded |= 1;
+	} else if (key_is(&in->key, "probe-internal") && parse_counts(&in->value, v, 2) == 0) {
+		o->internal_calls = v[0];
+		o->internal_bytes = v[1];
+		o->recorded |= 2;
+	}
+	return ma_replay_observe(r, MA_EV_INFO, 0, rec);
+}
+
 /* Records only the first pass cares about. */
 static int first_pass_only(struct ma_replay *r, const struct ma_record *rec)
 {
@@ -360,7 +403,7 @@ static int first_pass_only(struct ma_replay *r, const struct ma_record *rec)
 	case MA_REC_MARKER:
 		return ma_replay_observe(r, MA_EV_MARKER, 0, rec);
 	case MA_REC_INFO:
-		return ma_replay_observe(r, MA_EV_INFO, 0, rec);
+		return on_info(r, rec);
 	case MA_REC_LOST:
 		r->totals.lost_events += rec->u.lost.count;
 		return 0;

@@ -46,6 +46,7 @@ struct ma_replay {
 	uint32_t frames_cap;
 
 	struct ma_totals totals;
+	struct ma_probe_own own;   /* from the probe's info records */
 	uint64_t peak_index;    /* record at which peak heap was reached */
 	uint64_t hist[MA_HIST_BUCKETS];
 	struct ma_timeline tl;

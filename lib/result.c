@@ -195,6 +195,7 @@ int ma_result_process(struct ma_analysis *a, struct ma_input *in, struct ma_proc
 
 	header(a, in, p);
 	p->totals = r->totals;
+	p->probe_own = r->own;
 	memcpy(p->histogram, r->hist, sizeof(p->histogram));
 	p->markers = in->markers;
 	p->nmarkers = in->nmarkers;
@@ -264,6 +265,19 @@ static int total_mismatches(struct ma_analysis *a, struct ma_process *t)
 	return 0;
 }
 
+/* Each process holds its own copy of the arena (a fork child's is its
+ * parent's, still there): summed like the other per-process figures. */
+static void add_probe_own(struct ma_probe_own *t, const struct ma_probe_own *p)
+{
+	t->recorded |= p->recorded;
+	t->boot_blocks += p->boot_blocks;
+	t->boot_bytes += p->boot_bytes;
+	t->boot_freed_blocks += p->boot_freed_blocks;
+	t->boot_freed_bytes += p->boot_freed_bytes;
+	t->internal_calls += p->internal_calls;
+	t->internal_bytes += p->internal_bytes;
+}
+
 static void total_header(struct ma_analysis *a, struct ma_process *t)
 {
 	size_t bad = 0;
@@ -272,6 +286,7 @@ static void total_header(struct ma_analysis *a, struct ma_process *t)
 	for (size_t i = 0; i < a->nprocs; i++) {
 		const struct ma_process *p = &a->procs[i];
 		add_totals(&t->totals, &p->totals);
+		add_probe_own(&t->probe_own, &p->probe_own);
 		for (unsigned b = 0; b < MA_HIST_BUCKETS; b++)
 			t->histogram[b] += p->histogram[b];
 		t->complete &= p->complete;
