@@ -112,6 +112,22 @@ static void summary(struct jw *w, const struct ma_process *p)
 	jw_close(w, '}');
 }
 
+/* Apart from the summary's numbers, which never include it. */
+static void probe_own(struct jw *w, const struct ma_probe_own *o)
+{
+	jw_open(w, "probe_own", '{');
+	jw_bool(w, "recorded", o->recorded == 3);
+	jw_u64(w, "bootstrap_blocks", o->boot_blocks);
+	jw_u64(w, "bootstrap_bytes", o->boot_bytes);
+	jw_u64(w, "bootstrap_freed_blocks", o->boot_freed_blocks);
+	jw_u64(w, "bootstrap_freed_bytes", o->boot_freed_bytes);
+	jw_u64(w, "bootstrap_live_blocks", o->boot_blocks - o->boot_freed_blocks);
+	jw_u64(w, "bootstrap_live_bytes", o->boot_bytes - o->boot_freed_bytes);
+	jw_u64(w, "internal_calls", o->internal_calls);
+	jw_u64(w, "internal_bytes", o->internal_bytes);
+	jw_close(w, '}');
+}
+
 static void mismatch(struct jw *w, const void *e)
 {
 	const struct ma_mismatch *m = e;
@@ -187,6 +203,7 @@ static void timeline_point(struct jw *w, const void *e)
 static void sections(struct jw *w, const struct ma_process *p, unsigned sec)
 {
 	summary(w, p);
+	probe_own(w, &p->probe_own);
 	if (sec & MA_SEC_LEAKS)
 		leaks(w, p);
 	if (sec & MA_SEC_PEAK) {

@@ -157,6 +157,33 @@ static void calls_line(struct tw *w, const struct ma_totals *t)
 	putc('\n', w->f);
 }
 
+/* "3 blocks, 1,234 bytes": exact, as the probe counted them. */
+static const char *blocks_bytes(char *buf, size_t len, uint64_t blocks, uint64_t bytes)
+{
+	char a[32], b[32];
+
+	snprintf(buf, len, "%s blocks, %s bytes", ma_fmt_count(a, sizeof(a), blocks),
+		 ma_fmt_count(b, sizeof(b), bytes));
+	return buf;
+}
+
+/* What the probe allocated for itself: never events, shown apart. */
+static void probe_own_rows(struct tw *w, const struct ma_probe_own *o)
+{
+	char buf[96];
+
+	if (o->recorded & 1)
+		row(w, "probe start-up", "%s live at exit (not in the totals)",
+		    blocks_bytes(buf, sizeof(buf), o->boot_blocks - o->boot_freed_blocks,
+				 o->boot_bytes - o->boot_freed_bytes));
+	if (o->recorded & 2) {
+		char a[32], b[32];
+		row(w, "probe internal", "%s calls, %s bytes (not in the totals)",
+		    ma_fmt_count(a, sizeof(a), o->internal_calls),
+		    ma_fmt_count(b, sizeof(b), o->internal_bytes));
+	}
+}
+
 static void summary(struct tw *w, const struct ma_process *p)
 {
 	const struct ma_totals *t = &p->totals;
@@ -176,6 +203,7 @@ static void summary(struct tw *w, const struct ma_process *p)
 	    t->live_bytes && p->leaks_are_leaks ? c(w, RED) : "",
 	    ma_fmt_bytes(a, sizeof(a), t->live_bytes), ma_fmt_count(b, sizeof(b), t->live_blocks),
 	    c(w, RESET));
+	probe_own_rows(w, &p->probe_own);
 	row(w, "temporary", "%s", ma_fmt_count(a, sizeof(a), t->temporary));
 	if (t->mmap_calls || t->munmap_calls)
 		row(w, "mmap", "%s calls, %s mapped, peak %s, %s at end",
@@ -197,6 +225,19 @@ static void summary(struct tw *w, const struct ma_process *p)
 	row(w, "duration", "%s", ma_fmt_duration(a, sizeof(a), t->duration_ns));
 }
 
+static void probe_own_leaks(struct tw *w, const struct ma_probe_own *o)
+{
+	char live[80], all[80];
+
+	if (!(o->recorded & 1))
+		return;
+	title(w, "Probe start-up blocks, still live", "not the program's; not in the totals");
+	fprintf(w->f, "  %s at exit (of %s handed out)\n",
+		blocks_bytes(live, sizeof(live), o->boot_blocks - o->boot_freed_blocks,
+			     o->boot_bytes - o->boot_freed_bytes),
+		blocks_bytes(all, sizeof(all), o->boot_blocks, o->boot_bytes));
+}
+
 static void leaks(struct tw *w, const struct ma_process *p)
 {
 	char buf[160];
@@ -207,6 +248,7 @@ static void leaks(struct tw *w, const struct ma_process *p)
 		title(w, "Inherited from the parent, still live", "allocated before fork");
 		site_list(w, &p->inherited_live, LIVE);
 	}
+	probe_own_leaks(w, &p->probe_own);
 	if (!p->nmismatches)
 		return;
 	title(w, "Mismatched releases", NULL);

@@ -102,6 +102,15 @@ static inline int tg_sample(struct ma_trace_build *b, uint64_t us, uint64_t rss)
 	return ma_trace_build_add(b, 0, &r, NULL);
 }
 
+static inline int tg_info(struct ma_trace_build *b, const char *key, const char *value)
+{
+	struct ma_record r = { .tag = MA_REC_INFO };
+
+	r.u.info.key = tg_str(key);
+	r.u.info.value = tg_str(value);
+	return ma_trace_build_add(b, 0, &r, NULL);
+}
+
 /* Ends the trace at us; with a trailer (a normal exit) when complete. */
 static inline int tg_close(struct ma_trace_build *b, uint64_t us, int complete)
 {

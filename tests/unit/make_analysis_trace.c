@@ -15,7 +15,10 @@
 #include "analysis_tracegen.h"
 
 /* Stack 1: 3 x 100 bytes; stack 2: 1 x 1000 (calloc); stack 3: 2 x 10,
- * one freed; a new block freed with free (a mismatch, 8 bytes). */
+ * one freed; a new block freed with free (a mismatch, 8 bytes).  At the
+ * end, as the probe writes them before its trailer, the probe's own
+ * blocks: 3 of 1234 bytes from the bootstrap arena, 1 of 100 bytes freed
+ * by the program; 5 internal allocations of 700 bytes in all. */
 static int leaks(const char *path, int complete)
 {
 	struct ma_trace_build *b = tg_open(path, 4242, 1, 0, 4);
@@ -32,6 +35,10 @@ static int leaks(const char *path, int complete)
 	rc |= tg_alloc(b, 1, 14, 0x7000, 8, 4, MA_FN_NEW);
 	rc |= tg_free(b, 1, 15, 0x7000, MA_FN_FREE);
 	rc |= tg_sample(b, 16, 1u << 20);
+	if (complete) {
+		rc |= tg_info(b, "probe-bootstrap", "3 1234 1 100");
+		rc |= tg_info(b, "probe-internal", "5 700");
+	}
 	return rc | tg_close(b, 20, complete);
 }
 

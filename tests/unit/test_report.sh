@@ -54,6 +54,33 @@ assert r["processes"][0]["complete"] is True
 assert len(r["timeline"]) > 0
 PY
 
+# The probe's own blocks (its info records): shown apart, in no total.
+python3 - out <<'PY' || fail "JSON report of leaks.trace: the probe's own blocks"
+import json, sys
+r = json.load(open(sys.argv[1]))
+o = r["probe_own"]
+assert o == {"recorded": True, "bootstrap_blocks": 3, "bootstrap_bytes": 1234,
+             "bootstrap_freed_blocks": 1, "bootstrap_freed_bytes": 100,
+             "bootstrap_live_blocks": 2, "bootstrap_live_bytes": 1134,
+             "internal_calls": 5, "internal_bytes": 700}, o
+assert r["processes"][0]["probe_own"] == o
+s = r["summary"]
+assert (s["leaked_bytes"], s["leaked_blocks"]) == (1310, 5), s
+assert (r["leaks_total"]["bytes"], r["leaks_total"]["blocks"]) == (1310, 5), r["leaks_total"]
+assert (s["live_bytes_end"], s["allocations"], s["bytes_allocated"]) == (1310, 7, 1328), s
+PY
+run 0 -t leaks leaks.trace
+grep -q '^  probe start-up     2 blocks, 1,134 bytes live at exit (not in the totals)$' out ||
+	fail "text summary: no 'probe start-up' line"
+grep -q '^  probe internal     5 calls, 700 bytes (not in the totals)$' out ||
+	fail "text summary: no 'probe internal' line"
+grep -q "^Probe start-up blocks, still live (not the program's; not in the totals)\$" out ||
+	fail "text leaks: no section for the probe's own blocks"
+grep -q '^  2 blocks, 1,134 bytes at exit (of 3 blocks, 1,234 bytes handed out)$' out ||
+	fail "text leaks: the probe's own blocks"
+grep -q '^  leaked             1.28 KiB in 5 blocks$' out ||
+	fail "text summary: the leaks are not the program's alone"
+
 # Snapshots at the peak and at the end and their difference, the size
 # histogram, the top sites by calls and by bytes, the temporary block,
 # a timeline of 100 points; --top 1 shortens the lists, not the totals.
@@ -100,7 +127,7 @@ grep -q '^  \.\.\. 2 more (--top to see them)$' out || fail "--top 1: the leaks 
 
 # Each report type: its sections in the text, its keys in the JSON.
 for spec in "summary:Summary:" \
-	"leaks:Summary Leaks Mismatched:leaks" \
+	"leaks:Summary Leaks Probe Mismatched:leaks" \
 	"peak:Summary Peak:peak" \
 	"allocations:Summary Top Top Allocation:allocations" \
 	"temporary:Summary Temporary:temporary" \
@@ -125,6 +152,8 @@ r = json.load(open(sys.argv[1]))
 assert r["process_count"] == 2 and len(r["processes"]) == 2
 assert r["summary"]["leaked_bytes"] == 2620, r["summary"]
 assert [(l["bytes"], l["blocks"]) for l in r["leaks"]] == [(2000, 2), (600, 6), (20, 2)]
+o = r["probe_own"]
+assert (o["bootstrap_live_blocks"], o["bootstrap_live_bytes"], o["internal_calls"]) == (4, 2268, 10), o
 PY
 
 # No trailer: the report is made, nothing is called leaked, exit 4.
@@ -136,6 +165,7 @@ r = json.load(open(sys.argv[1]))
 assert r["damaged"] is True and r["leaks"] == [] and not r["leaks_are_leaks"]
 assert r["summary"]["leaked_bytes"] == 0 and r["summary"]["live_bytes_end"] == 1310
 assert sum(l["bytes"] for l in r["live_at_end"]) == 1310
+assert r["probe_own"]["recorded"] is False, r["probe_own"]
 PY
 
 # unreadable LINE: err is that one line, nothing on stdout.
