@@ -6,6 +6,7 @@
 #include <unwind.h>
 
 #include "atomic.h"
+#include "cfi.h"
 #include "fastunwind.h"
 #include "os.h"
 
@@ -393,10 +394,54 @@ static int has_unwind_info(uint64_t ip)
 #endif
 }
 
+/* What _Unwind_Find_FDE tells besides the FDE (libgcc's
+ * unwind-dw2-fde.h). */
+struct dwarf_eh_bases {
+	void *tbase, *dbase, *func;
+};
+
+/* libgcc's unwinder, by symbol version: libunwind, also loaded, defines
+ * unversioned _Unwind_* functions of its own (over unw_step). */
+static struct {
+	_Unwind_Reason_Code (*backtrace)(_Unwind_Trace_Fn, void *);
+	_Unwind_Ptr (*get_ip_info)(struct _Unwind_Context *, int *);
+	_Unwind_Word (*get_cfa)(struct _Unwind_Context *);
+	_Unwind_Word (*get_gr)(struct _Unwind_Context *, int);
+	const void *(*find_fde)(void *, struct dwarf_eh_bases *);
+} gcc;
+
+/* Where the CFI of frame f's function says the caller's rbp is, checked
+ * against the stack (the slot must hold n->bp, which the slow walk read
+ * from it); 0 when the CFI does not tell, or no lookup is available.
+ * _Unwind_Find_FDE is the lookup libgcc's slow walk has just made for
+ * this frame (through _dl_find_object: no lock, no system call).  f->ip
+ * is a return address (signal frames are never learnt from): the call is
+ * the instruction before it. */
+static uint32_t bp_slot_cfi(const struct frame *f, const struct frame *n)
+{
+	struct dwarf_eh_bases bases;
+	const void *fde;
+	int64_t off;
+	uint64_t slot;
+
+	if (!gcc.find_fde || !(fde = gcc.find_fde((void *)(uintptr_t)(f->ip - 1), &bases)))
+		return 0;
+	if (probe_cfi_reg_rule(fde, f->ip - 1, 6, &off) != PROBE_CFI_SAVED || off >= 0 ||
+	    (off & 7))
+		return 0;
+	slot = (uint64_t)-off / 8;
+	if (slot > R_SAVE_MAX || slot > (f->cfa - f->sp) / 8 ||
+	    ((const uint64_t *)f->cfa)[-(int64_t)slot] != n->bp)
+		return 0;
+	return (uint32_t)slot;
+}
+
 /* The slot of frame f that holds the caller's rbp (n->bp), as a count of
- * words below the CFA; 0 when it is not exactly one slot.  A frame that
- * changed rbp saved the caller's value in its own frame, so the one slot
- * holding that value is the save slot. */
+ * words below the CFA; 0 when it is not known.  A frame that changed rbp
+ * saved the caller's value in its own frame, so the one slot holding that
+ * value is the save slot.  When the value is in several slots (a pointer
+ * that the function keeps in rbp and in another callee-saved register,
+ * like perl's interpreter), the frame's CFI says which. */
 static uint32_t bp_slot(const struct frame *f, const struct frame *n)
 {
 	uint32_t found = 0;
@@ -405,7 +450,7 @@ static uint32_t bp_slot(const struct frame *f, const struct frame *n)
 		if (*(const uint64_t *)a != n->bp)
 			continue;
 		if (found || (f->cfa - a) / 8 > R_SAVE_MAX)
-			return 0;
+			return bp_slot_cfi(f, n);
 		found = (uint32_t)((f->cfa - a) / 8);
 	}
 	return found;
@@ -480,15 +525,6 @@ static void take(struct slow *w, const struct frame *next)
 	w->ips[w->n++] = next->ip;
 }
 
-/* libgcc's unwinder, by symbol version: libunwind, also loaded, defines
- * unversioned _Unwind_* functions of its own (over unw_step). */
-static struct {
-	_Unwind_Reason_Code (*backtrace)(_Unwind_Trace_Fn, void *);
-	_Unwind_Ptr (*get_ip_info)(struct _Unwind_Context *, int *);
-	_Unwind_Word (*get_cfa)(struct _Unwind_Context *);
-	_Unwind_Word (*get_gr)(struct _Unwind_Context *, int);
-} gcc;
-
 int probe_fu_init(void)
 {
 	gcc.get_ip_info = (_Unwind_Ptr (*)(struct _Unwind_Context *, int *))
@@ -499,6 +535,9 @@ int probe_fu_init(void)
 		dlvsym(RTLD_DEFAULT, "_Unwind_GetGR", "GCC_3.0");
 	if (!gcc.get_ip_info || !gcc.get_cfa || !gcc.get_gr)
 		return -1;
+	/* Optional: without it an ambiguous rbp slot stays unknown. */
+	gcc.find_fde = (const void *(*)(void *, struct dwarf_eh_bases *))
+		dlvsym(RTLD_DEFAULT, "_Unwind_Find_FDE", "GCC_3.0");
 	gcc.backtrace = (_Unwind_Reason_Code (*)(_Unwind_Trace_Fn, void *))
 		dlvsym(RTLD_DEFAULT, "_Unwind_Backtrace", "GCC_3.3");
 	return gcc.backtrace ? 0 : -1;

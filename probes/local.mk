@@ -16,7 +16,7 @@ probe_core_sources = \
 	probes/msg.h probes/msg.c probes/probe.h \
 	probes/rawrec.h probes/rawrec.c probes/chunk.h probes/chunk.c \
 	probes/ring.h probes/ring.c probes/stacktab.h probes/stacktab.c \
-	probes/fastunwind.h probes/fastunwind.c \
+	probes/cfi.h probes/cfi.c probes/fastunwind.h probes/fastunwind.c \
 	probes/unwind.c probes/record.c probes/thread.c \
 	probes/writer.h probes/writer.c probes/sampler.c probes/modules.c \
 	probes/config.c probes/output.c probes/fork.c probes/exit.c \
