@@ -60,6 +60,15 @@ tests_unit_test_ring_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/probes
 tests_unit_test_ring_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) $(ZSTD_CFLAGS)
 tests_unit_test_ring_LDADD = probes/libprobecore-check.la $(CMOCKA_LIBS) $(probe_core_libs)
 
+# The CFI reader on hand-built CIE and FDE bytes.
+check_PROGRAMS += tests/unit/test_cfi
+TESTS += tests/unit/test_cfi
+UNIT_TESTS += tests/unit/test_cfi
+tests_unit_test_cfi_SOURCES = tests/unit/test_cfi.c
+tests_unit_test_cfi_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/probes
+tests_unit_test_cfi_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_unit_test_cfi_LDADD = probes/libprobecore-check.la $(CMOCKA_LIBS) $(probe_core_libs)
+
 # The buffer of signal handlers' events: probes/signals.c compiled into
 # the test, its sink replaced.
 check_PROGRAMS += tests/unit/test_nested
