@@ -5,7 +5,9 @@
  * no system call, unlike libunwind's unw_step), it records how the frame of that address finds its caller:
  * the CFA (the caller's stack pointer) as sp + a constant offset, or, in
  * a function that keeps a frame pointer, as rbp + 16; and where the
- * frame saved the caller's rbp, if it did.  A rule is trusted only after
+ * frame saved the caller's rbp, if it did (the one slot of the frame
+ * holding that value, or, when several do, the one its CFI names:
+ * cfi.h).  A rule is trusted only after
  * two equal observations; an address seen with two different rules, or
  * a signal frame, is marked slow-only for good.  The fast walk follows
  * trusted rules only: the first address without one makes the caller
