@@ -274,6 +274,13 @@ static int offset(struct run *r, uint64_t reg, int64_t factored)
 	return set_rule(r, reg, K_SAVED, off);
 }
 
+static int negative_offset(struct run *r, uint64_t reg, uint64_t factored)
+{
+	if (factored > INT64_MAX)
+		return FAIL;
+	return offset(r, reg, -(int64_t)factored);
+}
+
 static int restore(struct run *r, uint64_t reg)
 {
 	if (reg == r->reg)
@@ -389,7 +396,7 @@ static int step(struct run *r, struct cur *c)
 		return other(r, reg);
 	case 0x2f: /* DW_CFA_GNU_negative_offset_extended */
 		reg = uleb(c);
-		return offset(r, reg, -(int64_t)uleb(c));
+		return negative_offset(r, reg, uleb(c));
 	}
 	/* DW_CFA_def_cfa_expression (the CFA itself computed: such frames
 	 * are not ones the fast unwinder follows), vendor operations. */

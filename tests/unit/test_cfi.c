@@ -262,6 +262,7 @@ static void test_other_forms(void **state)
 		EXPRESSION, 12, 2, 0x77, 0x00, UNDEFINED, 13,
 		ADV(2), SAME_VALUE, RBP,
 		ADV(2), UNDEFINED, RBP,
+		ADV(2), 0x2f, RBP, 3, /* DW_CFA_GNU_negative_offset_extended */
 	};
 	struct eh e = { .n = 0 };
 	int64_t off;
@@ -275,6 +276,7 @@ static void test_other_forms(void **state)
 	assert_saved(&e, 6, -48);
 	assert_rule(&e, 8, PROBE_CFI_SAME);
 	assert_rule(&e, 10, PROBE_CFI_UNKNOWN);
+	assert_saved(&e, 12, 24);
 	/* another register, as the same program sees it */
 	assert_int_equal(rule_of(&e, 16, 3, &off), PROBE_CFI_SAVED);
 	assert_int_equal(off, -8);
