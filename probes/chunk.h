@@ -21,6 +21,7 @@ struct probe_chunkbuf {
 	size_t len;               /* encoded bytes so far, all streams */
 	uint32_t nrec;
 	int timed;                /* a timed record was added (ts_first valid) */
+	int coarse;               /* heap events to PROBE_COARSE_NS (see chunk.c) */
 	uint64_t ts_first;
 	struct ma_chunk_enc enc;  /* streams of cap bytes each, and the model */
 	uint8_t *raw;             /* MA_CHUNK_HDR_LEN bytes, then the payload */
@@ -29,6 +30,10 @@ struct probe_chunkbuf {
 	void *zctx;               /* ZSTD_CCtx in static memory, or NULL */
 	uint64_t scratch[PROBE_RAW_MAX_WORDS];
 };
+
+/* The unit heap events are rounded down to in chunks of a program that
+ * has had one thread recording so far (chunk.c). */
+#define PROBE_COARSE_NS (1ull << 16) /* 65.5 us */
 
 /* Maps a buffer for payloads up to cap bytes; compress: use zstd. */
 struct probe_chunkbuf *probe_chunkbuf_new(size_t cap, int compress);

@@ -4,6 +4,7 @@
 
 #include "chunk.h"
 #include "os.h"
+#include "probe.h"
 #include "ring.h"
 #include "writer.h"
 
@@ -111,6 +112,13 @@ int probe_ring_take(struct probe_ring *r, uint64_t *from, uint64_t *to, uint32_t
 	return 1;
 }
 
+void probe_ring_chunk_begin(struct probe_chunkbuf *b, const struct probe_ring *r)
+{
+	probe_chunk_begin(b);
+	/* after the records were taken: see chunk.c, coarsen */
+	b->coarse = r->thread != 0 && probe_threads_one();
+}
+
 int probe_ring_drain(struct probe_ring *r, struct probe_chunkbuf *buf, uint16_t flags)
 {
 	uint64_t from, to;
@@ -119,7 +127,7 @@ int probe_ring_drain(struct probe_ring *r, struct probe_chunkbuf *buf, uint16_t 
 
 	if (rc <= 0)
 		return rc;
-	probe_chunk_begin(buf);
+	probe_ring_chunk_begin(buf, r);
 	probe_chunk_add_ring(buf, r->words, r->cap - 1, from, to);
 	probe_ring_release(r, to);
 	if (probe_chunk_write(buf, r->thread, seq, MA_CHUNK_RECORDS, flags) < 0)
@@ -149,7 +157,7 @@ static int flush_producer(struct probe_ring *r, const uint64_t *w)
 	} while (!ma_atomic_cas_acq_rel(&r->cons, &c, cons_make(head, cons_seq(c) + 1, CONS_LOCK)));
 
 	if (b) {
-		probe_chunk_begin(b);
+		probe_ring_chunk_begin(b, r);
 		probe_chunk_add_ring(b, r->words, r->cap - 1, pos_below(head, cons_end(c)), head);
 		if (lock && w)
 			probe_chunk_add_raw(b, w);

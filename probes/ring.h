@@ -109,6 +109,10 @@ static inline void probe_ring_push(struct probe_ring *r, const uint64_t *w, uint
  * or the write failed.  flags: ma_chunk_flag of the chunk. */
 int probe_ring_drain(struct probe_ring *r, struct probe_chunkbuf *buf, uint16_t flags);
 
+/* Starts a chunk of r's records in b (once they are taken): exact or
+ * coarse timestamps, as chunk.c's coarsen explains. */
+void probe_ring_chunk_begin(struct probe_chunkbuf *b, const struct probe_ring *r);
+
 /* The two halves of a drain, for consumers that encode on their own:
  * take the lock, a seq and the range [*from, *to) (returns 1; 0 when
  * there is nothing, -1 when the lock is held), then release. */

@@ -274,7 +274,7 @@ static void test_full_ring_while_consumer_holds_lock(void **state)
 	assert_int_equal(to - from, 40);
 	for (uint64_t i = 10; i < 300; i++)
 		push_free(r, i);
-	probe_chunk_begin(b);
+	probe_ring_chunk_begin(b, r);
 	probe_chunk_add_ring(b, r->words, r->cap - 1, from, to);
 	probe_ring_release(r, to);
 	assert_int_equal(probe_chunk_write(b, r->thread, seq, MA_CHUNK_RECORDS, 0), 0);
@@ -282,6 +282,49 @@ static void test_full_ring_while_consumer_holds_lock(void **state)
 	assert_true(probe_ring_is_empty(r));
 	d = decode_sorted();
 	check_sequence(d, 5, 300, 0);
+	decoded_free(d);
+	probe_chunkbuf_free(b);
+}
+
+/* While one thread has recorded (as here: the unit test registers no
+ * thread), heap events are written rounded down to PROBE_COARSE_NS and
+ * markers exactly; timestamps stay non-decreasing, so a free after a
+ * marker takes the marker's time.  The process's own records (thread 0)
+ * stay exact. */
+static void test_coarse_while_one_thread(void **state)
+{
+	struct probe_ring *r = probe_ring_new(1024);
+	struct probe_chunkbuf *b = consumer_buf(r, 1);
+	uint64_t frees[3] = { 5 * PROBE_COARSE_NS + 17, 5 * PROBE_COARSE_NS + 999,
+			      9 * PROBE_COARSE_NS + 1 };
+	uint64_t w[8] = { PROBE_RAW_HDR(MA_REC_FREE, 4), 0, 0, MA_FN_FREE };
+	uint64_t m[5] = { PROBE_RAW_HDR(MA_REC_MARKER, 5), 5 * PROBE_COARSE_NS + 500,
+			  MA_MARK_POINT, 7, 0 };
+	struct decoded *d;
+
+	(void)state;
+	probe_ring_reset(r, 3, 1);
+	w[1] = frees[0], w[2] = 1;
+	probe_ring_push(r, w, 4);
+	probe_ring_push(r, m, 5);
+	w[1] = frees[1], w[2] = 2;
+	probe_ring_push(r, w, 4);
+	w[1] = frees[2], w[2] = 3;
+	probe_ring_push(r, w, 4);
+	assert_int_equal(probe_ring_drain(r, b, 0), 4);
+	probe_ring_reset(r, 0, 0);
+	w[1] = frees[0], w[2] = 4;
+	probe_ring_push(r, w, 4);
+	assert_int_equal(probe_ring_drain(r, b, 0), 1);
+	d = decode_sorted();
+	assert_int_equal(d->n, 5);
+	assert_int_equal(d->v[0].thread, 0);                           /* sorted first */
+	assert_int_equal(d->v[0].rec.ts, frees[0]);                    /* thread 0: exact */
+	assert_int_equal(d->v[1].thread, 3);
+	assert_int_equal(d->v[1].rec.ts, 5 * PROBE_COARSE_NS);         /* rounded */
+	assert_int_equal(d->v[2].rec.ts, 5 * PROBE_COARSE_NS + 500);   /* marker */
+	assert_int_equal(d->v[3].rec.ts, 5 * PROBE_COARSE_NS + 500);   /* not below it */
+	assert_int_equal(d->v[4].rec.ts, 9 * PROBE_COARSE_NS);
 	decoded_free(d);
 	probe_chunkbuf_free(b);
 }
@@ -390,6 +433,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test_setup_teardown(test_full_ring_flushed_by_producer, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_full_ring_while_consumer_holds_lock, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_many_producers_one_consumer, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_coarse_while_one_thread, setup, teardown),
 	};
 
 	if (argc > 1)
