@@ -230,8 +230,7 @@ static void growth(struct ma_frag *f, const struct ma_event *ev)
 	}
 }
 
-
-static int keep_frag(struct ma_frag *f, double pct, uint64_t ts)
+static int keep_frag(struct ma_frag *f, double pct)
 {
 	if (f->nfr == f->afr) {
 		size_t n = f->afr ? 2 * f->afr : 256;
@@ -241,7 +240,7 @@ static int keep_frag(struct ma_frag *f, double pct, uint64_t ts)
 		f->fr = v;
 		f->afr = n;
 	}
-	f->fr[f->nfr++] = (struct ma_frag_rated){ pct, ts, 1 };
+	f->fr[f->nfr++] = (struct ma_frag_rated){ pct, 1 };
 	f->fr_open = 1;
 	return 0;
 }
@@ -319,7 +318,7 @@ static int on_sample(struct ma_frag *f, const struct ma_event *ev)
 		f->frag_worst_pct = p.frag_pct;
 		f->frag_worst_ts = ev->ts;
 	}
-	return keep_frag(f, p.frag_pct, ev->ts);
+	return keep_frag(f, p.frag_pct);
 }
 
 int ma_frag_event(struct ma_frag *f, const struct ma_event *ev)

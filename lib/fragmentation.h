@@ -125,7 +125,7 @@ struct ma_frag {
  * is dear). */
 struct ma_frag_rated {
 	double pct;
-	uint64_t ts, weight;
+	uint64_t weight;
 };
 
 void ma_frag_init(struct ma_frag *f);
