@@ -59,11 +59,15 @@ struct probe_ring *probe_ring_new(uint64_t cap)
 void probe_ring_warm(struct probe_ring *r, uint64_t upto)
 {
 	while (r->warm < upto) {
-		uint64_t n = r->cap - r->warm < WARM_STEP ? r->cap - r->warm : WARM_STEP;
+		uint64_t n;
 
-		if (r->warm >= r->cap ||
-		    probe_os_populate(r->words + r->warm, n * sizeof(uint64_t)) != 0) {
-			r->warm = UINT64_MAX;
+		if (r->warm >= r->cap) {
+			r->warm = UINT64_MAX;   /* the whole ring: never again */
+			return;
+		}
+		n = r->cap - r->warm < WARM_STEP ? r->cap - r->warm : WARM_STEP;
+		if (probe_os_populate(r->words + r->warm, n * sizeof(uint64_t)) != 0) {
+			r->warm = UINT64_MAX;   /* no MADV_POPULATE_WRITE: faults it is */
 			return;
 		}
 		r->warm += n;
