@@ -21,7 +21,8 @@ static const struct argp_option options[] = {
 	  "write traces to DIR/.memory-analyzer/traces/PROGRAM.%p.trace", 0 },
 	{ "depth", 'd', "N", 0, "record at most N frames of every stack", 0 },
 	{ "sample-ms", OPT_SAMPLE_MS, "N", 0,
-	  "sample RSS and allocator statistics every N milliseconds", 0 },
+	  "sample RSS every N milliseconds, allocator statistics as "
+	  "often when they are cheap", 0 },
 	{ "no-follow-fork", OPT_NO_FOLLOW, NULL, 0,
 	  "record only PROGRAM itself, not the processes it forks", 0 },
 	{ NULL, 0, NULL, 0, NULL, 0 },
