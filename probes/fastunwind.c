@@ -10,7 +10,13 @@
 #include "fastunwind.h"
 #include "os.h"
 
-#define BUCKET_BITS 14 /* 16384 buckets of 4: 1 MiB, populated at once */
+/* The table starts at 1024 buckets of 4 (64 KiB) and grows to 16384
+ * (1 MiB): a fresh table is populated at once, and in a virtual machine
+ * every page of it still costs a trap on first touch (10-60 us measured),
+ * which made the full megabyte a third of a short program's start. */
+#define BITS_FIRST 10
+#define BITS_STEP 2
+#define BITS_MAX 14
 #define WAYS 4
 #define SKIP_MAX 16    /* frames of the probe and libgcc before the program's */
 #define CHAIN_MAX 16   /* probe frames followed by frame pointer */
@@ -40,21 +46,55 @@ struct entry {
 	uint64_t ip;
 };
 
-static struct entry *table;
+/* A table of rules.  It grows by a new, larger table that takes the old
+ * one's rules of the current generation and replaces it; the old one
+ * stays mapped (a thread may still be reading it), 320 KiB at most. */
+struct table {
+	uint32_t bits;   /* buckets: 1 << bits */
+	uint32_t filled; /* entries taken since it was made, and failed claims */
+	uint8_t pad[56]; /* entries start on a cache line */
+	struct entry e[];
+};
+
+static struct table *table;
 static uint32_t generation;
+/* Odd while a wrapped generation is being cleared (probe_fu_forget): a
+ * table grown meanwhile could take rules of 16 generations ago along, so
+ * a grower gives up when it finds it odd, and clears its new table when
+ * it changed while it copied. */
+static uint32_t wraps;
+static uint32_t growing;
 static uint64_t slow_walks, mismatches;
 
-static struct entry *table_get(void)
+static size_t table_len(uint32_t bits)
 {
-	struct entry *t = ma_atomic_load_acquire(&table);
-	struct entry *expected = NULL;
-	size_t len = sizeof(struct entry) * WAYS << BUCKET_BITS;
+	return sizeof(struct table) + (sizeof(struct entry) * WAYS << bits);
+}
+
+static size_t table_entries(const struct table *t)
+{
+	return (size_t)WAYS << t->bits;
+}
+
+static struct table *table_new(uint32_t bits)
+{
+	struct table *t = probe_os_map_hot(table_len(bits));
+
+	if (t)
+		t->bits = bits;
+	return t;
+}
+
+static struct table *table_get(void)
+{
+	struct table *t = ma_atomic_load_acquire(&table);
+	struct table *expected = NULL;
 
 	if (t)
 		return t;
-	t = probe_os_map_hot(len);
+	t = table_new(BITS_FIRST);
 	if (t && !ma_atomic_cas_acq_rel(&table, &expected, t)) {
-		probe_os_unmap(t, len);
+		probe_os_unmap(t, table_len(BITS_FIRST));
 		t = expected;
 	}
 	return t;
@@ -66,12 +106,12 @@ static struct entry *table_get(void)
  * for addresses a Fibonacci number of bytes apart (46368 in a test
  * program): six sites to a 4-way bucket pushed each other out before
  * their rules were trusted, and every walk of them stayed slow. */
-static struct entry *bucket(struct entry *t, uint64_t ip)
+static struct entry *bucket(struct table *t, uint64_t ip)
 {
 	uint64_t h = ip * 0x9e3779b97f4a7c15ull;
 
 	h = (h ^ (h >> 32)) * 0xd6e8feb86659fd93ull;
-	return t + WAYS * (h >> (64 - BUCKET_BITS));
+	return t->e + WAYS * (h >> (64 - t->bits));
 }
 
 static uint32_t gen_bits(void)
@@ -80,7 +120,7 @@ static uint32_t gen_bits(void)
 }
 
 /* The rule of ip, or 0. */
-static uint32_t lookup(struct entry *t, uint64_t ip)
+static uint32_t lookup(struct table *t, uint64_t ip)
 {
 	struct entry *b = bucket(t, ip);
 
@@ -139,20 +179,102 @@ static void bp_merge(uint32_t *r, uint32_t shape)
 		*r = (*r & ~R_BP) | R_BPLOST;
 }
 
+static void clear(struct table *t)
+{
+	for (size_t i = 0; i < table_entries(t); i++) {
+		struct entry *e = &t->e[i];
+		uint32_t s = ma_atomic_load_acquire(&e->seq);
+
+		if (!(s & 1) && ma_atomic_cas_acq_rel(&e->seq, &s, s + 1)) {
+			ma_atomic_store_relaxed(&e->rule, 0);
+			ma_atomic_store_relaxed(&e->ip, 0);
+			ma_atomic_store_release(&e->seq, s + 2);
+		}
+	}
+}
+
+/* Copies old's rules of generation bits gen into t, not yet shared;
+ * returns how many. */
+static uint32_t copy_rules(struct table *t, struct table *old, uint32_t gen)
+{
+	uint32_t n = 0;
+
+	for (size_t i = 0; i < table_entries(old); i++) {
+		const struct entry *e = &old->e[i];
+		uint32_t s = ma_atomic_load_acquire(&e->seq);
+		uint32_t r = ma_atomic_load_acquire(&e->rule);
+		uint64_t ip = ma_atomic_load_acquire(&e->ip);
+		struct entry *b;
+
+		if ((s & 1) || s != ma_atomic_load_relaxed(&e->seq) || !ip ||
+		    (r & R_GEN_MASK) != gen)
+			continue;
+		b = bucket(t, ip);
+		for (int k = 0; k < WAYS; k++)
+			if (!b[k].ip) {
+				b[k].rule = r;
+				b[k].ip = ip;
+				n++;
+				break;
+			}
+	}
+	return n;
+}
+
+/* Replaces old, half full, by a table four times its size. */
+static void grow(struct table *old)
+{
+	uint32_t idle = 0, w = ma_atomic_load_acquire(&wraps);
+	struct table *t, *expected = old;
+
+	if ((w & 1) || !ma_atomic_cas_acq_rel(&growing, &idle, 1))
+		return;
+	if (ma_atomic_load_acquire(&table) == old && (t = table_new(old->bits + BITS_STEP))) {
+		t->filled = copy_rules(t, old, gen_bits());
+		/* A full barrier (locked instruction) between sharing t and
+		 * reading wraps: a clear that began after this read of wraps
+		 * finds t, one that began before it is seen here. */
+		if (!ma_atomic_cas_acq_rel(&table, &expected, t))
+			probe_os_unmap(t, table_len(t->bits));
+		else if (ma_atomic_load_acquire(&wraps) != w)
+			clear(t);
+	}
+	ma_atomic_store_release(&growing, 0);
+}
+
+/* Counts an entry taken for a new address, or an address that found no
+ * room; the table grows once that happened for half of its entries (a
+ * table too small for the program's call sites would otherwise push out
+ * rules before they are trusted, and every walk would stay slow). */
+static void note_claim(struct table *t)
+{
+	if (t->bits < BITS_MAX &&
+	    ma_atomic_add_relaxed(&t->filled, 1) + 1 >= table_entries(t) / 2)
+		grow(t);
+}
+
 /* Adds one observation of ip's rule (shape bits only). */
 static void learn(uint64_t ip, uint32_t shape)
 {
-	struct entry *t = table_get();
+	struct table *t = table_get();
 	uint32_t gen = gen_bits(), s, r, conf;
 	struct entry *e;
+	int claimed;
 
-	if (!t || !(e = victim(bucket(t, ip), ip, gen)))
+	if (!t)
 		return;
+	if (!(e = victim(bucket(t, ip), ip, gen))) {
+		note_claim(t);
+		return;
+	}
 	s = ma_atomic_load_acquire(&e->seq);
 	if ((s & 1) || !ma_atomic_cas_acq_rel(&e->seq, &s, s + 1))
 		return; /* another thread is writing it: this observation is lost */
 	r = ma_atomic_load_relaxed(&e->rule);
-	if (ma_atomic_load_relaxed(&e->ip) != ip || (r & R_GEN_MASK) != gen)
+	/* A new entry for ip: an empty one, a stale one, or another
+	 * address's not yet trusted rule pushed out. */
+	claimed = ma_atomic_load_relaxed(&e->ip) != ip || (r & R_GEN_MASK) != gen;
+	if (claimed)
 		r = shape | gen | 1u;
 	else if (r & R_SLOW)
 		;
@@ -163,25 +285,22 @@ static void learn(uint64_t ip, uint32_t shape)
 	ma_atomic_store_relaxed(&e->rule, r);
 	ma_atomic_store_relaxed(&e->ip, ip);
 	ma_atomic_store_release(&e->seq, s + 2);
+	if (claimed)
+		note_claim(t);
 }
 
 void probe_fu_forget(void)
 {
-	struct entry *t = ma_atomic_load_acquire(&table);
+	struct table *t;
 
-	if ((ma_atomic_add_acq_rel(&generation, 1) + 1) % 16 != 0 || !t)
+	if ((ma_atomic_add_acq_rel(&generation, 1) + 1) % 16 != 0)
 		return;
 	/* The generation wrapped: clear, so that no rule of 16 generations
 	 * ago comes back to life. */
-	for (size_t i = 0; i < (size_t)WAYS << BUCKET_BITS; i++) {
-		uint32_t s = ma_atomic_load_acquire(&t[i].seq);
-
-		if (!(s & 1) && ma_atomic_cas_acq_rel(&t[i].seq, &s, s + 1)) {
-			ma_atomic_store_relaxed(&t[i].rule, 0);
-			ma_atomic_store_relaxed(&t[i].ip, 0);
-			ma_atomic_store_release(&t[i].seq, s + 2);
-		}
-	}
+	ma_atomic_add_acq_rel(&wraps, 1);
+	if ((t = ma_atomic_load_acquire(&table)))
+		clear(t);
+	ma_atomic_add_acq_rel(&wraps, 1);
 }
 
 int probe_fu_start_from(struct probe_fu_start *s, const uint64_t *fp,
@@ -222,7 +341,7 @@ static uint64_t read_word(uint64_t a, uint64_t sp0, struct probe_fu_reads *rd)
 int probe_fu_walk(const struct probe_fu_start *s, uint64_t *ips, int max,
 		  struct probe_fu_reads *rd)
 {
-	struct entry *t = ma_atomic_load_acquire(&table);
+	struct table *t = ma_atomic_load_acquire(&table);
 	uint64_t ip = s->ip, sp = s->sp, bp = s->bp, cfa;
 	uint64_t bp_at = 0; /* where bp was read from; 0: it is s->bp */
 	int n = 0, bp_lost = 0;
@@ -271,7 +390,12 @@ int probe_fu_walk(const struct probe_fu_start *s, uint64_t *ips, int max,
 	return n;
 }
 
-#define MEMO_BUCKETS 128
+/* 16 buckets of 8 at first (150 KiB), 128 (1.2 MiB) once the thread has
+ * added twice as many walks as the small memo holds: a short program
+ * need not touch the megabyte's pages. */
+#define MEMO_BITS_FIRST 4
+#define MEMO_BITS_MAX 7
+#define MEMO_BUCKETS (1u << MEMO_BITS_MAX)
 #define MEMO_WAYS 8
 
 struct memo_entry {
@@ -287,12 +411,41 @@ struct memo_entry {
 struct probe_fu_memo {
 	uint64_t tag[MEMO_BUCKETS][MEMO_WAYS] __attribute__((aligned(64)));
 	uint32_t next[MEMO_BUCKETS]; /* way to replace next */
-	struct memo_entry e[MEMO_BUCKETS * MEMO_WAYS];
+	uint32_t bits;               /* buckets in use: 1 << bits */
+	uint32_t adds;
+	struct memo_entry e[];       /* MEMO_WAYS << bits */
 };
 
-struct probe_fu_memo *probe_fu_memo_new(void)
+static size_t memo_len(uint32_t bits)
 {
-	return probe_os_map_hot(sizeof(struct probe_fu_memo));
+	return sizeof(struct probe_fu_memo) + (sizeof(struct memo_entry) * MEMO_WAYS << bits);
+}
+
+struct probe_fu_memo *probe_fu_memo_new(const struct probe_fu_memo *old)
+{
+	uint32_t bits = old ? old->bits + 3 : MEMO_BITS_FIRST;
+	struct probe_fu_memo *m;
+
+	if (bits > MEMO_BITS_MAX)
+		bits = MEMO_BITS_MAX;
+	if ((m = probe_os_map_hot(memo_len(bits))))
+		m->bits = bits;
+	return m;
+}
+
+int probe_fu_memo_small(const struct probe_fu_memo *m)
+{
+	return m->bits < MEMO_BITS_MAX && m->adds >= 2u * (MEMO_WAYS << m->bits);
+}
+
+uint32_t probe_fu_memo_capacity(const struct probe_fu_memo *m)
+{
+	return MEMO_WAYS << m->bits;
+}
+
+void probe_fu_memo_free(struct probe_fu_memo *m)
+{
+	probe_os_unmap(m, memo_len(m->bits));
 }
 
 /* The hash of a start: its ip and sp, and the return address its first
@@ -301,7 +454,7 @@ struct probe_fu_memo *probe_fu_memo_new(void)
  * top bits are the bucket, all of it (never 0) the tag. */
 static uint64_t memo_hash(const struct probe_fu_start *s)
 {
-	struct entry *t = ma_atomic_load_acquire(&table);
+	struct table *t = ma_atomic_load_acquire(&table);
 	uint32_t r = t ? lookup(t, s->ip) : 0;
 	uint64_t h = s->ip ^ (s->sp * 0x9e3779b97f4a7c15ull), cfa;
 
@@ -313,9 +466,9 @@ static uint64_t memo_hash(const struct probe_fu_start *s)
 	return (h * 0xff51afd7ed558ccdull) | 1;
 }
 
-static unsigned memo_bucket(uint64_t h)
+static unsigned memo_bucket(const struct probe_fu_memo *m, uint64_t h)
 {
-	return (unsigned)(h >> 57) & (MEMO_BUCKETS - 1);
+	return (unsigned)(h >> (64 - m->bits));
 }
 
 static int memo_match(const struct memo_entry *e, const struct probe_fu_start *s)
@@ -330,7 +483,7 @@ uint64_t probe_fu_memo_find(struct probe_fu_memo *m, uint32_t epoch,
 			    const struct probe_fu_start *s)
 {
 	uint64_t h = memo_hash(s);
-	unsigned b = memo_bucket(h);
+	unsigned b = memo_bucket(m, h);
 	const uint64_t *tag = m->tag[b];
 	uint32_t gen = ma_atomic_load_relaxed(&generation);
 
@@ -349,7 +502,7 @@ uint64_t probe_fu_memo_find(struct probe_fu_memo *m, uint32_t epoch,
 void probe_fu_memo_prefetch(struct probe_fu_memo *m, const struct probe_fu_start *s)
 {
 	uint64_t h = memo_hash(s);
-	unsigned b = memo_bucket(h);
+	unsigned b = memo_bucket(m, h);
 
 	__builtin_prefetch(m->tag[b]);
 	for (int k = 0; k < MEMO_WAYS; k++)
@@ -367,7 +520,8 @@ void probe_fu_memo_add(struct probe_fu_memo *m, uint32_t epoch,
 	if (rd->n > PROBE_FU_READS || !id)
 		return;
 	h = memo_hash(s);
-	b = memo_bucket(h);
+	b = memo_bucket(m, h);
+	m->adds++;
 	e = m->e + MEMO_WAYS * b + m->next[b];
 	m->tag[b][m->next[b]] = h;
 	m->next[b] = (m->next[b] + 1) % MEMO_WAYS;
@@ -495,7 +649,7 @@ static uint32_t shape_of(const struct frame *f, const struct frame *n)
  * lookup nor the write to the shared entry is needed). */
 static int learnt(uint64_t ip, uint32_t shape)
 {
-	struct entry *t = ma_atomic_load_acquire(&table);
+	struct table *t = ma_atomic_load_acquire(&table);
 	uint32_t r = t ? lookup(t, ip) : 0, m;
 
 	if (!r)
@@ -605,6 +759,9 @@ void probe_fu_mismatch(void)
 
 void probe_fu_stats_get(struct probe_fu_stats *st)
 {
+	struct table *t = ma_atomic_load_acquire(&table);
+
 	st->slow = ma_atomic_load_relaxed(&slow_walks);
 	st->mismatch = ma_atomic_load_relaxed(&mismatches);
+	st->rules = t ? table_entries(t) : 0;
 }

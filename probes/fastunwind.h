@@ -66,7 +66,15 @@ int probe_fu_walk(const struct probe_fu_start *s, uint64_t *ips, int max,
  * of another generation of rules are ignored.  Mapped by
  * probe_fu_memo_new, never freed (rings are never unmapped either). */
 struct probe_fu_memo;
-struct probe_fu_memo *probe_fu_memo_new(void);
+/* A memo for a thread, small; given old, a larger one to replace it
+ * (the caller frees old with probe_fu_memo_free when nothing of its
+ * thread can be using it). */
+struct probe_fu_memo *probe_fu_memo_new(const struct probe_fu_memo *old);
+/* Whether m has seen so many walks that a larger memo should replace it. */
+int probe_fu_memo_small(const struct probe_fu_memo *m);
+void probe_fu_memo_free(struct probe_fu_memo *m);
+/* How many walks m holds at most. */
+uint32_t probe_fu_memo_capacity(const struct probe_fu_memo *m);
 /* The remembered stack id, or 0. */
 uint64_t probe_fu_memo_find(struct probe_fu_memo *m, uint32_t epoch,
 			    const struct probe_fu_start *s);
@@ -102,6 +110,7 @@ void probe_fu_mismatch(void);
  * the slow one. */
 struct probe_fu_stats {
 	uint64_t slow, mismatch;
+	uint64_t rules; /* entries of the table of rules in use */
 };
 void probe_fu_stats_get(struct probe_fu_stats *st);
 

@@ -80,6 +80,7 @@ void probe_ring_reset(struct probe_ring *r, uint32_t thread, int32_t tid)
 	r->tid = tid;
 	r->announced = 0;
 	r->epoch++;
+	r->memo_busy = 0; /* a thread that left a capture by longjmp */
 	ma_atomic_store_relaxed(&r->events, 0);
 	memset(r->cache, 0, sizeof(r->cache));
 	ma_atomic_store_relaxed(&r->head, 0);

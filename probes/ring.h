@@ -57,6 +57,7 @@ struct probe_ring {
 	struct probe_fu_memo *memo;    /* producer's memo of walks, mapped lazily */
 	uint32_t epoch;          /* changes with every new producer (memo entries) */
 	uint32_t memo_wait;      /* captures before the memo is mapped */
+	uint32_t memo_busy;      /* captures of this thread using the memo now */
 	uint64_t cons __attribute__((aligned(64)));
 	uint64_t tail;
 	uint64_t head __attribute__((aligned(64)));

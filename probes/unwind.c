@@ -144,8 +144,10 @@ __attribute__((destructor)) static void report_checks(void)
 	if (mode != MODE_CHECK)
 		return;
 	probe_fu_stats_get(&st);
-	probe_msg("unwind check: %lu slow walks, %lu mismatches",
-		  (unsigned long)st.slow, (unsigned long)st.mismatch);
+	probe_msg("unwind check: %lu slow walks, %lu mismatches, %lu rule entries, memo %lu",
+		  (unsigned long)st.slow, (unsigned long)st.mismatch, (unsigned long)st.rules,
+		  (unsigned long)(probe_tls.ring && probe_tls.ring->memo ?
+				  probe_fu_memo_capacity(probe_tls.ring->memo) : 0));
 }
 
 static void define_stack(uint64_t id, const uint64_t *frames, uint32_t n)
@@ -181,14 +183,42 @@ static uint64_t intern(struct probe_ring *r, const uint64_t *ips, int n)
 	return id;
 }
 
+/* Marks the thread's memo in use, so that a capture in a signal handler
+ * that interrupts this one does not replace it meanwhile. */
+static void memo_hold(struct probe_ring *r)
+{
+	if (r)
+		r->memo_busy++;
+	__atomic_signal_fence(__ATOMIC_SEQ_CST);
+}
+
+static void memo_drop(struct probe_ring *r)
+{
+	__atomic_signal_fence(__ATOMIC_SEQ_CST);
+	if (r)
+		r->memo_busy--;
+}
+
 /* The memo of walks of the calling thread, mapped (populated) once the
  * thread has asked for MEMO_AFTER stacks: a thread that allocates a few
- * times does without the megabyte. */
+ * times does without it.  It starts small and is replaced once by a
+ * larger one when the thread needs it, but not from a capture that
+ * interrupted another (a signal handler's allocation): the outer one may
+ * be reading the old memo. */
 static struct probe_fu_memo *memo_of(struct probe_ring *r)
 {
-	if (r && !r->memo && ++r->memo_wait >= MEMO_AFTER)
-		r->memo = probe_fu_memo_new();
-	return r ? r->memo : NULL;
+	struct probe_fu_memo *m;
+
+	if (!r)
+		return NULL;
+	if (!r->memo && ++r->memo_wait >= MEMO_AFTER)
+		r->memo = probe_fu_memo_new(NULL);
+	else if (r->memo && r->memo_busy == 1 && probe_fu_memo_small(r->memo) &&
+		 (m = probe_fu_memo_new(r->memo))) {
+		probe_fu_memo_free(r->memo);
+		r->memo = m;
+	}
+	return r->memo;
 }
 
 void __attribute__((noinline)) probe_stack_prefetch(void)
@@ -196,27 +226,34 @@ void __attribute__((noinline)) probe_stack_prefetch(void)
 	struct probe_ring *r = probe_tls.ring;
 	struct probe_fu_start start;
 
-	if (mode == MODE_SLOW || !r || !r->memo)
+	if (mode == MODE_SLOW || !r)
 		return;
-	if (probe_fu_start_from(&start, __builtin_frame_address(0), probe_self_lo, probe_self_hi) == 0)
+	memo_hold(r);
+	if (r->memo &&
+	    probe_fu_start_from(&start, __builtin_frame_address(0), probe_self_lo, probe_self_hi) == 0)
 		probe_fu_memo_prefetch(r->memo, &start);
+	memo_drop(r);
 }
 
 uint64_t __attribute__((noinline)) probe_stack_capture(void)
 {
 	uint64_t ips[PROBE_DEPTH_MAX], id, known = 0;
 	struct probe_ring *r = probe_thread_ring();
-	struct probe_fu_memo *memo = memo_of(r);
+	struct probe_fu_memo *memo;
 	struct probe_fu_start start, *s = NULL;
 	struct probe_fu_reads rd;
 	int saved = errno, n, checking;
 
+	memo_hold(r);
+	memo = memo_of(r);
 	if (mode != MODE_SLOW &&
 	    probe_fu_start_from(&start, __builtin_frame_address(0), probe_self_lo, probe_self_hi) == 0)
 		s = &start;
 	checking = s && check_due();
-	if (s && memo && (known = probe_fu_memo_find(memo, r->epoch, s)) && !checking)
+	if (s && memo && (known = probe_fu_memo_find(memo, r->epoch, s)) && !checking) {
+		memo_drop(r);
 		return known;
+	}
 	/* The fast and the slow walk neither allocate nor lock, so the guard
 	 * stays as the caller set it: a signal handler's allocation meanwhile
 	 * is kept as a nested event (signals.h). */
@@ -227,5 +264,6 @@ uint64_t __attribute__((noinline)) probe_stack_capture(void)
 		probe_fu_mismatch();
 	else if (memo && rd.n <= PROBE_FU_READS)
 		probe_fu_memo_add(memo, r->epoch, s, &rd, id);
+	memo_drop(r);
 	return id;
 }
