@@ -8,13 +8,6 @@
 
 #define MIN_SLOTS 64
 
-static size_t slot_of(uint64_t addr, size_t mask)
-{
-	/* Allocator addresses share their low bits; mix them all in. */
-	uint64_t h = addr * 0x9e3779b97f4a7c15ull;
-	return (size_t)(h ^ (h >> 29)) & mask;
-}
-
 void ma_livemap_init(struct ma_livemap *m)
 {
 	memset(m, 0, sizeof(*m));
@@ -35,7 +28,7 @@ void ma_livemap_clear(struct ma_livemap *m)
 
 static struct ma_block *find_slot(const struct ma_livemap *m, uint64_t addr)
 {
-	size_t i = slot_of(addr, m->mask);
+	size_t i = ma_livemap_slot(addr, m->mask);
 
 	while (m->slots[i].addr && m->slots[i].addr != addr)
 		i = (i + 1) & m->mask;
@@ -121,7 +114,7 @@ int ma_livemap_remove(struct ma_livemap *m, uint64_t addr, struct ma_block *out)
 		*out = *s;
 	hole = (size_t)(s - m->slots);
 	for (i = (hole + 1) & m->mask; m->slots[i].addr; i = (i + 1) & m->mask) {
-		size_t home = slot_of(m->slots[i].addr, m->mask);
+		size_t home = ma_livemap_slot(m->slots[i].addr, m->mask);
 		/* Unless i's home lies cyclically in (hole, i], it may move. */
 		if (((i - home) & m->mask) >= ((i - hole) & m->mask)) {
 			m->slots[hole] = m->slots[i];

@@ -45,4 +45,26 @@ int ma_livemap_remove(struct ma_livemap *m, uint64_t addr, struct ma_block *out)
 /* Iteration: for (i = 0; (b = ma_livemap_each(m, &i)); ) ... */
 struct ma_block *ma_livemap_each(const struct ma_livemap *m, size_t *i);
 
+/* The home slot of addr in a table of mask + 1 slots. */
+static inline size_t ma_livemap_slot(uint64_t addr, size_t mask)
+{
+	/* Allocator addresses share their low bits; mix them all in. */
+	uint64_t h = addr * 0x9e3779b97f4a7c15ull;
+	return (size_t)(h ^ (h >> 29)) & mask;
+}
+
+/* A hint that addr will soon be looked up, inserted or removed: starts
+ * loading its home slot (both cache lines when it straddles two).  The
+ * map may grow before then; the hint is then wasted, never wrong. */
+static inline void ma_livemap_prefetch(const struct ma_livemap *m, uint64_t addr)
+{
+	const char *s;
+
+	if (!m->slots || !addr)
+		return;
+	s = (const char *)&m->slots[ma_livemap_slot(addr, m->mask)];
+	__builtin_prefetch(s, 1);
+	__builtin_prefetch(s + sizeof(struct ma_block) - 1, 1);
+}
+
 #endif
