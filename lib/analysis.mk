@@ -1,13 +1,15 @@
 # analysis: replay, aggregation, symbols; sources and unit tests
 ma_analysis_sources += lib/analysis.h lib/analysis_int.h lib/analysis.c lib/result.c \
 	lib/replay.h lib/replay.c lib/livemap.h lib/livemap.c \
+	lib/lookahead.h lib/lookahead.c \
 	lib/stackstats.h lib/stackstats.c lib/regions.h lib/regions.c \
 	lib/snapshot.h lib/snapshot.c lib/sitelist.c \
 	lib/timeline.h lib/timeline.c lib/histogram.h \
 	lib/frames.h lib/frames.c lib/pool.h lib/pool.c
 
 if HAVE_CMOCKA
-analysis_unit_tests = tests/unit/test_replay tests/unit/test_livemap
+analysis_unit_tests = tests/unit/test_replay tests/unit/test_livemap \
+	tests/unit/test_lookahead
 check_PROGRAMS += $(analysis_unit_tests)
 TESTS += $(analysis_unit_tests)
 UNIT_TESTS += $(analysis_unit_tests)
@@ -19,6 +21,10 @@ tests_unit_test_replay_LDADD = lib/libma.la $(CMOCKA_LIBS)
 tests_unit_test_livemap_SOURCES = tests/unit/test_livemap.c
 tests_unit_test_livemap_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 tests_unit_test_livemap_LDADD = lib/libma.la $(CMOCKA_LIBS)
+
+tests_unit_test_lookahead_SOURCES = tests/unit/test_lookahead.c
+tests_unit_test_lookahead_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_unit_test_lookahead_LDADD = lib/libma.la $(CMOCKA_LIBS)
 endif
 
 # The report command end to end on synthetic traces, on a terminal, and
