@@ -137,10 +137,12 @@ static void progress(struct ma_analysis_private *pv, const struct ma_analysis_op
 			    pv->progress_total);
 }
 
-/* Next record; 0 at the end or at damage, which is noted for the report. */
+/* Next record; 0 at the end or at damage, which is noted for the report.
+ * Read through the look-ahead, which warms the live map for the records
+ * to come. */
 static int next(struct ma_input *in, struct ma_record *rec)
 {
-	int k = ma_trace_next(in->trace, rec);
+	int k = ma_lookahead_next(&in->ahead, in->trace, &in->r.live, rec);
 
 	if (k < 0 && !in->next_error[0])
 		snprintf(in->next_error, sizeof(in->next_error), "%s", ma_trace_error(in->trace));
@@ -273,7 +275,7 @@ static int second_pass(struct ma_analysis_private *pv, const struct ma_analysis_
 	struct ma_record rec = { .tag = MA_REC_TRAILER };
 	int peak_taken = 0;
 
-	if (ma_trace_rewind(in->trace) < 0)
+	if (ma_lookahead_rewind(&in->ahead, in->trace) < 0)
 		return 0;   /* reported as damage through the first pass */
 	ma_replay_begin(r, 2);
 	if (take_due(in, o, &rec, 1, &peak_taken) < 0)  /* peak at index 0 */

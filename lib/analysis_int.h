@@ -4,6 +4,7 @@
 #define MA_ANALYSIS_INT_H
 
 #include "analysis.h"
+#include "lookahead.h"
 #include "pool.h"
 #include "replay.h"
 #include "snapshot.h"
@@ -17,6 +18,7 @@ struct ma_input {
 	const struct ma_trace_info *info;
 	struct ma_replay r;
 	char next_error[256];       /* a chunk that did not decode, or "" */
+	struct ma_lookahead ahead;  /* records read, not yet replayed */
 	struct ma_input *parent;    /* fork parent among the inputs */
 	int got_inherited;          /* the parent's live set was handed over */
 
