@@ -55,8 +55,10 @@ static inline size_t ma_livemap_slot(uint64_t addr, size_t mask)
 
 /* A hint that addr will soon be looked up, inserted or removed: starts
  * loading its home slot (both cache lines when it straddles two).  The
- * map may grow before then; the hint is then wasted, never wrong. */
-static inline void ma_livemap_prefetch(const struct ma_livemap *m, uint64_t addr)
+ * map may grow before then; the hint is then wasted, never wrong.
+ * Always inlined: GCC takes a function that only prefetches for one
+ * without effects and drops the calls to it. */
+static inline __attribute__((always_inline)) void ma_livemap_prefetch(const struct ma_livemap *m, uint64_t addr)
 {
 	const char *s;
 

@@ -30,8 +30,9 @@ static int carries_pointers(uint8_t tag)
 
 /* The slots the replay will look these addresses up in.  Realloc comes
  * twice (phase 1 frees the old block, phase 2 puts the new one): the
- * first delivery already warms both. */
-static void prefetch(const struct ma_livemap *live, const struct ma_record *rec)
+ * first delivery already warms both.  Always inlined, for the reason
+ * given at ma_livemap_prefetch. */
+static inline __attribute__((always_inline)) void prefetch(const struct ma_livemap *live, const struct ma_record *rec)
 {
 	switch (rec->tag) {
 	case MA_REC_ALLOC:
