@@ -130,8 +130,13 @@ void probe_unwind_init(void)
 		mode = MODE_CHECK;
 	/* The first use of libunwind costs milliseconds (it maps its caches
 	 * and reads the unwind tables), libgcc's a little: pay them here, not
-	 * in the program's first allocation. */
-	unwind(NULL, ips, 8, &rd, 0);
+	 * in the program's first allocation.  But with the fast unwinder,
+	 * libunwind serves only the rare capture whose start is unknown and
+	 * one check in 65536: a short program would pay its start (70 pages
+	 * of cache, each a trap on first touch in a virtual machine) for
+	 * nothing, so it is left to its first use. */
+	if (mode != MODE_FAST)
+		unwind(NULL, ips, 8, &rd, 0);
 	if (probe_fu_init() == 0)
 		probe_fu_slow(&none, ips, 8);
 }
