@@ -1,6 +1,6 @@
 # lib/: the analysis library, linked into the command and the tests.
 # Each part lists its sources in a fragment of its own.
-ma_codec_sources = lib/trace_format.h lib/trace_codec.h lib/trace_codec.c
+ma_codec_sources = lib/trace_format.h lib/trace_codec.h lib/trace_codec_int.h lib/trace_codec.c
 ma_reader_sources =
 ma_analysis_sources =
 ma_lib_libadd =

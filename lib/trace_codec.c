@@ -1,19 +1,13 @@
 /* Record and chunk-header codec shared by the probe and the reader.
  * Nothing here allocates: the probe calls it from inside malloc hooks. */
 #include "trace_codec.h"
+#include "trace_codec_int.h"
 
 #include <string.h>
 
 size_t ma_put_varint(uint8_t *p, uint64_t v)
 {
-	size_t n = 0;
-
-	while (v >= 0x80) {
-		p[n++] = (uint8_t)(v | 0x80);
-		v >>= 7;
-	}
-	p[n++] = (uint8_t)v;
-	return n;
+	return (size_t)(ma_enc_varint(p, v) - p);
 }
 
 int ma_get_varint(const uint8_t **p, const uint8_t *end, uint64_t *v)
@@ -216,11 +210,6 @@ size_t ma_record_max_size(const struct ma_record *r)
 	return n;
 }
 
-static inline uint32_t hslot(uint64_t x, unsigned bits)
-{
-	return (uint32_t)((x * 0x9e3779b97f4a7c15ull) >> (64 - bits));
-}
-
 /* ---- encoding ---- */
 
 void ma_enc_init(struct ma_chunk_enc *e, struct ma_enc_model *m)
@@ -250,11 +239,19 @@ void ma_enc_begin(struct ma_chunk_enc *e, uint64_t ts_first)
 	e->nstacks = 0;
 }
 
+static inline uint8_t *e_end(struct ma_chunk_enc *e, int s)
+{
+	return e->s[s].buf + e->s[s].len;
+}
+
+static inline void e_set(struct ma_chunk_enc *e, int s, uint8_t *end)
+{
+	e->s[s].len = (size_t)(end - e->s[s].buf);
+}
+
 static inline void e_v(struct ma_chunk_enc *e, int s, uint64_t v)
 {
-	struct ma_enc_stream *st = &e->s[s];
-
-	st->len += ma_put_varint(st->buf + st->len, v);
+	e_set(e, s, ma_enc_varint(e_end(e, s), v));
 }
 
 static inline void e_z(struct ma_chunk_enc *e, int s, int64_t v)
@@ -278,71 +275,26 @@ static inline void e_ts(struct ma_chunk_enc *e, uint64_t ts)
 	e->prev_ts = ts;
 }
 
-/* An address as a reference to the table of the other direction (an
- * acquisition looks among recent releases, a release among recent
- * acquisitions), or as a delta; then it goes into its own table. */
-static inline void e_addr(struct ma_chunk_enc *e, uint64_t a, uint64_t *okey, uint64_t *oseq,
-			  uint64_t on, uint64_t o0, uint64_t *key, uint64_t *seq, uint64_t *n)
-{
-	uint32_t h = hslot(a, MA_ENC_ADDR_BITS);
-	uint64_t k = on - 1 - oseq[h];
-
-	if (okey[h] == a && oseq[h] >= o0 && k < MA_ADDR_WINDOW) {
-		e_v(e, MA_S_ADDR, k + 1);
-	} else {
-		e_v(e, MA_S_ADDR, 0);
-		e_z(e, MA_S_ADDR, (int64_t)(a - e->prev_addr));
-	}
-	e->prev_addr = a;
-	key[h] = a;
-	seq[h] = (*n)++;
-}
-
 static void e_acq(struct ma_chunk_enc *e, uint64_t a)
 {
-	struct ma_enc_model *m = e->m;
-
-	e_addr(e, a, m->rel_key, m->rel_seq, e->nrel, e->rel0, m->acq_key, m->acq_seq, &e->nacq);
+	e_set(e, MA_S_ADDR, ma_enc_addr(e, e_end(e, MA_S_ADDR), a, 1));
 }
 
 static void e_rel(struct ma_chunk_enc *e, uint64_t a)
 {
-	struct ma_enc_model *m = e->m;
-
-	e_addr(e, a, m->acq_key, m->acq_seq, e->nacq, e->acq0, m->rel_key, m->rel_seq, &e->nrel);
+	e_set(e, MA_S_ADDR, ma_enc_addr(e, e_end(e, MA_S_ADDR), a, 0));
 }
 
 /* A stack as a dictionary entry of the chunk, then a size as a delta
  * from that entry's last size. */
 static void e_stack_size(struct ma_chunk_enc *e, uint64_t id, int has_size, uint64_t size)
 {
-	struct ma_enc_model *m = e->m;
-	uint32_t h = hslot(id, MA_ENC_STACK_BITS);
-	uint64_t base = 0;
-	uint32_t idx;
+	uint8_t *p = e_end(e, MA_S_STACK);
+	uint32_t idx = ma_enc_stack(e, &p, id);
 
-	if (m->stk_gen[h] == e->gen && m->stk_key[h] == id) {
-		idx = m->stk_idx[h];
-		e_v(e, MA_S_STACK, (uint64_t)idx + 1);
-	} else {
-		e_v(e, MA_S_STACK, 0);
-		e_v(e, MA_S_STACK, id);
-		idx = UINT32_MAX;
-		if (e->nstacks < MA_STACK_DICT) {
-			idx = e->nstacks++;
-			m->stack_size[idx] = 0;
-			m->stk_key[h] = id;
-			m->stk_gen[h] = e->gen;
-			m->stk_idx[h] = idx;
-		}
-	}
-	if (!has_size)
-		return;
-	if (idx != UINT32_MAX) {
-		base = m->stack_size[idx];
-		m->stack_size[idx] = size;
-	}
-	e_z(e, MA_S_SIZE, (int64_t)(size - base));
+	e_set(e, MA_S_STACK, p);
+	if (has_size)
+		e_set(e, MA_S_SIZE, ma_enc_stack_size(e, e_end(e, MA_S_SIZE), idx, size));
 }
 
 static void put_stack(struct ma_chunk_enc *e, const struct ma_rec_stack *s, const uint64_t *frames)

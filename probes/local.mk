@@ -20,7 +20,7 @@ probe_core_sources = \
 	probes/unwind.c probes/record.c probes/thread.c \
 	probes/writer.h probes/writer.c probes/sampler.c probes/modules.c \
 	probes/config.c probes/output.c probes/fork.c probes/exit.c \
-	lib/trace_format.h lib/trace_codec.h lib/trace_codec.c
+	lib/trace_format.h lib/trace_codec.h lib/trace_codec_int.h lib/trace_codec.c
 probe_core_libs = $(LIBUNWIND_LIBS) $(ZSTD_LIBS) -lpthread
 
 noinst_LTLIBRARIES += probes/libprobecore.la

@@ -1,0 +1,103 @@
+/* The record encoder's field coders, shared by lib/trace_codec.c (every
+ * record, from a struct ma_record) and the probe's direct path from raw
+ * ring words (probes/chunk_ring.c), so that the format's model (address
+ * windows, stack dictionary, size deltas) has one definition.
+ *
+ * Each coder takes and returns a write cursor into one stream: a caller
+ * that keeps its cursors in locals lets the compiler keep them in
+ * registers, which it cannot do with e->s[i].len once a byte has been
+ * stored through a uint8_t pointer.  Callers make room first: a varint
+ * takes at most MA_VARINT_MAX bytes, an address or stack code one more. */
+#ifndef MA_TRACE_CODEC_INT_H
+#define MA_TRACE_CODEC_INT_H
+
+#include "trace_codec.h"
+
+static inline uint8_t *ma_enc_varint(uint8_t *p, uint64_t v)
+{
+	while (v >= 0x80) {
+		*p++ = (uint8_t)(v | 0x80);
+		v >>= 7;
+	}
+	*p++ = (uint8_t)v;
+	return p;
+}
+
+static inline uint8_t *ma_enc_zigzag(uint8_t *p, int64_t v)
+{
+	return ma_enc_varint(p, ma_zigzag(v));
+}
+
+static inline uint32_t ma_enc_hslot(uint64_t x, unsigned bits)
+{
+	return (uint32_t)((x * 0x9e3779b97f4a7c15ull) >> (64 - bits));
+}
+
+/* An address as a reference to the table of the other direction (an
+ * acquisition looks among recent releases, a release among recent
+ * acquisitions), or as a delta; then it goes into its own table. */
+static inline uint8_t *ma_enc_addr(struct ma_chunk_enc *e, uint8_t *p, uint64_t a, int acquire)
+{
+	struct ma_enc_model *m = e->m;
+	uint32_t h = ma_enc_hslot(a, MA_ENC_ADDR_BITS);
+	uint64_t *okey = acquire ? m->rel_key : m->acq_key;
+	uint64_t *oseq = acquire ? m->rel_seq : m->acq_seq;
+	uint64_t on = acquire ? e->nrel : e->nacq;
+	uint64_t o0 = acquire ? e->rel0 : e->acq0;
+	uint64_t k = on - 1 - oseq[h];
+
+	if (okey[h] == a && oseq[h] >= o0 && k < MA_ADDR_WINDOW) {
+		p = ma_enc_varint(p, k + 1);
+	} else {
+		*p++ = 0;
+		p = ma_enc_zigzag(p, (int64_t)(a - e->prev_addr));
+	}
+	e->prev_addr = a;
+	if (acquire) {
+		m->acq_key[h] = a;
+		m->acq_seq[h] = e->nacq++;
+	} else {
+		m->rel_key[h] = a;
+		m->rel_seq[h] = e->nrel++;
+	}
+	return p;
+}
+
+/* A stack as a dictionary entry of the chunk (to *ps); returns the
+ * entry's index, or UINT32_MAX when the dictionary is full. */
+static inline uint32_t ma_enc_stack(struct ma_chunk_enc *e, uint8_t **ps, uint64_t id)
+{
+	struct ma_enc_model *m = e->m;
+	uint32_t h = ma_enc_hslot(id, MA_ENC_STACK_BITS);
+	uint32_t idx;
+
+	if (m->stk_gen[h] == e->gen && m->stk_key[h] == id) {
+		idx = m->stk_idx[h];
+		*ps = ma_enc_varint(*ps, (uint64_t)idx + 1);
+		return idx;
+	}
+	*(*ps)++ = 0;
+	*ps = ma_enc_varint(*ps, id);
+	if (e->nstacks >= MA_STACK_DICT)
+		return UINT32_MAX;
+	idx = e->nstacks++;
+	m->stack_size[idx] = 0;
+	m->stk_key[h] = id;
+	m->stk_gen[h] = e->gen;
+	m->stk_idx[h] = idx;
+	return idx;
+}
+
+/* A size as a delta from the last size of the stack's entry idx. */
+static inline uint8_t *ma_enc_stack_size(struct ma_chunk_enc *e, uint8_t *p, uint32_t idx, uint64_t size)
+{
+	uint64_t base = 0;
+
+	if (idx != UINT32_MAX) {
+		base = e->m->stack_size[idx];
+		e->m->stack_size[idx] = size;
+	}
+	return ma_enc_zigzag(p, (int64_t)(size - base));
+}
+
+#endif
