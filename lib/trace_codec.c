@@ -34,7 +34,8 @@ int ma_get_varint(const uint8_t **p, const uint8_t *end, uint64_t *v)
 	return -1;
 }
 
-/* ---- CRC-32C, slicing by 8 over a table built on first use ---- */
+/* ---- CRC-32C: the SSE4.2 instruction when the CPU has it, else slicing
+ * by 8 over a table built on first use ---- */
 
 static uint32_t crc_table[8][256];
 static volatile int crc_ready;
@@ -56,7 +57,7 @@ static void crc_init(void)
 	__atomic_store_n(&crc_ready, 1, __ATOMIC_RELEASE);
 }
 
-uint32_t ma_crc32c(uint32_t crc, const void *buf, size_t len)
+uint32_t ma_crc32c_table(uint32_t crc, const void *buf, size_t len)
 {
 	const uint8_t *p = buf;
 
@@ -77,6 +78,70 @@ uint32_t ma_crc32c(uint32_t crc, const void *buf, size_t len)
 	while (len--)
 		crc = (crc >> 8) ^ crc_table[0][(crc ^ *p++) & 0xff];
 	return ~crc;
+}
+
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <cpuid.h>
+
+/* Built for SSE4.2 whatever the compiler's target, and only called once
+ * cpuid said the CPU has it.  One 8-byte crc32 after the other: about
+ * three times the table's speed at the chunk sizes written here. */
+__attribute__((target("sse4.2")))
+static uint32_t crc32c_sse42(uint32_t crc, const void *buf, size_t len)
+{
+	const uint8_t *p = buf;
+	uint64_t c = ~crc;
+
+	for (; len && ((uintptr_t)p & 7); len--)
+		c = __builtin_ia32_crc32qi((uint32_t)c, *p++);
+	for (; len >= 8; len -= 8, p += 8) {
+		uint64_t w;
+		memcpy(&w, p, 8);
+		c = __builtin_ia32_crc32di(c, w);
+	}
+	for (; len; len--)
+		c = __builtin_ia32_crc32qi((uint32_t)c, *p++);
+	return ~(uint32_t)c;
+}
+
+/* 1: the CPU has the instruction, 2: it has not, 0: not asked yet.
+ * cpuid rather than __builtin_cpu_supports: no dependence on the
+ * compiler runtime's initialisation order inside a preloaded library. */
+static int crc_hw;
+
+int ma_crc32c_hw_available(void)
+{
+	int hw = __atomic_load_n(&crc_hw, __ATOMIC_RELAXED);
+	unsigned a, b, c, d;
+
+	if (!hw) {
+		hw = __get_cpuid(1, &a, &b, &c, &d) && (c & bit_SSE4_2) ? 1 : 2;
+		__atomic_store_n(&crc_hw, hw, __ATOMIC_RELAXED);
+	}
+	return hw == 1;
+}
+
+uint32_t ma_crc32c_hw(uint32_t crc, const void *buf, size_t len)
+{
+	return crc32c_sse42(crc, buf, len);
+}
+#else
+int ma_crc32c_hw_available(void)
+{
+	return 0;
+}
+
+uint32_t ma_crc32c_hw(uint32_t crc, const void *buf, size_t len)
+{
+	return ma_crc32c_table(crc, buf, len);
+}
+#endif
+
+uint32_t ma_crc32c(uint32_t crc, const void *buf, size_t len)
+{
+	if (ma_crc32c_hw_available())
+		return ma_crc32c_hw(crc, buf, len);
+	return ma_crc32c_table(crc, buf, len);
 }
 
 /* ---- fixed-width little-endian fields ---- */

@@ -207,8 +207,14 @@ static inline int64_t ma_unzigzag(uint64_t v)
 	return (int64_t)(v >> 1) ^ -(int64_t)(v & 1);
 }
 
-/* CRC-32C (Castagnoli), continuing from `crc` (start with 0). */
+/* CRC-32C (Castagnoli), continuing from `crc` (start with 0): with the
+ * SSE4.2 crc32 instruction when the CPU has it, else with tables. */
 uint32_t ma_crc32c(uint32_t crc, const void *buf, size_t len);
+/* The two ways on their own, for tests: the table version always works;
+ * ma_crc32c_hw may only be called when ma_crc32c_hw_available(). */
+uint32_t ma_crc32c_table(uint32_t crc, const void *buf, size_t len);
+uint32_t ma_crc32c_hw(uint32_t crc, const void *buf, size_t len);
+int ma_crc32c_hw_available(void);
 
 /* ---- chunk headers ---- */
 

@@ -119,6 +119,39 @@ static void test_crc32c(void **state)
 	assert_int_not_equal(ma_crc32c(0, big, sizeof(big)), whole);
 }
 
+/* The SSE4.2 instruction and the tables agree on every length and
+ * alignment, and so does ma_crc32c whichever it picked. */
+static void test_crc32c_hw_table(void **state)
+{
+	static uint8_t buf[4200];
+	const char *s = "123456789";
+	uint64_t x = 0x2545f4914f6cdd1dull;
+
+	(void)state;
+	assert_int_equal(ma_crc32c_table(0, s, 9), 0xE3069283u);
+	for (size_t i = 0; i < sizeof(buf); i++) {
+		x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+		buf[i] = (uint8_t)x;
+	}
+	for (int round = 0; round < 3000; round++) {
+		size_t off, len;
+		uint32_t seed, want;
+
+		x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+		off = x % 64;
+		len = round < 200 ? (size_t)round : (size_t)((x >> 8) % (sizeof(buf) - 64));
+		seed = round % 3 ? (uint32_t)(x >> 32) : 0;
+		want = ma_crc32c_table(seed, buf + off, len);
+		assert_int_equal(ma_crc32c(seed, buf + off, len), want);
+		if (ma_crc32c_hw_available())
+			assert_int_equal(ma_crc32c_hw(seed, buf + off, len), want);
+	}
+	if (ma_crc32c_hw_available())
+		assert_int_equal(ma_crc32c_hw(0, s, 9), 0xE3069283u);
+	else
+		print_message("no SSE4.2 here: only the tables were tested\n");
+}
+
 /* ---- chunk header and prefix ---- */
 
 static void test_chunk_hdr(void **state)
@@ -673,6 +706,7 @@ int main(void)
 		cmocka_unit_test(test_varint_ten_byte_limit),
 		cmocka_unit_test(test_zigzag),
 		cmocka_unit_test(test_crc32c),
+		cmocka_unit_test(test_crc32c_hw_table),
 		cmocka_unit_test(test_chunk_hdr),
 		cmocka_unit_test(test_every_tag_roundtrip),
 		cmocka_unit_test(test_one_record_and_truncated),
