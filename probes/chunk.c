@@ -200,26 +200,6 @@ int probe_chunk_add_raw(struct probe_chunkbuf *b, const uint64_t *w)
 	return probe_chunk_add(b, &rec, frames);
 }
 
-int probe_chunk_add_ring(struct probe_chunkbuf *b, const uint64_t *words, uint64_t mask,
-			 uint64_t from, uint64_t to)
-{
-	int rc = 0;
-
-	while (from < to) {
-		uint64_t hdr = words[from & mask];
-		uint32_t n = PROBE_RAW_LEN(hdr);
-
-		if (n == 0 || n > PROBE_RAW_MAX_WORDS || from + n > to)
-			return -1; /* cannot happen: the ring is ours */
-		for (uint32_t i = 0; i < n; i++)
-			b->scratch[i] = words[(from + i) & mask];
-		if (probe_chunk_add_raw(b, b->scratch) < 0)
-			rc = -1;
-		from += n;
-	}
-	return rc;
-}
-
 /* Lays out the payload (directory and streams) after the header room and
  * compresses it into b->z when that makes it smaller; returns the buffer
  * to write (header room included) and sets *raw_len and *stored. */

@@ -2,10 +2,11 @@
  * trace file: encode with lib/trace_codec, compress with zstd when it
  * pays, checksum, one write(2).
  *
- * A chunk buffer is mapped memory holding a scratch record, the encoder's
- * streams and model, the payload and (when compressing) the zstd output
- * and a static zstd context, so nothing here calls malloc.  Pages are
- * touched only as far as chunks fill them.  One buffer is used by one thread at a time. */
+ * A chunk buffer is mapped memory holding a scratch record (for one that
+ * wraps the end of a ring), the encoder's streams and model, the payload
+ * and (when compressing) the zstd output and a static zstd context, so
+ * nothing here calls malloc.  Pages are touched only as far as chunks
+ * fill them.  One buffer is used by one thread at a time. */
 #ifndef PROBE_CHUNK_H
 #define PROBE_CHUNK_H
 
@@ -46,7 +47,9 @@ void probe_chunk_begin(struct probe_chunkbuf *b);
 int probe_chunk_add_raw(struct probe_chunkbuf *b, const uint64_t *w);
 /* Encodes a decoded record directly (header, trailer). */
 int probe_chunk_add(struct probe_chunkbuf *b, struct ma_record *rec, const uint64_t *frames);
-/* Encodes the raw records in ring positions [from, to) of words/mask. */
+/* Encodes the raw records in ring positions [from, to) of words/mask,
+ * the same bytes as probe_chunk_add_raw on each (chunk_ring.c).  Returns
+ * 0, or -1 when a record did not fit or the range is damaged. */
 int probe_chunk_add_ring(struct probe_chunkbuf *b, const uint64_t *words, uint64_t mask,
 			 uint64_t from, uint64_t to);
 /* Finishes the chunk and appends it to the trace (probe_out_fd) with one

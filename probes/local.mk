@@ -14,7 +14,7 @@ PROBE_CFLAGS = -std=gnu11 $(WARN_CFLAGS) -Werror -fvisibility=hidden \
 probe_core_sources = \
 	probes/atomic.h probes/guard.h probes/os.h probes/os.c \
 	probes/msg.h probes/msg.c probes/probe.h \
-	probes/rawrec.h probes/rawrec.c probes/chunk.h probes/chunk.c \
+	probes/rawrec.h probes/rawrec.c probes/chunk.h probes/chunk.c probes/chunk_ring.c \
 	probes/ring.h probes/ring.c probes/stacktab.h probes/stacktab.c \
 	probes/cfi.h probes/cfi.c probes/fastunwind.h probes/fastunwind.c \
 	probes/unwind.c probes/record.c probes/thread.c \
@@ -59,6 +59,15 @@ tests_unit_test_ring_SOURCES = tests/unit/test_ring.c
 tests_unit_test_ring_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/probes
 tests_unit_test_ring_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) $(ZSTD_CFLAGS)
 tests_unit_test_ring_LDADD = probes/libprobecore-check.la $(CMOCKA_LIBS) $(probe_core_libs)
+
+# A ring's records encoded in place and one by one give the same bytes.
+check_PROGRAMS += tests/unit/test_chunk_ring
+TESTS += tests/unit/test_chunk_ring
+UNIT_TESTS += tests/unit/test_chunk_ring
+tests_unit_test_chunk_ring_SOURCES = tests/unit/test_chunk_ring.c
+tests_unit_test_chunk_ring_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/probes
+tests_unit_test_chunk_ring_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_unit_test_chunk_ring_LDADD = probes/libprobecore-check.la $(CMOCKA_LIBS) $(probe_core_libs)
 
 # The CFI reader on hand-built CIE and FDE bytes.
 check_PROGRAMS += tests/unit/test_cfi
