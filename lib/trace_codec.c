@@ -298,7 +298,8 @@ void ma_enc_begin(struct ma_chunk_enc *e, uint64_t ts_first)
 	e->rel0 = e->nrel;
 	e->gen++;
 	if (e->gen == 0) { /* after 2^32 chunks: forget the stack table */
-		memset(e->m->stk_gen, 0, sizeof(e->m->stk_gen));
+		for (uint32_t i = 0; i < 1u << MA_ENC_STACK_BITS; i++)
+			e->m->stk[i].gen = 0;
 		e->gen = 1;
 	}
 	e->nstacks = 0;

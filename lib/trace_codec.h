@@ -147,11 +147,20 @@ static inline void ma_codec_state_init(struct ma_codec_state *st, uint64_t ts_fi
 #define MA_ENC_ADDR_BITS 12
 #define MA_ENC_STACK_BITS 11
 
+/* What an address field looks up and updates side by side, one cache
+ * line: [0] for acquisitions, [1] for releases. */
+struct ma_enc_addr_slot {
+	uint64_t key[2], seq[2];
+};
+
+struct ma_enc_stack_slot {
+	uint64_t key;
+	uint32_t gen, idx;
+};
+
 struct ma_enc_model {
-	uint64_t acq_key[1u << MA_ENC_ADDR_BITS], acq_seq[1u << MA_ENC_ADDR_BITS];
-	uint64_t rel_key[1u << MA_ENC_ADDR_BITS], rel_seq[1u << MA_ENC_ADDR_BITS];
-	uint64_t stk_key[1u << MA_ENC_STACK_BITS];
-	uint32_t stk_gen[1u << MA_ENC_STACK_BITS], stk_idx[1u << MA_ENC_STACK_BITS];
+	struct ma_enc_addr_slot addr[1u << MA_ENC_ADDR_BITS];
+	struct ma_enc_stack_slot stk[1u << MA_ENC_STACK_BITS];
 	uint64_t stack_size[MA_STACK_DICT];
 };
 

@@ -38,28 +38,21 @@ static inline uint32_t ma_enc_hslot(uint64_t x, unsigned bits)
  * acquisitions), or as a delta; then it goes into its own table. */
 static inline uint8_t *ma_enc_addr(struct ma_chunk_enc *e, uint8_t *p, uint64_t a, int acquire)
 {
-	struct ma_enc_model *m = e->m;
-	uint32_t h = ma_enc_hslot(a, MA_ENC_ADDR_BITS);
-	uint64_t *okey = acquire ? m->rel_key : m->acq_key;
-	uint64_t *oseq = acquire ? m->rel_seq : m->acq_seq;
+	struct ma_enc_addr_slot *sl = &e->m->addr[ma_enc_hslot(a, MA_ENC_ADDR_BITS)];
+	int own = acquire ? 0 : 1, other = 1 - own;
 	uint64_t on = acquire ? e->nrel : e->nacq;
 	uint64_t o0 = acquire ? e->rel0 : e->acq0;
-	uint64_t k = on - 1 - oseq[h];
+	uint64_t k = on - 1 - sl->seq[other];
 
-	if (okey[h] == a && oseq[h] >= o0 && k < MA_ADDR_WINDOW) {
+	if (sl->key[other] == a && sl->seq[other] >= o0 && k < MA_ADDR_WINDOW) {
 		p = ma_enc_varint(p, k + 1);
 	} else {
 		*p++ = 0;
 		p = ma_enc_zigzag(p, (int64_t)(a - e->prev_addr));
 	}
 	e->prev_addr = a;
-	if (acquire) {
-		m->acq_key[h] = a;
-		m->acq_seq[h] = e->nacq++;
-	} else {
-		m->rel_key[h] = a;
-		m->rel_seq[h] = e->nrel++;
-	}
+	sl->key[own] = a;
+	sl->seq[own] = acquire ? e->nacq++ : e->nrel++;
 	return p;
 }
 
@@ -68,11 +61,11 @@ static inline uint8_t *ma_enc_addr(struct ma_chunk_enc *e, uint8_t *p, uint64_t 
 static inline uint32_t ma_enc_stack(struct ma_chunk_enc *e, uint8_t **ps, uint64_t id)
 {
 	struct ma_enc_model *m = e->m;
-	uint32_t h = ma_enc_hslot(id, MA_ENC_STACK_BITS);
+	struct ma_enc_stack_slot *sl = &m->stk[ma_enc_hslot(id, MA_ENC_STACK_BITS)];
 	uint32_t idx;
 
-	if (m->stk_gen[h] == e->gen && m->stk_key[h] == id) {
-		idx = m->stk_idx[h];
+	if (sl->gen == e->gen && sl->key == id) {
+		idx = sl->idx;
 		*ps = ma_enc_varint(*ps, (uint64_t)idx + 1);
 		return idx;
 	}
@@ -82,9 +75,7 @@ static inline uint32_t ma_enc_stack(struct ma_chunk_enc *e, uint8_t **ps, uint64
 		return UINT32_MAX;
 	idx = e->nstacks++;
 	m->stack_size[idx] = 0;
-	m->stk_key[h] = id;
-	m->stk_gen[h] = e->gen;
-	m->stk_idx[h] = idx;
+	*sl = (struct ma_enc_stack_slot){ .key = id, .gen = e->gen, .idx = idx };
 	return idx;
 }
 
