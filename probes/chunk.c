@@ -161,7 +161,8 @@ static void coarsen(struct ma_record *rec)
 
 /* Keeps timestamps of a chunk non-decreasing: a signal handler's event can
  * be pushed between a realloc's first timestamp and its record, and a
- * rounded event can follow a marker. */
+ * rounded event can follow a marker.  chunk_ring.c does the same for the
+ * heap events it encodes itself (heap_ts): keep the two in step. */
 static void clamp_ts(struct probe_chunkbuf *b, struct ma_record *rec)
 {
 	if (!ma_tag_is_timed(rec->tag))

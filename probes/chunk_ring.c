@@ -8,8 +8,6 @@
  * checks.  Every other kind takes the generic path through a struct
  * ma_record.  A record is read in place unless it wraps the end of the
  * ring. */
-#include <string.h>
-
 #include "chunk.h"
 #include "trace_codec_int.h"
 
