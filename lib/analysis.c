@@ -22,11 +22,33 @@ const struct ma_process *ma_analysis_main(const struct ma_analysis *a)
 	return a->total ? a->total : a->nprocs ? &a->procs[0] : NULL;
 }
 
+/* ---- which passes ---- */
+
+static int want_peak(const struct ma_analysis_opts *o)
+{
+	return (o->sections & MA_SEC_PEAK) != 0;
+}
+
+/* The first pass keeps what the peak snapshot needs (replay.c): a second
+ * replay is for snapshots at a time or a marker, known only on the way. */
+static int needs_second_pass(const struct ma_analysis_opts *o)
+{
+	if (want_peak(o) && o->peak_by_replay)
+		return 1;
+	for (unsigned k = 0; k < o->nsnaps; k++)
+		if (o->snaps[k].kind != MA_SNAP_END &&
+		    (o->snaps[k].kind != MA_SNAP_PEAK || o->peak_by_replay))
+			return 1;
+	return 0;
+}
+
 /* ---- opening and ordering ---- */
 
-static int open_all(struct ma_analysis_private *pv, const char *const *paths,
-		    char *err, size_t errlen)
+static int open_all(struct ma_analysis_private *pv, const struct ma_analysis_opts *o,
+		    const char *const *paths, char *err, size_t errlen)
 {
+	uint64_t passes = needs_second_pass(o) ? 2 : 1;
+
 	for (size_t i = 0; i < pv->n; i++) {
 		char why[256];
 		struct ma_input *in = &pv->in[i];
@@ -37,7 +59,7 @@ static int open_all(struct ma_analysis_private *pv, const char *const *paths,
 			return -1;
 		}
 		in->info = ma_trace_info(in->trace);
-		pv->progress_total += in->info->bytes_read * 2;
+		pv->progress_total += in->info->bytes_read * passes;
 	}
 	return 0;
 }
@@ -169,6 +191,24 @@ static int keep_marker(struct ma_analysis_private *pv, struct ma_input *in,
 	return 0;
 }
 
+/* The snapshots at the peak, from the first pass's counts.  Their time
+ * is the peak's, as a second pass would have taken them after its record. */
+static int peak_snapshots(const struct ma_analysis_opts *o, struct ma_input *in)
+{
+	struct ma_replay *r = &in->r;
+
+	if (want_peak(o) && ma_snapshot_peak(r, &in->peak) < 0)
+		return -1;
+	for (unsigned k = 0; k < o->nsnaps; k++)
+		if (o->snaps[k].kind == MA_SNAP_PEAK) {
+			in->snap_taken[k] = 1;
+			in->snap_ts[k] = r->totals.peak_heap_ts;
+			if (ma_snapshot_peak(r, &in->snaps[k]) < 0)
+				return -1;
+		}
+	return 0;
+}
+
 static int first_pass(struct ma_analysis_private *pv, const struct ma_analysis_opts *o,
 		      struct ma_input *in)
 {
@@ -177,8 +217,7 @@ static int first_pass(struct ma_analysis_private *pv, const struct ma_analysis_o
 	struct ma_block *b;
 	size_t i = 0;
 
-	ma_replay_begin(r, 1);
-	if (ma_replay_observe(r, MA_EV_BEGIN, 0, NULL) < 0)
+	if (ma_replay_begin(r, 1) < 0 || ma_replay_observe(r, MA_EV_BEGIN, 0, NULL) < 0)
 		return -1;
 	while (next(in, &rec)) {
 		if (ma_replay_record(r, &rec) < 0)
@@ -208,12 +247,9 @@ static int first_pass(struct ma_analysis_private *pv, const struct ma_analysis_o
 			if (ma_snapshot_raw(r, MA_LIVE_ALL, &in->snaps[k]) < 0)
 				return -1;
 		}
+	if (!o->peak_by_replay && peak_snapshots(o, in) < 0)
+		return -1;
 	return copy_foreign_stacks(pv, in);
-}
-
-static int want_peak(const struct ma_analysis_opts *o)
-{
-	return (o->sections & MA_SEC_PEAK) != 0;
 }
 
 /* Takes every snapshot due at this point of the second pass: when = 0
@@ -273,12 +309,12 @@ static int second_pass(struct ma_analysis_private *pv, const struct ma_analysis_
 {
 	struct ma_replay *r = &in->r;
 	struct ma_record rec = { .tag = MA_REC_TRAILER };
-	int peak_taken = 0;
+	int peak_taken = !o->peak_by_replay;   /* else from the first pass */
 
 	if (ma_lookahead_rewind(&in->ahead, in->trace) < 0)
 		return 0;   /* reported as damage through the first pass */
-	ma_replay_begin(r, 2);
-	if (take_due(in, o, &rec, 1, &peak_taken) < 0)  /* peak at index 0 */
+	if (ma_replay_begin(r, 2) < 0 ||
+	    take_due(in, o, &rec, 1, &peak_taken) < 0)   /* peak at index 0 */
 		return -1;
 	while (!all_taken(in, o, peak_taken) && next(in, &rec)) {
 		if (take_due(in, o, &rec, 0, &peak_taken) < 0 ||
@@ -300,30 +336,22 @@ static int second_pass(struct ma_analysis_private *pv, const struct ma_analysis_
 	return 0;
 }
 
-static int needs_second_pass(const struct ma_analysis_opts *o)
-{
-	if (want_peak(o))
-		return 1;
-	for (unsigned k = 0; k < o->nsnaps; k++)
-		if (o->snaps[k].kind != MA_SNAP_END)
-			return 1;
-	return 0;
-}
-
 static int analyse_one(struct ma_analysis_private *pv, const struct ma_analysis_opts *o,
 		       struct ma_input *in)
 {
 	if (first_pass(pv, o, in) < 0)
 		return -1;
 	pv->progress_done += in->info->bytes_read;
-	if (needs_second_pass(o) && second_pass(pv, o, in) < 0)
-		return -1;
+	if (needs_second_pass(o)) {
+		if (second_pass(pv, o, in) < 0)
+			return -1;
+		pv->progress_done += in->info->bytes_read;
+	}
 	if (o->nsnaps == 2 && in->snap_taken[0] && in->snap_taken[1] &&
 	    ma_rawlist_diff(&in->snaps[0], &in->snaps[1], &in->diff) < 0)
 		return -1;
 	/* The live set is no longer needed: give its memory back early. */
 	ma_livemap_release(&in->r.live);
-	pv->progress_done += in->info->bytes_read;
 	progress(pv, o, in);
 	return 0;
 }
@@ -390,7 +418,7 @@ int ma_analysis_run(const char *const *paths, size_t n,
 	a->opts = *opts;
 	pv->n = n;
 	ma_pool_init(&pv->pool);
-	if (open_all(pv, paths, err, errlen) < 0) {
+	if (open_all(pv, opts, paths, err, errlen) < 0) {
 		ma_analysis_free(a);
 		return MA_ANALYSIS_INPUT;
 	}

@@ -100,6 +100,11 @@ struct ma_analysis_opts {
 	 * for the run only, like progress. */
 	ma_observe_fn observe;
 	void *observe_arg;
+	/* Takes the peak snapshots by replaying each trace a second time up
+	 * to the peak, as the analysis once did, instead of from counts kept
+	 * in the first pass: slower, and the same result, which the tests
+	 * check with it. */
+	int peak_by_replay;
 };
 
 /* Defaults: every section, top 10, by site, 100 timeline points. */

@@ -51,22 +51,83 @@ uint64_t ma_replay_rel(const struct ma_replay *r, uint64_t ts)
 	return ts > r->t0 ? ts - r->t0 : 0;
 }
 
-void ma_replay_begin(struct ma_replay *r, int pass)
+/* The peak snapshot without a second replay.  Each stack counts the
+ * blocks and bytes live through it (own and inherited alike: inherited
+ * blocks have stack ids of their own).  peak_epoch goes up each time the
+ * first pass reaches a new peak; before a stack's counts change for the
+ * first time in an epoch, they are saved with it.  At the end, a stack
+ * saved in the last epoch had its saved counts at the last peak, any
+ * other has not changed since and had its current ones (snapshot.c,
+ * ma_snapshot_peak).  Epoch 1 is the peak before any record. */
+static struct ma_stackstat *live_stack(struct ma_replay *r, uint64_t stack)
 {
+	struct ma_stackstat *s = ma_stacktab_get(&r->stacks, stack);
+
+	if (s && s->peak_epoch != r->peak_epoch) {
+		s->peak_epoch = r->peak_epoch;
+		s->peak_blocks = s->live_blocks;
+		s->peak_bytes = s->live_bytes;
+	}
+	return s;
+}
+
+/* Block b leaves the live set; address 0 never was in it (livemap.h). */
+static int live_drop(struct ma_replay *r, const struct ma_block *b)
+{
+	struct ma_stackstat *s;
+
+	if (r->pass != 1 || !b->addr)
+		return 0;
+	if (!(s = live_stack(r, b->stack)))
+		return -1;
+	s->live_blocks--;
+	s->live_bytes -= b->size;
+	return 0;
+}
+
+static void live_add(struct ma_stackstat *s, const struct ma_block *b)
+{
+	if (b->addr) {
+		s->live_blocks++;
+		s->live_bytes += b->size;
+	}
+}
+
+static int begin_inherited(struct ma_replay *r)
+{
+	for (size_t i = 0; i < r->ninherited; i++) {
+		const struct ma_block *b = &r->inherited[i];
+		struct ma_stackstat *s;
+		/* Inserted into a cleared map with room for them: cannot fail
+		 * other than out of memory, which the next put reports. */
+		if (ma_livemap_put(&r->live, b, NULL) < 0)
+			continue;
+		r->heap_live += b->size;
+		if (r->pass != 1)
+			continue;
+		if (!(s = live_stack(r, b->stack)))
+			return -1;
+		live_add(s, b);
+	}
+	return 0;
+}
+
+int ma_replay_begin(struct ma_replay *r, int pass)
+{
+	int rc;
+
 	r->pass = pass;
 	r->index = 0;
 	r->ts = 0;
 	r->heap_live = 0;
+	r->peak_epoch = 0;
 	ma_livemap_clear(&r->live);
 	ma_regions_clear(&r->maps);
 	if (r->serials)
 		memset(r->serials, 0, r->nserials * sizeof(*r->serials));
-	for (size_t i = 0; i < r->ninherited; i++) {
-		/* Inserted into a cleared map with room for them: cannot fail
-		 * other than out of memory, which the next put reports. */
-		if (ma_livemap_put(&r->live, &r->inherited[i], NULL) >= 0)
-			r->heap_live += r->inherited[i].size;
-	}
+	rc = begin_inherited(r);
+	r->peak_epoch = 1;
+	return rc;
 }
 
 int ma_replay_observe(struct ma_replay *r, enum ma_event_kind kind, uint64_t size,
@@ -122,7 +183,8 @@ static int alloc_block(struct ma_replay *r, uint32_t thread, uint64_t addr,
 		return -1;
 	if (k == 1) {   /* its release was never recorded: it is gone */
 		r->heap_live -= old.size;
-		if (ma_replay_observe(r, MA_EV_FREE, old.size, NULL) < 0)
+		if (ma_replay_observe(r, MA_EV_FREE, old.size, NULL) < 0 ||
+		    live_drop(r, &old) < 0)
 			return -1;
 	}
 	r->heap_live += size;
@@ -130,9 +192,10 @@ static int alloc_block(struct ma_replay *r, uint32_t thread, uint64_t addr,
 		return 0;
 	if (ma_replay_observe(r, MA_EV_ALLOC, size, NULL) < 0)
 		return -1;
-	struct ma_stackstat *s = ma_stacktab_get(&r->stacks, stack);
+	struct ma_stackstat *s = live_stack(r, stack);
 	if (!s)
 		return -1;
+	live_add(s, &b);
 	if (!s->calls)
 		s->first_ts = r->ts;
 	s->calls++;
@@ -144,6 +207,7 @@ static int alloc_block(struct ma_replay *r, uint32_t thread, uint64_t addr,
 		r->totals.peak_heap_bytes = r->heap_live;
 		r->totals.peak_heap_ts = ma_replay_rel(r, r->ts);
 		r->peak_index = r->index;
+		r->peak_epoch++;
 	}
 	timeline_point(r, 0);
 	return 0;
@@ -216,7 +280,7 @@ static int release_block(struct ma_replay *r, uint64_t addr, uint64_t fn, int ex
 	r->heap_live -= b.size;
 	if (r->pass != 1)
 		return 0;
-	if (ma_replay_observe(r, MA_EV_FREE, b.size, NULL) < 0)
+	if (ma_replay_observe(r, MA_EV_FREE, b.size, NULL) < 0 || live_drop(r, &b) < 0)
 		return -1;
 	timeline_point(r, 0);
 	if (b.flags & MA_BLOCK_F_INHERITED) {

@@ -48,6 +48,7 @@ struct ma_replay {
 	struct ma_totals totals;
 	struct ma_probe_own own;   /* from the probe's info records */
 	uint64_t peak_index;    /* record at which peak heap was reached */
+	uint64_t peak_epoch;    /* 1 + new peaks reached so far in pass 1 */
 	uint64_t hist[MA_HIST_BUCKETS];
 	struct ma_timeline tl;
 	struct ma_mismatch_acc *mm;
@@ -66,8 +67,9 @@ int ma_replay_init(struct ma_replay *r, const struct ma_trace_info *info,
 		   const struct ma_analysis_opts *opts, struct ma_pool *pool);
 void ma_replay_release(struct ma_replay *r);
 /* Starts a pass: pass 1 is the first, pass 2 replays the live set again
- * (from the inherited blocks) without touching totals. */
-void ma_replay_begin(struct ma_replay *r, int pass);
+ * (from the inherited blocks) without touching totals.  0, or -1 when out
+ * of memory. */
+int ma_replay_begin(struct ma_replay *r, int pass);
 /* Applies one record.  0, or -1 when out of memory. */
 int ma_replay_record(struct ma_replay *r, const struct ma_record *rec);
 /* ns since the trace's start for an absolute timestamp. */

@@ -63,6 +63,19 @@ int ma_snapshot_raw(struct ma_replay *r, enum ma_live_filter which, struct ma_ra
 	return collect(&r->stacks, out);
 }
 
+int ma_snapshot_peak(struct ma_replay *r, struct ma_rawlist *out)
+{
+	struct ma_stacktab *t = &r->stacks;
+
+	for (size_t i = 0; i < t->n; i++) {
+		struct ma_stackstat *s = &t->v[i];
+		int saved = s->peak_epoch == r->peak_epoch;
+		s->snap_blocks = saved ? s->peak_blocks : s->live_blocks;
+		s->snap_bytes = saved ? s->peak_bytes : s->live_bytes;
+	}
+	return collect(t, out);
+}
+
 int ma_stats_raw(struct ma_replay *r, enum ma_stat stat, struct ma_rawlist *out)
 {
 	struct ma_stacktab *t = &r->stacks;

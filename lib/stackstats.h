@@ -22,6 +22,11 @@ struct ma_stackstat {
 	uint64_t temp_calls, temp_bytes; /* temporary allocations */
 	/* Scratch counters for snapshots and leak lists (see snapshot.c). */
 	uint64_t snap_blocks, snap_bytes;
+	/* Blocks and bytes live through it now, in the first pass, and what
+	 * they were at the last peak when peak_epoch is the replay's (see
+	 * replay.c, live_stack). */
+	uint64_t live_blocks, live_bytes;
+	uint64_t peak_epoch, peak_blocks, peak_bytes;
 };
 
 struct ma_stacktab {
