@@ -9,7 +9,7 @@ ma_analysis_sources += lib/analysis.h lib/analysis_int.h lib/analysis.c lib/resu
 
 if HAVE_CMOCKA
 analysis_unit_tests = tests/unit/test_replay tests/unit/test_livemap \
-	tests/unit/test_lookahead
+	tests/unit/test_lookahead tests/unit/test_peak
 check_PROGRAMS += $(analysis_unit_tests)
 TESTS += $(analysis_unit_tests)
 UNIT_TESTS += $(analysis_unit_tests)
@@ -17,6 +17,10 @@ UNIT_TESTS += $(analysis_unit_tests)
 tests_unit_test_replay_SOURCES = tests/unit/test_replay.c tests/unit/analysis_tracegen.h
 tests_unit_test_replay_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 tests_unit_test_replay_LDADD = lib/libma.la $(CMOCKA_LIBS)
+
+tests_unit_test_peak_SOURCES = tests/unit/test_peak.c tests/unit/analysis_tracegen.h
+tests_unit_test_peak_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_unit_test_peak_LDADD = lib/libma.la $(CMOCKA_LIBS)
 
 tests_unit_test_livemap_SOURCES = tests/unit/test_livemap.c
 tests_unit_test_livemap_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
