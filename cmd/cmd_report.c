@@ -24,7 +24,7 @@
 #define MAX_SETTINGS 64
 
 enum { OPT_TOP = 256, OPT_GROUP_BY, OPT_SNAPSHOT_AT, OPT_NO_COLOR, OPT_WEIGHT, OPT_CONFIG,
-       OPT_SET, OPT_RAM };
+       OPT_SET, OPT_RAM, OPT_PEAK_BY_REPLAY };
 
 struct report_args {
 	const char *workspace;
@@ -67,6 +67,8 @@ static const struct argp_option options[] = {
 	  "ratings.memory_usage_mb.good=800 or memory_usage_mb.good=800 (repeatable)", 0 },
 	{ "ram", OPT_RAM, "SIZE", 0, "full report: plan for a machine with SIZE of RAM "
 	  "(16GiB, 8GB) instead of this one", 0 },
+	/* For tests: the same report the slower way (analysis.h). */
+	{ "peak-by-replay", OPT_PEAK_BY_REPLAY, NULL, OPTION_HIDDEN, NULL, 0 },
 	{ NULL, 0, NULL, 0, NULL, 0 },
 };
 
@@ -211,6 +213,7 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		a->settings[a->nsettings++] = arg;
 		break;
 	case OPT_RAM: parse_ram(state, a, arg); break;
+	case OPT_PEAK_BY_REPLAY: a->ao.peak_by_replay = 1; break;
 	case ARGP_KEY_ARGS:
 		a->traces = state->argv + state->next;
 		a->ntraces = (size_t)(state->argc - state->next);

@@ -70,6 +70,8 @@ END
 
 # report NAME TYPE [PROCESS] TRACE...: the report of type TYPE as lines
 # into NAME.txt (PROCESS: that entry of processes[] instead of the top).
+# The same report taking the peak by a second replay (--peak-by-replay,
+# a hidden option for tests) must be the same to the byte.
 report() {
 	name=$1 type=$2
 	shift 2
@@ -77,6 +79,10 @@ report() {
 	case $1 in [0-9]) proc=$1; shift ;; esac
 	"$MA" --report-type "$type" --top 0 --format json "$@" >"$name.json" ||
 		fail "$name: report exited $?"
+	"$MA" --peak-by-replay --report-type "$type" --top 0 --format json "$@" \
+		>"$name.replayed.json" || fail "$name: report with --peak-by-replay exited $?"
+	expect_file "$name: the same report with the peak replayed" "$name.json" \
+		"$name.replayed.json"
 	"$py" report.py "$progsrc" "$name.json" $proc >"$name.txt" ||
 		fail "$name: cannot read the JSON report"
 }
