@@ -42,6 +42,16 @@ static int needs_second_pass(const struct ma_analysis_opts *o)
 	return 0;
 }
 
+static int peak_in_first_pass(const struct ma_analysis_opts *o)
+{
+	if (o->peak_by_replay)
+		return 0;
+	for (unsigned k = 0; k < o->nsnaps; k++)
+		if (o->snaps[k].kind == MA_SNAP_PEAK)
+			return 1;
+	return want_peak(o);
+}
+
 /* ---- opening and ordering ---- */
 
 static int open_all(struct ma_analysis_private *pv, const struct ma_analysis_opts *o,
@@ -247,7 +257,7 @@ static int first_pass(struct ma_analysis_private *pv, const struct ma_analysis_o
 			if (ma_snapshot_raw(r, MA_LIVE_ALL, &in->snaps[k]) < 0)
 				return -1;
 		}
-	if (!o->peak_by_replay && peak_snapshots(o, in) < 0)
+	if (r->peak_counts && peak_snapshots(o, in) < 0)
 		return -1;
 	return copy_foreign_stacks(pv, in);
 }
@@ -366,6 +376,7 @@ static int init_all(struct ma_analysis *a)
 		struct ma_input *in = &pv->in[i];
 		if (ma_replay_init(&in->r, in->info, &a->opts, &pv->pool) < 0)
 			return -1;
+		in->r.peak_counts = peak_in_first_pass(&a->opts);
 		in->r.on_fork = inherit;
 		in->r.fork_arg = pv;
 		in->r.input = i;

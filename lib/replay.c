@@ -76,7 +76,7 @@ static int live_drop(struct ma_replay *r, const struct ma_block *b)
 {
 	struct ma_stackstat *s;
 
-	if (r->pass != 1 || !b->addr)
+	if (r->pass != 1 || !r->peak_counts || !b->addr)
 		return 0;
 	if (!(s = live_stack(r, b->stack)))
 		return -1;
@@ -85,9 +85,10 @@ static int live_drop(struct ma_replay *r, const struct ma_block *b)
 	return 0;
 }
 
-static void live_add(struct ma_stackstat *s, const struct ma_block *b)
+static void live_add(const struct ma_replay *r, struct ma_stackstat *s,
+		     const struct ma_block *b)
 {
-	if (b->addr) {
+	if (r->peak_counts && b->addr) {
 		s->live_blocks++;
 		s->live_bytes += b->size;
 	}
@@ -103,11 +104,11 @@ static int begin_inherited(struct ma_replay *r)
 		if (ma_livemap_put(&r->live, b, NULL) < 0)
 			continue;
 		r->heap_live += b->size;
-		if (r->pass != 1)
+		if (r->pass != 1 || !r->peak_counts)
 			continue;
 		if (!(s = live_stack(r, b->stack)))
 			return -1;
-		live_add(s, b);
+		live_add(r, s, b);
 	}
 	return 0;
 }
@@ -195,7 +196,7 @@ static int alloc_block(struct ma_replay *r, uint32_t thread, uint64_t addr,
 	struct ma_stackstat *s = live_stack(r, stack);
 	if (!s)
 		return -1;
-	live_add(s, &b);
+	live_add(r, s, &b);
 	if (!s->calls)
 		s->first_ts = r->ts;
 	s->calls++;

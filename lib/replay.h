@@ -49,6 +49,8 @@ struct ma_replay {
 	struct ma_probe_own own;   /* from the probe's info records */
 	uint64_t peak_index;    /* record at which peak heap was reached */
 	uint64_t peak_epoch;    /* 1 + new peaks reached so far in pass 1 */
+	int peak_counts;        /* keep what ma_snapshot_peak needs (set
+				 * before pass 1; costs a lookup per free) */
 	uint64_t hist[MA_HIST_BUCKETS];
 	struct ma_timeline tl;
 	struct ma_mismatch_acc *mm;
