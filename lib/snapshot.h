@@ -39,9 +39,10 @@ void ma_rawlist_release(struct ma_rawlist *l);
 /* The live set of r now, by stack.  0 or -1 (out of memory). */
 int ma_snapshot_raw(struct ma_replay *r, enum ma_live_filter which, struct ma_rawlist *out);
 /* The whole live set (MA_LIVE_ALL) at the heap peak, by stack, from the
- * counts the first pass keeps (replay.c): call it after that pass, when
- * it equals ma_snapshot_raw after record r->peak_index of a replay.  0 or
- * -1 (out of memory). */
+ * counts a first pass with r->peak_counts keeps (replay.c).  After that
+ * pass it equals what ma_snapshot_raw gives just after record
+ * r->peak_index of a replay (before the first when it is 0).  0 or -1
+ * (out of memory). */
 int ma_snapshot_peak(struct ma_replay *r, struct ma_rawlist *out);
 /* b - a by stack (both of the same replay): bytes/blocks are b's. */
 int ma_rawlist_diff(const struct ma_rawlist *a, const struct ma_rawlist *b,
