@@ -22,7 +22,7 @@
 #define NADDRS 48          /* few addresses: reuse and replacement are common */
 #define NSEEDS 150
 
-static char dir[] = "/tmp/ma-test-peak-XXXXXX";
+static char dir[] = P_tmpdir "/ma-test-peak-XXXXXX";
 static unsigned peaks_seen; /* sites in peak lists compared, over all runs */
 
 static const char *path_of(const char *name, unsigned seed)
