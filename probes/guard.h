@@ -45,6 +45,8 @@ struct probe_tls {
 	uint64_t lost;           /* events skipped, not yet written as MA_REC_LOST */
 	int ended;               /* MA_REC_THREAD_END written */
 	int dtor_rounds;         /* pthread key destructor calls seen */
+	uint64_t clock_ns;       /* the heap events' clock (clock.h): last reading */
+	uint64_t clock_tsc;      /* and the TSC just before it */
 };
 
 extern __thread struct probe_tls probe_tls __attribute__((tls_model("initial-exec")));

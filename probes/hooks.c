@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "bootstrap.h"
+#include "clock.h"
 #include "fastunwind.h"
 #include "os.h"
 #include "probe.h"
@@ -179,7 +180,7 @@ static void *do_realloc(void *old, size_t size, int fn)
 	how = hook_decide_alloc(size);
 	if (how == PASS)
 		return probe_real.realloc(old, size);
-	ts = probe_now();
+	ts = probe_event_now();
 	p = probe_real.realloc(old, size);
 	if ((p || old) && how == RECORD) {
 		probe_record_realloc(ts, old, p, size, fn);

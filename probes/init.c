@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "bootstrap.h"
+#include "clock.h"
 #include "msg.h"
 #include "probe.h"
 #include "rawrec.h"
@@ -93,6 +94,7 @@ static void start(void)
 	if (!probe_cfg.follow)
 		probe_env_unpreload();
 	probe_unwind_init();
+	probe_clock_init();
 	if (probe_threads_init() < 0 || probe_output_open(flags, 0) < 0) {
 		probe_phase = PROBE_PHASE_OFF;
 		return;

@@ -17,7 +17,7 @@ probe_core_sources = \
 	probes/rawrec.h probes/rawrec.c probes/chunk.h probes/chunk.c probes/chunk_ring.c \
 	probes/ring.h probes/ring.c probes/stacktab.h probes/stacktab.c \
 	probes/cfi.h probes/cfi.c probes/fastunwind.h probes/fastunwind.c \
-	probes/unwind.c probes/record.c probes/thread.c \
+	probes/unwind.c probes/record.c probes/thread.c probes/clock.h probes/clock.c \
 	probes/writer.h probes/writer.c probes/sampler.c probes/modules.c \
 	probes/config.c probes/output.c probes/fork.c probes/exit.c \
 	lib/trace_format.h lib/trace_codec.h lib/trace_codec_int.h lib/trace_codec.c

@@ -7,6 +7,7 @@
 #include <sys/mman.h>
 #include <sys/prctl.h>
 
+#include "clock.h"
 #include "msg.h"
 #include "os.h"
 #include "probe.h"
@@ -62,7 +63,7 @@ void probe_record_alloc(void *p, size_t size, size_t align, int fn)
 	int g = probe_guard_enter(PROBE_GUARD_RECORD);
 	uint64_t w[7];
 
-	w[1] = probe_now();
+	w[1] = probe_event_now();
 	w[2] = (uintptr_t)p;
 	w[3] = size;
 	w[4] = probe_stack_capture();
@@ -79,7 +80,8 @@ void probe_record_alloc(void *p, size_t size, size_t align, int fn)
 void probe_record_free(void *p, int fn)
 {
 	int g = probe_guard_enter(PROBE_GUARD_RECORD);
-	uint64_t w[4] = { PROBE_RAW_HDR(MA_REC_FREE, 4), probe_now(), (uintptr_t)p, (uint64_t)fn };
+	uint64_t w[4] = { PROBE_RAW_HDR(MA_REC_FREE, 4), probe_event_now(), (uintptr_t)p,
+			  (uint64_t)fn };
 
 	probe_record_raw(w, 4);
 	probe_guard_leave(g);
@@ -92,7 +94,7 @@ void probe_record_realloc(uint64_t ts_before, void *old, void *p, size_t size, i
 
 	w[0] = PROBE_RAW_HDR(MA_REC_REALLOC, 8);
 	w[1] = ts_before;
-	w[2] = probe_now();
+	w[2] = probe_event_now();
 	w[3] = (uintptr_t)old;
 	w[4] = (uintptr_t)p;
 	w[5] = size;

@@ -14,7 +14,7 @@ __thread struct probe_tls probe_tls __attribute__((tls_model("initial-exec")));
 struct probe_ring *probe_ring0;
 
 static struct probe_ring *rings;   /* registry head; rings are never unmapped */
-static uint32_t next_serial = 1;   /* 0 is the process */
+uint32_t probe_next_serial = 1;   /* 0 is the process */
 static uint64_t events_retired;    /* events of rings handed to new threads */
 static pthread_key_t thread_key;
 static int have_key;
@@ -81,7 +81,7 @@ struct probe_ring *probe_thread_ring(void)
 	r = ring_get();
 	if (!r)
 		return NULL;
-	probe_ring_reset(r, ma_atomic_add_relaxed(&next_serial, 1), probe_os_gettid());
+	probe_ring_reset(r, ma_atomic_add_relaxed(&probe_next_serial, 1), probe_os_gettid());
 	ma_atomic_store_release(&r->state, PROBE_RING_ACTIVE);
 	probe_tls.ring = r;
 	if (have_key) {
@@ -95,7 +95,7 @@ struct probe_ring *probe_thread_ring(void)
 
 int probe_threads_one(void)
 {
-	return ma_atomic_load_acquire(&next_serial) <= 2;
+	return ma_atomic_load_acquire(&probe_next_serial) <= 2;
 }
 
 int probe_threads_init(void)
@@ -118,7 +118,7 @@ void probe_threads_after_fork(void)
 {
 	struct probe_ring *mine = probe_tls.ring;
 
-	next_serial = 1;
+	probe_next_serial = 1;
 	events_retired = 0;
 	for (struct probe_ring *r = probe_ring_first(); r; r = r->next) {
 		if (r == probe_ring0)
@@ -127,7 +127,7 @@ void probe_threads_after_fork(void)
 		r->state = r == mine ? PROBE_RING_ACTIVE : PROBE_RING_FREE;
 	}
 	if (mine)
-		probe_ring_reset(mine, next_serial++, probe_os_gettid());
+		probe_ring_reset(mine, probe_next_serial++, probe_os_gettid());
 }
 
 void probe_thread_retire_dead(struct probe_ring *r)

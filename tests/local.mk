@@ -8,7 +8,8 @@ progs_cxxflags = -std=gnu++17 -Wall -Wextra -g -O1 -fno-omit-frame-pointer -fno-
 check_PROGRAMS += tests/progs/sites tests/progs/threads tests/progs/forks \
 	tests/progs/plugin tests/progs/allocfns tests/progs/newdel \
 	tests/progs/mmapfile tests/progs/killme tests/progs/static_hello \
-	tests/progs/htcompare tests/progs/newops tests/progs/manysites
+	tests/progs/htcompare tests/progs/newops tests/progs/manysites \
+	tests/progs/paced
 tests_progs_sites_SOURCES = tests/progs/sites.c tests/progs/progs.h
 tests_progs_sites_CFLAGS = $(progs_cflags)
 tests_progs_threads_SOURCES = tests/progs/threads.c tests/progs/progs.h
@@ -31,6 +32,8 @@ tests_progs_htcompare_SOURCES = tests/progs/htcompare.c tests/progs/progs.h
 tests_progs_htcompare_CFLAGS = $(progs_cflags)
 tests_progs_manysites_SOURCES = tests/progs/manysites.c tests/progs/progs.h
 tests_progs_manysites_CFLAGS = $(progs_cflags)
+tests_progs_paced_SOURCES = tests/progs/paced.c tests/progs/progs.h
+tests_progs_paced_CFLAGS = $(progs_cflags)
 tests_progs_static_hello_SOURCES = tests/progs/static_hello.c tests/progs/progs.h
 tests_progs_static_hello_CFLAGS = $(progs_cflags)
 tests_progs_static_hello_LDFLAGS = -all-static
@@ -49,7 +52,7 @@ e2e_tests = tests/e2e/01-record-cli.sh tests/e2e/02-no-preload.sh \
 	tests/e2e/12-real-programs.sh tests/e2e/13-node.sh \
 	tests/e2e/14-report-exact.sh tests/e2e/15-heaptrack.sh \
 	tests/e2e/16-samples.sh tests/e2e/17-newops.sh tests/e2e/18-probe-own.sh \
-	tests/e2e/19-many-sites.sh
+	tests/e2e/19-many-sites.sh tests/e2e/20-event-clock.sh
 TESTS += $(e2e_tests)
 dist_check_SCRIPTS += $(e2e_tests)
 EXTRA_DIST += tests/e2e/lib.sh
