@@ -39,7 +39,7 @@ static void info(const char *key, const char *value)
 	n += probe_raw_put_bytes(w + n, key, klen);
 	n += probe_raw_put_bytes(w + n, value, vlen);
 	w[0] = PROBE_RAW_HDR(MA_REC_INFO, n);
-	probe_record_raw(w, n);
+	probe_record_raw_prompt(w, n);
 }
 
 /* Whether the global definition of name is another object's: not ours,

@@ -102,7 +102,7 @@ static void emit_module(const struct module *m, const char *path, uint32_t plen,
 	n += probe_raw_put_bytes(w + n, path, plen);
 	n += probe_raw_put_bytes(w + n, bid, blen);
 	w[0] = PROBE_RAW_HDR(MA_REC_MODULE, n);
-	probe_record_raw(w, n);
+	probe_record_raw_prompt(w, n);
 }
 
 static struct module *find(uint64_t bias, uint64_t lo, uint64_t ph)
@@ -154,7 +154,7 @@ static void gone(struct module *m)
 
 	m->alive = 0;
 	probe_fu_forget(); /* its addresses may hold other code next */
-	probe_record_raw(w, 3);
+	probe_record_raw_prompt(w, 3);
 }
 
 void probe_modules_scan(void)

@@ -97,6 +97,10 @@ void probe_record_fork(pid_t child);
 /* Pushes a raw record (rawrec.h) into the calling thread's ring, writing
  * its MA_REC_THREAD and pending MA_REC_LOST first.  Caller holds the guard. */
 void probe_record_raw(const uint64_t *w, uint32_t n);
+/* The same for a rare record a reader needs soon (module, fork, marker,
+ * info): the writer drains the ring at its next wake, not a second
+ * later. */
+void probe_record_raw_prompt(const uint64_t *w, uint32_t n);
 /* The calling thread's stack id, defining the stack when new.  Caller
  * holds the guard. */
 uint64_t probe_stack_capture(void);

@@ -58,6 +58,13 @@ void probe_record_raw(const uint64_t *w, uint32_t n)
 		probe_ring_flush_own(r);
 }
 
+void probe_record_raw_prompt(const uint64_t *w, uint32_t n)
+{
+	probe_record_raw(w, n);
+	if (probe_tls.ring)
+		probe_ring_mark_prompt(probe_tls.ring);
+}
+
 void probe_record_alloc(void *p, size_t size, size_t align, int fn)
 {
 	int g = probe_guard_enter(PROBE_GUARD_RECORD);
@@ -143,7 +150,7 @@ void probe_record_marker(int kind, const char *name, int64_t value)
 	w[3] = (uint64_t)value;
 	w[4] = len;
 	w[0] = PROBE_RAW_HDR(MA_REC_MARKER, 5 + probe_raw_put_bytes(w + 5, name, len));
-	probe_record_raw(w, PROBE_RAW_LEN(w[0]));
+	probe_record_raw_prompt(w, PROBE_RAW_LEN(w[0]));
 	probe_guard_leave(g);
 }
 
@@ -152,7 +159,7 @@ void probe_record_fork(pid_t child)
 	int g = probe_guard_enter(PROBE_GUARD_RECORD);
 	uint64_t w[3] = { PROBE_RAW_HDR(MA_REC_FORK, 3), probe_now(), (uint64_t)child };
 
-	probe_record_raw(w, 3);
+	probe_record_raw_prompt(w, 3);
 	probe_guard_leave(g);
 }
 

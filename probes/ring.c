@@ -81,6 +81,8 @@ void probe_ring_reset(struct probe_ring *r, uint32_t thread, int32_t tid)
 	r->announced = 0;
 	r->epoch++;
 	r->memo_busy = 0; /* a thread that left a capture by longjmp */
+	r->pending_since = 0;
+	ma_atomic_store_relaxed(&r->prompt, 0);
 	ma_atomic_store_relaxed(&r->events, 0);
 	memset(r->cache, 0, sizeof(r->cache));
 	ma_atomic_store_relaxed(&r->head, 0);
@@ -114,6 +116,23 @@ int probe_ring_take(struct probe_ring *r, uint64_t *from, uint64_t *to, uint32_t
 			return 0;
 	} while (!ma_atomic_cas_acq_rel(&r->cons, &c, cons_make(*to, cons_seq(c) + 1, CONS_LOCK)));
 	*seq = cons_seq(c);
+	return 1;
+}
+
+int probe_ring_take_more(struct probe_ring *r, uint32_t seq, uint64_t *from, uint64_t *to)
+{
+	uint64_t c = ma_atomic_load_acquire(&r->cons);
+
+	do {
+		if (c & CONS_LOCK)
+			return -1;
+		if (cons_seq(c) != ((seq + 1) & 0x7fffffffu))
+			return -2;
+		*to = ma_atomic_load_acquire(&r->head);
+		*from = pos_below(*to, cons_end(c));
+		if (*from == *to)
+			return 0;
+	} while (!ma_atomic_cas_acq_rel(&r->cons, &c, cons_make(*to, cons_seq(c), CONS_LOCK)));
 	return 1;
 }
 

@@ -58,6 +58,8 @@ struct probe_ring {
 	uint32_t epoch;          /* changes with every new producer (memo entries) */
 	uint32_t memo_wait;      /* captures before the memo is mapped */
 	uint32_t memo_busy;      /* captures of this thread using the memo now */
+	uint32_t prompt;         /* holds a record a reader needs soon (atomic) */
+	uint64_t pending_since;  /* writer only: when it first saw records waiting */
 	uint64_t cons __attribute__((aligned(64)));
 	uint64_t tail;
 	uint64_t head __attribute__((aligned(64)));
@@ -74,6 +76,14 @@ void probe_ring_reset(struct probe_ring *r, uint32_t thread, int32_t tid);
 /* Slow path of probe_ring_push: flushes the ring; returns 0 when the event
  * went into the ring after the flush, 1 when it was written directly. */
 int probe_ring_overflow(struct probe_ring *r, const uint64_t *w, uint32_t n);
+
+/* Asks the writer to drain r at its next wake rather than when r is
+ * full or old enough (writer.c): after a module, fork or marker record,
+ * which a reader of a killed process's trace needs. */
+static inline void probe_ring_mark_prompt(struct probe_ring *r)
+{
+	ma_atomic_store_release(&r->prompt, 1);
+}
 
 /* Called (rarely) when a push makes the ring half full. */
 void probe_ring_half_full(struct probe_ring *r);
@@ -119,6 +129,11 @@ void probe_ring_chunk_begin(struct probe_chunkbuf *b, const struct probe_ring *r
  * there is nothing, -1 when the lock is held), then release. */
 int probe_ring_take(struct probe_ring *r, uint64_t *from, uint64_t *to, uint32_t *seq);
 void probe_ring_release(struct probe_ring *r, uint64_t to);
+/* A take that continues the chunk of seq, the last one taken: the same
+ * without a new seq, so the range may be appended to that chunk.  Returns
+ * -2 (and takes nothing) when someone has taken a seq since: that chunk
+ * must be closed first. */
+int probe_ring_take_more(struct probe_ring *r, uint32_t seq, uint64_t *from, uint64_t *to);
 
 /* Producer only: writes out everything in its ring now (direct mode). */
 void probe_ring_flush_own(struct probe_ring *r);

@@ -134,7 +134,7 @@ void probe_thread_retire_dead(struct probe_ring *r)
 {
 	if (r == probe_ring0 || ma_atomic_load_acquire(&r->state) != PROBE_RING_ACTIVE)
 		return;
-	if (probe_os_thread_alive(r->tid) || !probe_ring_is_empty(r))
+	if (!probe_ring_is_empty(r) || probe_os_thread_alive(r->tid))
 		return;
 	ma_atomic_add_relaxed(&events_retired, ma_atomic_load_relaxed(&r->events));
 	ma_atomic_store_relaxed(&r->events, 0);
