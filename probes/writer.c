@@ -21,7 +21,146 @@ static int stop;             /* asked to stop */
 static uint32_t stopped;     /* it has left its loop (futex) */
 static uint32_t wake_word;   /* futex */
 static uint32_t sleeping;
-static struct probe_chunkbuf *wbuf;
+
+/* A ring waits until it is half full (its producer kicks then) or its
+ * oldest record has waited DRAIN_AGE_NS; what the writer takes from a
+ * busy ring goes on into an open chunk of that ring while nobody else
+ * takes one of its seqs, up to OPEN_TARGET bytes.  A sqlite3 run's ring
+ * fills in a few milliseconds, and a chunk of a few drains compresses
+ * much better than each drain alone (zstd starts afresh every chunk).
+ * A SIGKILL costs at most the events of the last DRAIN_AGE_NS and a
+ * wake: an open chunk is written when its oldest record has waited that
+ * long, when it holds a prompt record, and before its ring is handed on. */
+#define DRAIN_AGE_NS 1000000000ull
+#define OPEN_TARGET (1u << 20)
+#define OPEN_SLOTS 4
+
+struct open_chunk {
+	struct probe_chunkbuf *buf;  /* mapped when first needed */
+	struct probe_ring *ring;     /* NULL: the slot is free */
+	uint32_t thread, seq;
+	uint64_t since;              /* when its oldest record was first seen */
+	uint64_t used;               /* last wake it took records */
+};
+
+static struct open_chunk open[OPEN_SLOTS];
+
+enum { DUE_NOT, DUE_FULL, DUE_NOW };
+
+/* Whether the writer drains r at this wake: DUE_FULL at half full,
+ * DUE_NOW when records have waited DRAIN_AGE_NS since a wake first saw
+ * them, after a prompt record, or when its producer has died (its ring
+ * is handed on sooner). */
+static int due(struct probe_ring *r, uint64_t now)
+{
+	uint64_t used = ma_atomic_load_acquire(&r->head) - ma_atomic_load_acquire(&r->tail);
+
+	if (probe_ring_is_empty(r)) {
+		r->pending_since = 0;
+		return DUE_NOT;
+	}
+	if (!r->pending_since)
+		r->pending_since = now;
+	if (now - r->pending_since >= DRAIN_AGE_NS || ma_atomic_load_acquire(&r->prompt))
+		return DUE_NOW;
+	if (used >= r->cap / 2)
+		return DUE_FULL;
+	return r != probe_ring0 && !probe_os_thread_alive(r->tid) ? DUE_NOW : DUE_NOT;
+}
+
+static void open_close(struct open_chunk *o)
+{
+	if (!o->ring)
+		return;
+	probe_chunk_write(o->buf, o->thread, o->seq, MA_CHUNK_RECORDS, 0);
+	o->ring = NULL;
+}
+
+static struct open_chunk *open_find(const struct probe_ring *r)
+{
+	for (int i = 0; i < OPEN_SLOTS; i++)
+		if (open[i].ring == r)
+			return &open[i];
+	return NULL;
+}
+
+/* A slot for a new chunk: a free one, else the one idle the longest
+ * (written out first). */
+static struct open_chunk *open_slot(void)
+{
+	struct open_chunk *o = &open[0];
+
+	for (int i = 0; i < OPEN_SLOTS; i++) {
+		if (!open[i].ring) {
+			o = &open[i];
+			break;
+		}
+		if (open[i].used < o->used)
+			o = &open[i];
+	}
+	open_close(o);
+	if (!o->buf)
+		o->buf = probe_chunkbuf_new(OPEN_TARGET + probe_ring_payload_max(PROBE_RING_WORDS_DEFAULT), 1);
+	return o->buf ? o : NULL;
+}
+
+/* Takes r's new records into its open chunk, opening one when there is
+ * none or when someone else took a seq of r since. */
+static void take(struct probe_ring *r, uint64_t now)
+{
+	struct open_chunk *o = open_find(r);
+	uint64_t from, to;
+	uint32_t seq;
+	int rc = -2;
+
+	if (o)
+		rc = probe_ring_take_more(r, o->seq, &from, &to);
+	if (rc == -2) {
+		if (o)
+			open_close(o);
+		if (!(o = open_slot()) || probe_ring_take(r, &from, &to, &seq) <= 0)
+			return;
+		probe_chunk_begin(o->buf);
+		*o = (struct open_chunk){ o->buf, r, r->thread, seq, r->pending_since, now };
+		rc = 1;
+	}
+	if (rc <= 0)
+		return;
+	/* Decided for every range after it is taken (chunk.c, coarsen): a
+	 * chunk may turn exact midway, as two chunks would. */
+	o->buf->coarse = r->thread != 0 && probe_threads_one();
+	probe_chunk_add_ring(o->buf, r->words, r->cap - 1, from, to);
+	probe_ring_release(r, to);
+	o->used = now;
+	r->pending_since = 0;
+}
+
+/* The writer's drains: each ring when due, each open chunk when full,
+ * old, prompt, or its ring's producer is gone. */
+static void drain_due(uint64_t now)
+{
+	for (struct probe_ring *r = probe_ring_first(); r; r = r->next) {
+		struct open_chunk *o;
+		int why;
+
+		if (ma_atomic_load_acquire(&r->state) != PROBE_RING_ACTIVE)
+			continue;
+		why = due(r, now);
+		if (why != DUE_NOT) {
+			ma_atomic_store_relaxed(&r->prompt, 0);
+			take(r, now);
+		}
+		o = open_find(r);
+		if (o && (why == DUE_NOW || o->buf->len >= OPEN_TARGET ||
+			  (probe_ring_is_empty(r) && r != probe_ring0 &&
+			   !probe_os_thread_alive(r->tid))))
+			open_close(o);
+		probe_thread_retire_dead(r);
+	}
+	for (int i = 0; i < OPEN_SLOTS; i++)
+		if (open[i].ring && now - open[i].since >= DRAIN_AGE_NS)
+			open_close(&open[i]);
+}
 
 void probe_writer_kick(void)
 {
@@ -29,6 +168,12 @@ void probe_writer_kick(void)
 		ma_atomic_add_relaxed(&wake_word, 1);
 		probe_os_futex_wake(&wake_word);
 	}
+}
+
+static void open_close_all(void)
+{
+	for (int i = 0; i < OPEN_SLOTS; i++)
+		open_close(&open[i]);
 }
 
 void probe_writer_drain_all(struct probe_chunkbuf *buf, uint16_t flags)
@@ -41,11 +186,15 @@ void probe_writer_drain_all(struct probe_chunkbuf *buf, uint16_t flags)
 	}
 }
 
+/* A sample waits in producer 0's ring like any event; what the sampler
+ * pushes before it (an info record) makes the ring prompt. */
 static void sample(void)
 {
-	uint64_t w[13];
+	uint64_t w[13], head = ma_atomic_load_relaxed(&probe_ring0->head);
 
 	probe_sampler_take(w);
+	if (ma_atomic_load_relaxed(&probe_ring0->head) != head)
+		probe_ring_mark_prompt(probe_ring0);
 	probe_ring_push(probe_ring0, w, 13);
 	ma_atomic_store_relaxed(&probe_ring0->events, probe_ring0->events + 1);
 }
@@ -65,7 +214,7 @@ static void *writer_main(void *arg)
 			sample();
 			next = now + interval;
 		}
-		probe_writer_drain_all(wbuf, 0);
+		drain_due(now);
 		ma_atomic_store_relaxed(&sleeping, 1);
 		uint32_t v = ma_atomic_load_acquire(&wake_word);
 
@@ -73,6 +222,7 @@ static void *writer_main(void *arg)
 			probe_os_futex_wait(&wake_word, v, next > now ? next - now : 1);
 		ma_atomic_store_relaxed(&sleeping, 0);
 	}
+	open_close_all();
 	sample();
 	ma_atomic_store_release(&stopped, 1);
 	probe_os_futex_wake(&stopped);
@@ -84,9 +234,10 @@ int probe_writer_start(void)
 	sigset_t all, old;
 	int rc;
 
-	if (!wbuf)
-		wbuf = probe_chunkbuf_new(probe_ring_payload_max(PROBE_RING_WORDS_DEFAULT), 1);
-	if (!wbuf)
+	if (!open[0].buf)
+		open[0].buf = probe_chunkbuf_new(OPEN_TARGET +
+						 probe_ring_payload_max(PROBE_RING_WORDS_DEFAULT), 1);
+	if (!open[0].buf)
 		return -1;
 	stop = 0;
 	stopped = 0;
@@ -123,6 +274,9 @@ int probe_writer_stop(void)
 
 void probe_writer_forget(void)
 {
+	/* a fork child: the open chunks hold the parent's records */
+	for (int i = 0; i < OPEN_SLOTS; i++)
+		open[i].ring = NULL;
 	running = 0;
 	stop = 0;
 	stopped = 0;

@@ -1,7 +1,8 @@
-/* The writer thread: drains the rings every sample interval, or sooner
- * when a ring is half full, and samples the process.  It is an
- * optimisation, never a dependency: a full ring is written out by its own
- * thread. */
+/* The writer thread: samples the process every sample interval and then
+ * drains the rings that are due (half full, holding a record that waited
+ * a second, or a prompt one: writer.c); a producer wakes it early at half
+ * full.  It is an optimisation, never a dependency: a full ring is written
+ * out by its own thread. */
 #ifndef PROBE_WRITER_H
 #define PROBE_WRITER_H
 
