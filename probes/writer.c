@@ -34,6 +34,7 @@ static uint32_t sleeping;
 #define DRAIN_AGE_NS 1000000000ull
 #define OPEN_TARGET (1u << 20)
 #define OPEN_SLOTS 4
+#define BUSY_WAIT_NS 1000000u
 
 struct open_chunk {
 	struct probe_chunkbuf *buf;  /* mapped when first needed */
@@ -44,10 +45,17 @@ struct open_chunk {
 };
 
 static struct open_chunk open[OPEN_SLOTS];
+/* What a take holds, copied out of the ring before it is encoded: the
+ * consumer lock is held for a copy, not for the encoding, so a writer
+ * descheduled on a loaded machine does not leave a full ring whose
+ * producer then writes every event as a chunk of its own. */
+static uint64_t *copy;
 
 enum { DUE_NOT, DUE_FULL, DUE_NOW };
 
-/* Whether the writer drains r at this wake: DUE_FULL at half full,
+/* Whether the writer drains r at this wake: DUE_FULL from an eighth
+ * full (appended to an open chunk, so drains this often cost no bytes,
+ * and the producer rarely finds its ring full and writes it itself),
  * DUE_NOW when records have waited DRAIN_AGE_NS since a wake first saw
  * them, after a prompt record, or when its producer has died (its ring
  * is handed on sooner). */
@@ -63,7 +71,7 @@ static int due(struct probe_ring *r, uint64_t now)
 		r->pending_since = now;
 	if (now - r->pending_since >= DRAIN_AGE_NS || ma_atomic_load_acquire(&r->prompt))
 		return DUE_NOW;
-	if (used >= r->cap / 2)
+	if (used >= r->cap / 8)
 		return DUE_FULL;
 	return r != probe_ring0 && !probe_os_thread_alive(r->tid) ? DUE_NOW : DUE_NOT;
 }
@@ -129,8 +137,10 @@ static void take(struct probe_ring *r, uint64_t now)
 	/* Decided for every range after it is taken (chunk.c, coarsen): a
 	 * chunk may turn exact midway, as two chunks would. */
 	o->buf->coarse = r->thread != 0 && probe_threads_one();
-	probe_chunk_add_ring(o->buf, r->words, r->cap - 1, from, to);
+	for (uint64_t i = from; i < to; i++)
+		copy[i - from] = r->words[i & (r->cap - 1)];
 	probe_ring_release(r, to);
+	probe_chunk_add_ring(o->buf, copy, UINT64_MAX, 0, to - from);
 	o->used = now;
 	r->pending_since = 0;
 }
@@ -168,6 +178,19 @@ void probe_writer_kick(void)
 		ma_atomic_add_relaxed(&wake_word, 1);
 		probe_os_futex_wake(&wake_word);
 	}
+}
+
+/* Whether a ring is a quarter full as the writer goes to sleep: its
+ * producer's kick at half full may have come while the writer was busy
+ * compressing and found it awake, so the writer looks again in a
+ * millisecond rather than at the next sample. */
+static int busy(void)
+{
+	for (struct probe_ring *r = probe_ring_first(); r; r = r->next)
+		if (ma_atomic_load_acquire(&r->state) == PROBE_RING_ACTIVE &&
+		    ma_atomic_load_acquire(&r->head) - ma_atomic_load_acquire(&r->tail) >= r->cap / 4)
+			return 1;
+	return 0;
 }
 
 static void open_close_all(void)
@@ -217,9 +240,12 @@ static void *writer_main(void *arg)
 		drain_due(now);
 		ma_atomic_store_relaxed(&sleeping, 1);
 		uint32_t v = ma_atomic_load_acquire(&wake_word);
+		uint64_t wait = next > now ? next - now : 1;
 
+		if (wait > BUSY_WAIT_NS && busy())
+			wait = BUSY_WAIT_NS;
 		if (!ma_atomic_load_acquire(&stop))
-			probe_os_futex_wait(&wake_word, v, next > now ? next - now : 1);
+			probe_os_futex_wait(&wake_word, v, wait);
 		ma_atomic_store_relaxed(&sleeping, 0);
 	}
 	open_close_all();
@@ -237,7 +263,9 @@ int probe_writer_start(void)
 	if (!open[0].buf)
 		open[0].buf = probe_chunkbuf_new(OPEN_TARGET +
 						 probe_ring_payload_max(PROBE_RING_WORDS_DEFAULT), 1);
-	if (!open[0].buf)
+	if (!copy)
+		copy = probe_os_map(PROBE_RING_WORDS_DEFAULT * sizeof(uint64_t));
+	if (!open[0].buf || !copy)
 		return -1;
 	stop = 0;
 	stopped = 0;
