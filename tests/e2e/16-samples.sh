@@ -54,6 +54,12 @@ expect "status" 0 "$rc"
 t=$(one_trace)
 check_samples sleep "$t" 20
 mallinfo2_everywhere sleep
+# Samples wait in producer 0's buffer for up to a second (docs/probe.md),
+# so a run of half a second writes them in one records chunk at exit,
+# plus the probe's own info records: not a chunk per sample.
+n0=$(awk '$1 == "chunk" && $4 == "producer=0" && $6 == "kind=records"' "$t.dump" | wc -l)
+[ "$n0" -le 3 ] || fail "sleep: $n0 records chunks of producer 0"
+pass "sleep: $n0 records chunks of producer 0"
 
 # 32 MiB written in one block: malloc maps it (hblkhd, from a sample with
 # mallinfo2) and the RSS holds it; the report's peak RSS is the highest
