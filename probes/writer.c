@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <pthread.h>
 #include <signal.h>
+#include <string.h>
 #include <time.h>
 
 #include "chunk.h"
@@ -32,7 +33,7 @@ static uint32_t sleeping;
  * wake: an open chunk is written when its oldest record has waited that
  * long, when it holds a prompt record, and before its ring is handed on. */
 #define DRAIN_AGE_NS 1000000000ull
-#define OPEN_TARGET (1u << 20)
+#define OPEN_TARGET (1u << 18)
 #define OPEN_SLOTS 4
 #define BUSY_WAIT_NS 1000000u
 
@@ -114,6 +115,17 @@ static struct open_chunk *open_slot(void)
 
 /* Takes r's new records into its open chunk, opening one when there is
  * none or when someone else took a seq of r since. */
+/* Copies ring words [from, to) to dst: at most two pieces, the second
+ * from the ring's start when the range wraps. */
+static void copy_out(uint64_t *dst, const struct probe_ring *r, uint64_t from, uint64_t to)
+{
+	uint64_t mask = r->cap - 1, at = from & mask, n = to - from;
+	uint64_t first = n < r->cap - at ? n : r->cap - at;
+
+	memcpy(dst, r->words + at, first * sizeof(uint64_t));
+	memcpy(dst + first, r->words, (n - first) * sizeof(uint64_t));
+}
+
 static void take(struct probe_ring *r, uint64_t now)
 {
 	struct open_chunk *o = open_find(r);
@@ -137,8 +149,7 @@ static void take(struct probe_ring *r, uint64_t now)
 	/* Decided for every range after it is taken (chunk.c, coarsen): a
 	 * chunk may turn exact midway, as two chunks would. */
 	o->buf->coarse = r->thread != 0 && probe_threads_one();
-	for (uint64_t i = from; i < to; i++)
-		copy[i - from] = r->words[i & (r->cap - 1)];
+	copy_out(copy, r, from, to);
 	probe_ring_release(r, to);
 	probe_chunk_add_ring(o->buf, copy, UINT64_MAX, 0, to - from);
 	o->used = now;
