@@ -207,7 +207,8 @@ def analysis_cost(ma, trace, ht_raw, timeout):
     print on the same run's raw capture; None when it failed or timed out."""
     rows = {}
     if trace:
-        wall, cpu, rss, rc = run([ma, "--format", "json", trace], timeout=timeout)
+        wall, cpu, rss, rc = run([ma, "--report-type", "full", "--format", "json", trace],
+                                 timeout=timeout)
         rows["memory-analyzer"] = (wall, cpu, rss) if rc in (0, 1, 4) else None
     if ht_raw and os.path.exists(ht_raw) and os.path.exists(HT_INTERPRET):
         interp = ht_raw + ".interpreted"
