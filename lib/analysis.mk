@@ -26,7 +26,7 @@ tests_unit_test_livemap_SOURCES = tests/unit/test_livemap.c
 tests_unit_test_livemap_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 tests_unit_test_livemap_LDADD = lib/libma.la $(CMOCKA_LIBS)
 
-tests_unit_test_lookahead_SOURCES = tests/unit/test_lookahead.c
+tests_unit_test_lookahead_SOURCES = tests/unit/test_lookahead.c tests/unit/trace_file.h
 tests_unit_test_lookahead_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 tests_unit_test_lookahead_LDADD = lib/libma.la $(CMOCKA_LIBS)
 endif

@@ -13,7 +13,7 @@ tests_unit_test_codec_SOURCES = tests/unit/test_codec.c
 tests_unit_test_codec_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 tests_unit_test_codec_LDADD = lib/libma.la $(CMOCKA_LIBS)
 
-tests_unit_test_reader_SOURCES = tests/unit/test_reader.c
+tests_unit_test_reader_SOURCES = tests/unit/test_reader.c tests/unit/trace_file.h
 tests_unit_test_reader_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 tests_unit_test_reader_LDADD = lib/libma.la $(CMOCKA_LIBS)
 endif

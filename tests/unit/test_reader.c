@@ -19,29 +19,11 @@
 #include "trace_build.h"
 #include "trace_reader.h"
 
+#define TRACE_FILE_PREFIX "test_reader"
+#include "trace_file.h"
+
 #define START 1u
 
-static char path[64];
-
-static int setup(void **state)
-{
-	int fd;
-
-	(void)state;
-	snprintf(path, sizeof(path), "test_reader-XXXXXX");
-	fd = mkstemp(path);
-	if (fd < 0)
-		return -1;
-	close(fd);
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	unlink(path);
-	return 0;
-}
 
 /* ---- writing ---- */
 
@@ -405,29 +387,6 @@ static void test_model_compressed(void **state)
 
 /* ---- damage ---- */
 
-struct chunk_at {
-	uint64_t offset, end;
-	uint32_t thread, seq, nrecords;
-	int codec;
-};
-
-/* The chunks of the file at `path`, in file order. */
-static size_t chunks_of(struct chunk_at *out, size_t max)
-{
-	struct ma_chunk_iter *it;
-	struct ma_chunk_view v;
-	char err[256];
-	size_t n = 0;
-
-	assert_int_equal(ma_chunk_iter_open(path, &it, err, sizeof(err)), MA_TRACE_OPEN_OK);
-	while (ma_chunk_iter_next(it, &v) == 1) {
-		assert_true(n < max);
-		out[n++] = (struct chunk_at){ v.offset, v.offset + MA_CHUNK_HDR_LEN + v.hdr.stored_len,
-					      v.hdr.thread, v.hdr.seq, v.hdr.nrecords, v.hdr.codec };
-	}
-	ma_chunk_iter_close(it);
-	return n;
-}
 
 static void poke(uint64_t off, uint8_t xor)
 {
