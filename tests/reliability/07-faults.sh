@@ -72,14 +72,15 @@ same_run "directory removed" -o gone/t.%p.trace -- "$REL/rel_fds" loop 60
 wait
 expect "directory removed: messages" 1 "$(grep -c 'was removed while it was written' err)"
 
-# Disk full: a 16 KiB tmpfs, for a trace of 50 to 110 KiB (less when
-# the writer compresses every chunk).
+# Disk full: a 4 KiB tmpfs (one page), for a trace of about 10 KiB: 400
+# rounds of 1000 equal blocks compress to 23 bytes a round in chunks of
+# up to 256 KiB.
 mkdir full
-if ! mount -t tmpfs -o size=16k tmpfs full 2>/dev/null; then
+if ! mount -t tmpfs -o size=4k tmpfs full 2>/dev/null; then
 	skip "disk full: cannot mount a tmpfs here"
 fi
 trap 'umount "$tmp/full" 2>/dev/null; rm -rf "$tmp"' EXIT
-same_run "disk full" -o full/t.%p.trace -- "$REL/rel_fds" loop 100
+same_run "disk full" -o full/t.%p.trace -- "$REL/rel_fds" loop 400
 expect "disk full: messages" 1 "$(grep -c 'cannot write trace .*No space left on device' err)"
 cp full/t.*.trace disk-full.trace   # the dump cannot go to a full disk
 t=disk-full.trace
