@@ -135,11 +135,6 @@ void probe_chunk_begin(struct probe_chunkbuf *b)
 	ma_enc_begin(&b->enc, 0);
 }
 
-static uint64_t coarse(uint64_t ts)
-{
-	return ts & ~(PROBE_COARSE_NS - 1);
-}
-
 /* Rounds a heap event's timestamps down to PROBE_COARSE_NS when b->coarse.
  * Nanoseconds are there to order events across threads (docs/
  * trace-format.md, ordering rules), and they are most of a trace's bytes
@@ -152,30 +147,23 @@ static uint64_t coarse(uint64_t ts)
  * nanoseconds (a model's load time is measured between two markers). */
 static void coarsen(struct ma_record *rec)
 {
-	rec->ts = coarse(rec->ts);
+	rec->ts = probe_coarse(rec->ts);
 	if (rec->tag == MA_REC_REALLOC)
-		rec->u.realloc.ts_after = coarse(rec->u.realloc.ts_after);
+		rec->u.realloc.ts_after = probe_coarse(rec->u.realloc.ts_after);
 	if (rec->tag == MA_REC_MREMAP)
-		rec->u.mremap.ts_after = coarse(rec->u.mremap.ts_after);
+		rec->u.mremap.ts_after = probe_coarse(rec->u.mremap.ts_after);
 }
 
-/* Keeps timestamps of a chunk non-decreasing: a signal handler's event can
- * be pushed between a realloc's first timestamp and its record, and a
- * rounded event can follow a marker.  chunk_ring.c does the same for the
- * heap events it encodes itself (heap_ts): keep the two in step. */
+/* Keeps timestamps of a chunk non-decreasing (probe_chunk_clamp_ts, which
+ * chunk_ring.c uses for the heap events it encodes itself), a realloc's
+ * or mremap's second one not before its first. */
 static void clamp_ts(struct probe_chunkbuf *b, struct ma_record *rec)
 {
 	if (!ma_tag_is_timed(rec->tag))
 		return;
 	if (b->coarse && rec->tag >= MA_REC_ALLOC && rec->tag <= MA_REC_MREMAP)
 		coarsen(rec);
-	if (!b->timed) {
-		b->timed = 1;
-		b->ts_first = rec->ts;
-		b->enc.prev_ts = rec->ts;
-	}
-	if (rec->ts < b->enc.prev_ts)
-		rec->ts = b->enc.prev_ts;
+	rec->ts = probe_chunk_clamp_ts(b, rec->ts);
 	if (rec->tag == MA_REC_REALLOC && rec->u.realloc.ts_after < rec->ts)
 		rec->u.realloc.ts_after = rec->ts;
 	if (rec->tag == MA_REC_MREMAP && rec->u.mremap.ts_after < rec->ts)

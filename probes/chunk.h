@@ -36,6 +36,26 @@ struct probe_chunkbuf {
  * has had one thread recording so far (chunk.c). */
 #define PROBE_COARSE_NS (1ull << 16) /* 65.5 us */
 
+static inline uint64_t probe_coarse(uint64_t ts)
+{
+	return ts & ~(PROBE_COARSE_NS - 1);
+}
+
+/* A timed record's timestamp as the chunk stores it: the first one sets
+ * the chunk's ts_first, and none goes before the one before it (a
+ * signal handler's event can be pushed between a realloc's first
+ * timestamp and its record, and a rounded event can follow a marker).
+ * Rounding, when the chunk is coarse, comes first (chunk.c, coarsen). */
+static inline uint64_t probe_chunk_clamp_ts(struct probe_chunkbuf *b, uint64_t ts)
+{
+	if (!b->timed) {
+		b->timed = 1;
+		b->ts_first = ts;
+		b->enc.prev_ts = ts;
+	}
+	return ts < b->enc.prev_ts ? b->enc.prev_ts : ts;
+}
+
 /* Maps a buffer for payloads up to cap bytes; compress: use zstd. */
 struct probe_chunkbuf *probe_chunkbuf_new(size_t cap, int compress);
 void probe_chunkbuf_free(struct probe_chunkbuf *b);

@@ -36,22 +36,10 @@ static void cursors_store(const struct cursors *c, struct probe_chunkbuf *b)
 	}
 }
 
-static inline uint64_t coarse(uint64_t ts)
-{
-	return ts & ~(PROBE_COARSE_NS - 1);
-}
-
 /* clamp_ts of chunk.c for a heap event's first timestamp. */
 static inline uint64_t heap_ts(struct probe_chunkbuf *b, uint64_t ts)
 {
-	if (b->coarse)
-		ts = coarse(ts);
-	if (!b->timed) {
-		b->timed = 1;
-		b->ts_first = ts;
-		b->enc.prev_ts = ts;
-	}
-	return ts < b->enc.prev_ts ? b->enc.prev_ts : ts;
+	return probe_chunk_clamp_ts(b, b->coarse ? probe_coarse(ts) : ts);
 }
 
 static inline void put_head(struct probe_chunkbuf *b, struct cursors *c, uint8_t tag,
@@ -94,7 +82,7 @@ static inline void put_free(struct probe_chunkbuf *b, struct cursors *c, const u
 /* REALLOC: ts ts_after old new size stack fn */
 static inline void put_realloc(struct probe_chunkbuf *b, struct cursors *c, const uint64_t *w)
 {
-	uint64_t after = b->coarse ? coarse(w[2]) : w[2];
+	uint64_t after = b->coarse ? probe_coarse(w[2]) : w[2];
 	uint64_t ts = heap_ts(b, w[1]);
 
 	if (after < ts)
