@@ -32,14 +32,13 @@
 #include "atomic.h"
 #include "guard.h"
 #include "os.h"
+#include "probe.h"
 
 #define PROBE_CLOCK_LAG_NS 16000u
 #define PROBE_CLOCK_CAL_NS 5000000u
 
 /* The TSC ticks of PROBE_CLOCK_LAG_NS, once measured; 0 until then. */
 extern uint64_t probe_clock_lag_ticks;
-/* Serial numbers given to threads so far, plus one (thread.c). */
-extern uint32_t probe_next_serial;
 
 /* Starts measuring the TSC's rate, if it is invariant (init, fork child). */
 void probe_clock_init(void);
@@ -64,7 +63,7 @@ static inline uint64_t probe_event_now(void)
 #if defined(__x86_64__)
 	uint64_t lag = ma_atomic_load_relaxed(&probe_clock_lag_ticks);
 
-	if (lag && ma_atomic_load_acquire(&probe_next_serial) <= 2) {
+	if (lag && probe_threads_one()) {
 		struct probe_tls *t = &probe_tls;
 		uint64_t tsc = probe_clock_tsc(), ns;
 

@@ -116,10 +116,16 @@ extern struct probe_ring *probe_ring0;
 int probe_threads_init(void);
 /* After fork, in the child: every ring but the caller's is freed. */
 void probe_threads_after_fork(void);
+/* Serial numbers given to threads so far, plus one (thread.c). */
+extern uint32_t probe_next_serial;
+
 /* Whether at most one thread has recorded events in this process so far
  * (the count only grows; a thread is counted before its first event is
  * pushed, and before the real free of its first release). */
-int probe_threads_one(void);
+static inline int probe_threads_one(void)
+{
+	return ma_atomic_load_acquire(&probe_next_serial) <= 2;
+}
 /* Writer: gives the ring of a dead thread back once drained. */
 void probe_thread_retire_dead(struct probe_ring *r);
 /* Events pushed so far, all threads. */

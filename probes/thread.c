@@ -93,11 +93,6 @@ struct probe_ring *probe_thread_ring(void)
 	return r;
 }
 
-int probe_threads_one(void)
-{
-	return ma_atomic_load_acquire(&probe_next_serial) <= 2;
-}
-
 int probe_threads_init(void)
 {
 	if (!have_key && pthread_key_create(&thread_key, thread_end) == 0)
