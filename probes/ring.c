@@ -136,11 +136,16 @@ int probe_ring_take_more(struct probe_ring *r, uint32_t seq, uint64_t *from, uin
 	return 1;
 }
 
+void probe_ring_chunk_coarse(struct probe_chunkbuf *b, const struct probe_ring *r)
+{
+	/* after the records were taken: see chunk.c, coarsen */
+	b->coarse = r->thread != 0 && probe_threads_one();
+}
+
 void probe_ring_chunk_begin(struct probe_chunkbuf *b, const struct probe_ring *r)
 {
 	probe_chunk_begin(b);
-	/* after the records were taken: see chunk.c, coarsen */
-	b->coarse = r->thread != 0 && probe_threads_one();
+	probe_ring_chunk_coarse(b, r);
 }
 
 int probe_ring_drain(struct probe_ring *r, struct probe_chunkbuf *buf, uint16_t flags)

@@ -123,6 +123,8 @@ int probe_ring_drain(struct probe_ring *r, struct probe_chunkbuf *buf, uint16_t 
 /* Starts a chunk of r's records in b (once they are taken): exact or
  * coarse timestamps, as chunk.c's coarsen explains. */
 void probe_ring_chunk_begin(struct probe_chunkbuf *b, const struct probe_ring *r);
+/* Decides that alone, for more of r's records taken into b's chunk. */
+void probe_ring_chunk_coarse(struct probe_chunkbuf *b, const struct probe_ring *r);
 
 /* The two halves of a drain, for consumers that encode on their own:
  * take the lock, a seq and the range [*from, *to) (returns 1; 0 when

@@ -148,7 +148,7 @@ static void take(struct probe_ring *r, uint64_t now)
 		return;
 	/* Decided for every range after it is taken (chunk.c, coarsen): a
 	 * chunk may turn exact midway, as two chunks would. */
-	o->buf->coarse = r->thread != 0 && probe_threads_one();
+	probe_ring_chunk_coarse(o->buf, r);
 	copy_out(copy, r, from, to);
 	probe_ring_release(r, to);
 	probe_chunk_add_ring(o->buf, copy, UINT64_MAX, 0, to - from);
