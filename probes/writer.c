@@ -93,6 +93,16 @@ static struct open_chunk *open_find(const struct probe_ring *r)
 	return NULL;
 }
 
+/* Maps o's buffer when it has none: room for OPEN_TARGET and one more
+ * whole ring.  Returns it, or NULL. */
+static struct probe_chunkbuf *open_buf(struct open_chunk *o)
+{
+	if (!o->buf)
+		o->buf = probe_chunkbuf_new(OPEN_TARGET +
+					    probe_ring_payload_max(PROBE_RING_WORDS_DEFAULT), 1);
+	return o->buf;
+}
+
 /* A slot for a new chunk: a free one, else the one idle the longest
  * (written out first). */
 static struct open_chunk *open_slot(void)
@@ -108,13 +118,9 @@ static struct open_chunk *open_slot(void)
 			o = &open[i];
 	}
 	open_close(o);
-	if (!o->buf)
-		o->buf = probe_chunkbuf_new(OPEN_TARGET + probe_ring_payload_max(PROBE_RING_WORDS_DEFAULT), 1);
-	return o->buf ? o : NULL;
+	return open_buf(o) ? o : NULL;
 }
 
-/* Takes r's new records into its open chunk, opening one when there is
- * none or when someone else took a seq of r since. */
 /* Copies ring words [from, to) to dst: at most two pieces, the second
  * from the ring's start when the range wraps. */
 static void copy_out(uint64_t *dst, const struct probe_ring *r, uint64_t from, uint64_t to)
@@ -126,6 +132,8 @@ static void copy_out(uint64_t *dst, const struct probe_ring *r, uint64_t from, u
 	memcpy(dst + first, r->words, (n - first) * sizeof(uint64_t));
 }
 
+/* Takes r's new records into its open chunk, opening one when there is
+ * none or when someone else took a seq of r since. */
 static void take(struct probe_ring *r, uint64_t now)
 {
 	struct open_chunk *o = open_find(r);
@@ -271,12 +279,9 @@ int probe_writer_start(void)
 	sigset_t all, old;
 	int rc;
 
-	if (!open[0].buf)
-		open[0].buf = probe_chunkbuf_new(OPEN_TARGET +
-						 probe_ring_payload_max(PROBE_RING_WORDS_DEFAULT), 1);
 	if (!copy)
 		copy = probe_os_map(PROBE_RING_WORDS_DEFAULT * sizeof(uint64_t));
-	if (!open[0].buf || !copy)
+	if (!open_buf(&open[0]) || !copy)
 		return -1;
 	stop = 0;
 	stopped = 0;
