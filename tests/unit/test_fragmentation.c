@@ -262,23 +262,28 @@ static void test_overflow(void **state)
 	ma_frag_release(&f);
 }
 
-static void sample(struct ma_frag *f, uint64_t ts, uint64_t arena, uint64_t fordblks,
-		   uint64_t keepcost)
+/* Feeds f a sample record at ts with these fields. */
+static void push_sample(struct ma_frag *f, uint64_t ts, const struct ma_rec_sample *smp)
 {
 	struct ma_record rec;
 	struct ma_event ev = { 0 };
 
 	memset(&rec, 0, sizeof(rec));
 	rec.tag = MA_REC_SAMPLE;
-	rec.u.sample.rss = arena;
-	rec.u.sample.arena = arena;
-	rec.u.sample.fordblks = fordblks;
-	rec.u.sample.keepcost = keepcost;
-	rec.u.sample.flags = MA_SAMPLE_F_MALLINFO;
+	rec.u.sample = *smp;
 	ev.kind = MA_EV_SAMPLE;
 	ev.ts = ts;
 	ev.rec = &rec;
 	assert_int_equal(ma_frag_event(f, &ev), 0);
+}
+
+static void sample(struct ma_frag *f, uint64_t ts, uint64_t arena, uint64_t fordblks,
+		   uint64_t keepcost)
+{
+	struct ma_rec_sample smp = { .rss = arena, .arena = arena, .fordblks = fordblks,
+				     .keepcost = keepcost, .flags = MA_SAMPLE_F_MALLINFO };
+
+	push_sample(f, ts, &smp);
 }
 
 /* Holes are the free bytes below the top against the heap; the rated
@@ -309,16 +314,9 @@ static void test_holes_median(void **state)
  * it, so that the sparse, fragmented moments weigh what they lasted. */
 static void rss_sample(struct ma_frag *f, uint64_t ts)
 {
-	struct ma_record rec;
-	struct ma_event ev = { 0 };
+	struct ma_rec_sample smp = { .rss = 1 << 20 };
 
-	memset(&rec, 0, sizeof(rec));
-	rec.tag = MA_REC_SAMPLE;
-	rec.u.sample.rss = 1 << 20;
-	ev.kind = MA_EV_SAMPLE;
-	ev.ts = ts;
-	ev.rec = &rec;
-	assert_int_equal(ma_frag_event(f, &ev), 0);
+	push_sample(f, ts, &smp);
 }
 
 static void test_median_by_samples(void **state)
