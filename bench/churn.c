@@ -152,11 +152,16 @@ int main(int argc, char **argv)
 		w[i].seed = seed + 7919u * (unsigned)(i + 1);
 		w[i].iterations = iterations;
 		w[i].window = window;
-		if (pthread_create(&w[i].tid, NULL, work, &w[i]))
+		/* One thread is the program's only thread, as in a
+		 * single-threaded program: no second thread is started. */
+		if (threads == 1)
+			work(&w[i]);
+		else if (pthread_create(&w[i].tid, NULL, work, &w[i]))
 			abort();
 	}
 	for (int i = 0; i < threads; i++) {
-		pthread_join(w[i].tid, NULL);
+		if (threads > 1)
+			pthread_join(w[i].tid, NULL);
 		sum += w[i].checksum;
 	}
 	fprintf(stderr, "churn: %d threads, %ld pairs each, %.3f s\n", threads, iterations, now() - t0);

@@ -87,6 +87,7 @@ void probe_ring_reset(struct probe_ring *r, uint32_t thread, int32_t tid)
 	memset(r->cache, 0, sizeof(r->cache));
 	ma_atomic_store_relaxed(&r->head, 0);
 	ma_atomic_store_relaxed(&r->tail, 0);
+	r->check = 0;
 	ma_atomic_store_release(&r->cons, 0);
 }
 
@@ -228,8 +229,20 @@ int probe_ring_is_empty(struct probe_ring *r)
 	return !(c & CONS_LOCK) && (uint32_t)head == cons_end(c);
 }
 
-void probe_ring_half_full(struct probe_ring *r)
+void probe_ring_check(struct probe_ring *r)
 {
-	(void)r;
-	probe_writer_kick();
+	uint64_t head, used, at;
+
+	if (probe_threads_one() || !probe_writer_running()) {
+		at = r->cap / 8;
+		probe_writer_drain_here();
+	} else {
+		at = r->cap / 2;
+		if (ma_atomic_load_acquire(&r->head) - ma_atomic_load_acquire(&r->tail) >= at)
+			probe_writer_kick();
+	}
+	/* After the drain, which may also have pushed (ring 0's samples). */
+	head = ma_atomic_load_relaxed(&r->head);
+	used = head - ma_atomic_load_acquire(&r->tail);
+	r->check = head + (used < at ? at - used : r->cap / 64);
 }

@@ -63,6 +63,7 @@ struct probe_ring {
 	uint64_t cons __attribute__((aligned(64)));
 	uint64_t tail;
 	uint64_t head __attribute__((aligned(64)));
+	uint64_t check;          /* producer: a push reaching this calls probe_ring_check */
 	uint64_t warm;           /* words populated in the first pass, or ~0 */
 	struct probe_stack_cache_entry cache[PROBE_STACK_CACHE];
 	uint64_t words[] __attribute__((aligned(64)));
@@ -85,8 +86,11 @@ static inline void probe_ring_mark_prompt(struct probe_ring *r)
 	ma_atomic_store_release(&r->prompt, 1);
 }
 
-/* Called (rarely) when a push makes the ring half full. */
-void probe_ring_half_full(struct probe_ring *r);
+/* Called (rarely) when a push reaches r->check; sets the next check.
+ * While one thread records, its ring is drained on that thread from an
+ * eighth full (writer.h: data the thread just wrote stay in its core's
+ * cache); otherwise the writer thread is woken at half full. */
+void probe_ring_check(struct probe_ring *r);
 
 /* Populates the ring's pages ahead of a first pass that reaches word
  * `upto`, a step at a time (one call instead of a fault per page). */
@@ -103,15 +107,14 @@ static inline void probe_ring_push(struct probe_ring *r, const uint64_t *w, uint
 		if (probe_ring_overflow(r, w, n))
 			return;
 		head = ma_atomic_load_relaxed(&r->head);
-		used = head - ma_atomic_load_acquire(&r->tail);
 	}
 	if (__builtin_expect(head + n > r->warm, 0))
 		probe_ring_warm(r, head + n);
 	for (uint32_t i = 0; i < n; i++)
 		r->words[(head + i) & mask] = w[i];
 	ma_atomic_store_release(&r->head, head + n);
-	if (used < r->cap / 2 && used + n >= r->cap / 2)
-		probe_ring_half_full(r);
+	if (__builtin_expect(head + n >= r->check, 0))
+		probe_ring_check(r);
 }
 
 /* Consumer side: takes the lock and encodes everything published into a

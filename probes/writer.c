@@ -1,8 +1,11 @@
-/* The writer thread (writer.h).  It blocks every signal and holds the
- * guard for good, so nothing it calls is recorded or interrupted by the
- * program's handlers.  It never holds a ring's consumer lock across
- * anything that can block: the lock covers only the encoding, and
- * mallinfo2 (which takes arena locks) runs with no lock held. */
+/* The writer thread, and the drains on a producer's thread (writer.h).
+ * The thread blocks every signal and holds the guard for good, so nothing
+ * it calls is recorded or interrupted by the program's handlers; a drain
+ * on a producer's thread holds the guard at INTERNAL meanwhile, so a
+ * handler's events wait in the nested buffer (signals.h).  No one holds a
+ * ring's consumer lock across anything that can block: the lock covers
+ * only a copy, and mallinfo2 (which takes arena locks) runs with no lock
+ * held. */
 #include <errno.h>
 #include <pthread.h>
 #include <signal.h>
@@ -17,11 +20,14 @@
 #include "writer.h"
 
 static pthread_t writer;
-static int running;          /* the thread exists */
+int probe_writer_thread;     /* the thread exists */
 static int stop;             /* asked to stop */
 static uint32_t stopped;     /* it has left its loop (futex) */
 static uint32_t wake_word;   /* futex */
 static uint32_t sleeping;
+/* Held while the writer's state (open chunks, copy) is in use, by the
+ * thread or by a producer draining here. */
+static uint32_t work_lock;
 
 /* A ring waits until it is half full (its producer kicks then) or its
  * oldest record has waited DRAIN_AGE_NS; what the writer takes from a
@@ -51,16 +57,33 @@ static struct open_chunk open[OPEN_SLOTS];
  * descheduled on a loaded machine does not leave a full ring whose
  * producer then writes every event as a chunk of its own. */
 static uint64_t *copy;
+#define COPY_BYTES (PROBE_RING_WORDS_DEFAULT * sizeof(uint64_t))
+
+/* Maps copy on first use (by the start or by a producer's drain). */
+static int copy_ready(void)
+{
+	uint64_t *m, *none = NULL;
+
+	if (ma_atomic_load_acquire(&copy))
+		return 1;
+	if (!(m = probe_os_map(COPY_BYTES)))
+		return 0;
+	if (!ma_atomic_cas_acq_rel(&copy, &none, m))
+		probe_os_unmap(m, COPY_BYTES);
+	return 1;
+}
 
 enum { DUE_NOT, DUE_FULL, DUE_NOW };
 
-/* Whether the writer drains r at this wake: DUE_FULL from an eighth
- * full (appended to an open chunk, so drains this often cost no bytes,
- * and the producer rarely finds its ring full and writes it itself),
- * DUE_NOW when records have waited DRAIN_AGE_NS since a wake first saw
- * them, after a prompt record, or when its producer has died (its ring
- * is handed on sooner). */
-static int due(struct probe_ring *r, uint64_t now)
+/* Whether r is drained now: DUE_FULL from an eighth full (appended to an
+ * open chunk, so drains this often cost no bytes, and the producer
+ * rarely finds its ring full and writes it itself) -- but the writer
+ * thread leaves a lone producer's ring (writer.h) to the producer until
+ * it is half full --, DUE_NOW when records have waited DRAIN_AGE_NS
+ * since a drain first saw them, after a prompt record, or when its
+ * producer has died (its ring is handed on sooner).  here: the caller
+ * is a producer, not the writer thread. */
+static int due(struct probe_ring *r, uint64_t now, int here)
 {
 	uint64_t used = ma_atomic_load_acquire(&r->head) - ma_atomic_load_acquire(&r->tail);
 
@@ -72,7 +95,7 @@ static int due(struct probe_ring *r, uint64_t now)
 		r->pending_since = now;
 	if (now - r->pending_since >= DRAIN_AGE_NS || ma_atomic_load_acquire(&r->prompt))
 		return DUE_NOW;
-	if (used >= r->cap / 8)
+	if (used >= r->cap / (here || !probe_threads_one() ? 8 : 2))
 		return DUE_FULL;
 	return r != probe_ring0 && !probe_os_thread_alive(r->tid) ? DUE_NOW : DUE_NOT;
 }
@@ -164,9 +187,9 @@ static void take(struct probe_ring *r, uint64_t now)
 	r->pending_since = 0;
 }
 
-/* The writer's drains: each ring when due, each open chunk when full,
- * old, prompt, or its ring's producer is gone. */
-static void drain_due(uint64_t now)
+/* The drains: each ring when due, each open chunk when full, old,
+ * prompt, or its ring's producer is gone.  Caller holds work_lock. */
+static void drain_due(uint64_t now, int here)
 {
 	for (struct probe_ring *r = probe_ring_first(); r; r = r->next) {
 		struct open_chunk *o;
@@ -174,7 +197,7 @@ static void drain_due(uint64_t now)
 
 		if (ma_atomic_load_acquire(&r->state) != PROBE_RING_ACTIVE)
 			continue;
-		why = due(r, now);
+		why = due(r, now, here);
 		if (why != DUE_NOT) {
 			ma_atomic_store_relaxed(&r->prompt, 0);
 			take(r, now);
@@ -241,6 +264,60 @@ static void sample(void)
 	ma_atomic_store_relaxed(&probe_ring0->events, probe_ring0->events + 1);
 }
 
+static int work_trylock(void)
+{
+	uint32_t free_ = 0;
+
+	return ma_atomic_cas_acq_rel(&work_lock, &free_, 1);
+}
+
+/* The writer thread's and the exit's way in: waits for a producer's
+ * drain to end, at most about a second (a drain interrupted by a signal
+ * handler of its own thread that ends the process never ends).  Returns
+ * 1 with the lock held. */
+static int work_lock_wait(void)
+{
+	uint64_t deadline = probe_now() + 1000000000u;
+
+	while (!work_trylock()) {
+		if (probe_now() >= deadline)
+			return 0;
+		probe_os_futex_wait(&work_lock, 1, 50000);
+	}
+	return 1;
+}
+
+static void work_unlock(void)
+{
+	ma_atomic_store_release(&work_lock, 0);
+}
+
+void probe_writer_drain_here(void)
+{
+	int g;
+
+	if (ma_atomic_load_relaxed(&probe_phase) != PROBE_PHASE_ON || !work_trylock())
+		return;
+	/* Checked with the lock held: the writer's last round, which closes
+	 * the open chunks, sets stop first. */
+	if (!ma_atomic_load_acquire(&stop) && copy_ready()) {
+		g = probe_guard_enter(PROBE_GUARD_INTERNAL);
+		drain_due(probe_now(), 1);
+		probe_guard_leave(g);
+	}
+	work_unlock();
+}
+
+/* What is left open at the end, and a last sample. */
+static void last_round(void)
+{
+	if (!work_lock_wait())
+		return;
+	open_close_all();
+	sample();
+	work_unlock();
+}
+
 static void *writer_main(void *arg)
 {
 	uint64_t interval = (uint64_t)probe_cfg.sample_ms * 1000000u;
@@ -252,11 +329,14 @@ static void *writer_main(void *arg)
 	while (!ma_atomic_load_acquire(&stop)) {
 		uint64_t now = probe_now();
 
+		if (!work_lock_wait())
+			continue;
 		if (now >= next) {
 			sample();
 			next = now + interval;
 		}
-		drain_due(now);
+		drain_due(now, 0);
+		work_unlock();
 		ma_atomic_store_relaxed(&sleeping, 1);
 		uint32_t v = ma_atomic_load_acquire(&wake_word);
 		uint64_t wait = next > now ? next - now : 1;
@@ -267,8 +347,7 @@ static void *writer_main(void *arg)
 			probe_os_futex_wait(&wake_word, v, wait);
 		ma_atomic_store_relaxed(&sleeping, 0);
 	}
-	open_close_all();
-	sample();
+	last_round();
 	ma_atomic_store_release(&stopped, 1);
 	probe_os_futex_wake(&stopped);
 	return NULL;
@@ -277,11 +356,13 @@ static void *writer_main(void *arg)
 int probe_writer_start(void)
 {
 	sigset_t all, old;
-	int rc;
+	int rc, ok;
 
-	if (!copy)
-		copy = probe_os_map(PROBE_RING_WORDS_DEFAULT * sizeof(uint64_t));
-	if (!open_buf(&open[0]) || !copy)
+	if (!work_lock_wait())
+		return -1;
+	ok = open_buf(&open[0]) && copy_ready();
+	work_unlock();
+	if (!ok)
 		return -1;
 	stop = 0;
 	stopped = 0;
@@ -291,7 +372,7 @@ int probe_writer_start(void)
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	if (rc != 0)
 		return -1;
-	running = 1;
+	ma_atomic_store_release(&probe_writer_thread, 1);
 	return 0;
 }
 
@@ -299,9 +380,15 @@ int probe_writer_stop(void)
 {
 	uint64_t deadline = probe_now() + 1000000000u;
 
-	if (!running)
-		return 0;
 	ma_atomic_store_release(&stop, 1);
+	if (!probe_writer_running()) {
+		/* No thread: what the producers' drains left open. */
+		if (work_lock_wait()) {
+			open_close_all();
+			work_unlock();
+		}
+		return 0;
+	}
 	ma_atomic_add_relaxed(&wake_word, 1);
 	probe_os_futex_wake(&wake_word);
 	while (!ma_atomic_load_acquire(&stopped)) {
@@ -312,7 +399,7 @@ int probe_writer_stop(void)
 		probe_os_futex_wait(&stopped, 0, deadline - now);
 	}
 	pthread_detach(writer);
-	running = 0;
+	ma_atomic_store_release(&probe_writer_thread, 0);
 	return 0;
 }
 
@@ -321,7 +408,8 @@ void probe_writer_forget(void)
 	/* a fork child: the open chunks hold the parent's records */
 	for (int i = 0; i < OPEN_SLOTS; i++)
 		open[i].ring = NULL;
-	running = 0;
+	probe_writer_thread = 0;
+	work_lock = 0; /* the thread that held it is not in the child */
 	stop = 0;
 	stopped = 0;
 	sleeping = 0;

@@ -21,8 +21,10 @@
 
 #include "chunk.h"
 #include "rawrec.h"
+#include "probe.h"
 #include "ring.h"
 #include "trace_codec.h"
+#include "writer.h"
 
 /* ---- decoding a trace file ---- */
 
@@ -387,6 +389,46 @@ static void test_many_producers_one_consumer(void **state)
 	probe_chunkbuf_free(b);
 }
 
+/* While one thread records, it drains its own ring from an eighth full
+ * with the writer's state (probes/writer.h), whether or not a writer
+ * thread runs (none here): 200 000 events through a ring of 64 Ki words
+ * (12 times round) go out in the writer's open chunks, in order, none
+ * as a chunk the producer wrote because its ring was full.  The writer's
+ * stop closes the last open chunk.  Last of the tests: it turns the
+ * probe on and registers the thread. */
+static void test_lone_producer_drains_here(void **state)
+{
+	struct probe_ring *r;
+	struct probe_chunkbuf *b;
+	struct decoded *d;
+	size_t direct = 0, records = 0;
+
+	(void)state;
+	assert_int_equal(probe_threads_init(), 0);
+	probe_phase = PROBE_PHASE_ON;
+	r = probe_thread_ring();
+	assert_non_null(r);
+	assert_true(probe_threads_one());
+	for (uint64_t i = 0; i < 200000; i++)
+		push_free(r, i);
+	assert_int_equal(probe_writer_stop(), 0);
+	b = consumer_buf(r, 1);
+	probe_writer_drain_all(b, 0);
+	probe_chunkbuf_free(b);
+	probe_phase = PROBE_PHASE_INIT;
+	d = decode_sorted();
+	check_sequence(d, r->thread, 200000, 0);
+	for (size_t i = 0; i < d->n; i++) {
+		if (d->v[i].thread != r->thread)
+			continue;
+		records++;
+		direct += (d->v[i].flags & MA_CHUNK_F_DIRECT) != 0;
+	}
+	assert_int_equal(records, 200000);
+	assert_int_equal(direct, 0);
+	decoded_free(d);
+}
+
 /* ---- summary of a trace file (debugging aid) ---- */
 
 static int summarize(const char *path)
@@ -434,6 +476,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test_setup_teardown(test_full_ring_while_consumer_holds_lock, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_many_producers_one_consumer, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_coarse_while_one_thread, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_lone_producer_drains_here, setup, teardown),
 	};
 
 	if (argc > 1)
