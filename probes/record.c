@@ -163,14 +163,17 @@ void probe_record_fork(pid_t child)
 	probe_guard_leave(g);
 }
 
-/* The file behind a mapping, from /proc/self/fd; empty when anonymous or
- * unknown. */
-static uint32_t fd_path(int fd, int flags, char *buf, size_t size)
+/* The file behind a mapping of len bytes, from /proc/self/fd; empty when
+ * anonymous, unknown, or smaller than PROBE_FILEMAP_MIN_SIZE.  The
+ * readlink costs about 3 us in a virtual machine, and a program that
+ * maps each small file it reads (git maps every loose object) would pay
+ * it thousands of times, for names of mappings that weigh little. */
+static uint32_t fd_path(int fd, int flags, size_t len, char *buf, size_t size)
 {
 	char link[32];
 	ssize_t n;
 
-	if (fd < 0 || (flags & MAP_ANONYMOUS))
+	if (fd < 0 || (flags & MAP_ANONYMOUS) || len < PROBE_FILEMAP_MIN_SIZE)
 		return 0;
 	probe_format(link, sizeof(link), "/proc/self/fd/%d", fd);
 	n = readlink(link, buf, size);
@@ -193,7 +196,7 @@ void probe_record_mmap(void *p, size_t len, int prot, int flags, int fd, off_t o
 	w[7] = (uint64_t)off;
 	w[8] = probe_stack_capture();
 	w[9] = (uint64_t)fn;
-	w[10] = fd_path(fd, flags, path, sizeof(path));
+	w[10] = fd_path(fd, flags, len, path, sizeof(path));
 	w[0] = PROBE_RAW_HDR(MA_REC_MMAP, 11 + probe_raw_put_bytes(w + 11, path, (uint32_t)w[10]));
 	probe_record_raw(w, PROBE_RAW_LEN(w[0]));
 	errno = saved;

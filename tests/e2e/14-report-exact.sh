@@ -243,14 +243,14 @@ expect_file "newdel: the program's blocks at the peak" expected got
 expect "newdel: sites at the peak that are not the program's" 1 \
 	"$(grep '^peak ' newdel.txt | awk -F ' <- ' '$1 ~ / other:[0-9]+$/' | wc -l)"
 
-# ---- mmapfile: no heap; mappings 12288 (file), 1 MiB grown to 2 MiB,
-# 64 KiB kept
+# ---- mmapfile: no heap; mappings 12288 and 1 MiB (files), 1 MiB grown
+# to 2 MiB, 64 KiB kept
 [ "$(getconf PAGESIZE)" = 4096 ] || skip "mmapfile assumes pages of 4096 bytes"
 record -- "$PROGS/mmapfile" "$tmp"
 t=$(one_trace)
 report mmap full "$t"
-for kv in allocations=0 peak_heap_bytes=0 leaked_bytes=0 mmap_calls=3 \
-	mmap_bytes=$((12288 + 1048576 + 65536)) munmap_calls=2 \
+for kv in allocations=0 peak_heap_bytes=0 leaked_bytes=0 mmap_calls=4 \
+	mmap_bytes=$((12288 + 1048576 + 1048576 + 65536)) munmap_calls=3 \
 	peak_mmap_bytes=2097152 live_mmap_bytes_end=65536; do
 	expect "mmapfile: ${kv%=*}" "${kv#*=}" "$(value mmap "${kv%=*}")"
 done

@@ -177,7 +177,11 @@ mappings() {
 		next
 	}
 	function field(key,   v) { v = $0; sub(".* " key "=", "", v); sub(/ .*/, "", v); return v }
-	$2 == "mmap" { print "mmap", frame[field("stack")], field("length"), field("path") == "\"\"" ? "anon" : "file" }
+	function hex(s,   v, i) { v = 0; sub(/^0x/, "", s)
+		for (i = 1; i <= length(s); i++) v = v * 16 + index("123456789abcdef", substr(s, i, 1))
+		return v }
+	function anon(f) { return int(hex(f) / 32) % 2 == 1 }   # MAP_ANONYMOUS, 0x20
+	$2 == "mmap" { print "mmap", frame[field("stack")], field("length"), anon(field("flags")) ? "anon" : "file" }
 	$2 == "mremap" { print "mremap", frame[field("stack")], field("old_length"), field("new_length") }
 	$2 == "munmap" { print "munmap", field("length") }' "$1.dump" "$1.dump" |
 	while read -r kind a b c; do

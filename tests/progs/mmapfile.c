@@ -1,10 +1,11 @@
 /* Mappings with exactly known sizes (pages of 4096 bytes assumed):
- *   map_file: creates a 12288-byte file in the directory named by argv[1],
- *     maps it read-only (mmap, 12288, fd >= 0), sums it, unmaps it
+ *   map_file: creates a file of 12288 bytes, then one of 1 MiB, in the
+ *     directory named by argv[1]; maps each read-only (mmap, fd >= 0),
+ *     sums it, unmaps it
  *   map_anon: maps 1 MiB anonymous, touches it, mremaps it to 2 MiB,
  *     unmaps the 2 MiB
  *   map_kept: maps 64 KiB anonymous and keeps it to the end
- * In all 3 mmaps (2 anonymous, 1 of a file), 1 mremap, 2 munmaps. */
+ * In all 4 mmaps (2 anonymous, 2 of files), 1 mremap, 3 munmaps. */
 #define _GNU_SOURCE 1 /* mremap */
 #include <fcntl.h>
 #include <stdio.h>
@@ -15,6 +16,7 @@
 #include "progs.h"
 
 #define FILE_LEN 12288
+#define BIG_FILE_LEN (1u << 20)
 #define ANON_LEN (1u << 20)
 #define KEPT_LEN (64u << 10)
 
@@ -26,25 +28,27 @@ static void fail(const char *what)
 	exit(1);
 }
 
-NOINLINE static unsigned map_file(const char *dir)
+/* Writes len bytes of 3 to DIR/NAME, maps the file, returns their sum. */
+NOINLINE static unsigned map_file(const char *dir, const char *name, size_t len)
 {
-	char path[4096], buf[FILE_LEN];
+	char path[4096], buf[4096];
 	unsigned char *m;
 	unsigned sum = 0;
 	int fd;
 
-	if ((size_t)snprintf(path, sizeof path, "%s/mmapfile.data", dir) >= sizeof path)
+	if ((size_t)snprintf(path, sizeof path, "%s/%s", dir, name) >= sizeof path)
 		fail("mmapfile: directory name too long");
 	fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0600);
 	memset(buf, 3, sizeof buf);
-	if (fd < 0 || write(fd, buf, sizeof buf) != (ssize_t)sizeof buf)
-		fail("mmapfile: cannot write the data file");
-	m = mmap(NULL, FILE_LEN, PROT_READ, MAP_PRIVATE, fd, 0);
+	for (size_t done = 0; done < len; done += sizeof buf)
+		if (fd < 0 || write(fd, buf, sizeof buf) != (ssize_t)sizeof buf)
+			fail("mmapfile: cannot write the data file");
+	m = mmap(NULL, len, PROT_READ, MAP_PRIVATE, fd, 0);
 	if (m == MAP_FAILED)
 		fail("mmapfile: cannot map the data file");
-	for (size_t i = 0; i < FILE_LEN; i++)
+	for (size_t i = 0; i < len; i++)
 		sum += m[i];
-	munmap(m, FILE_LEN);
+	munmap(m, len);
 	close(fd);
 	unlink(path);
 	return sum;
@@ -78,7 +82,8 @@ int main(int argc, char **argv)
 {
 	if (argc != 2)
 		fail("usage: mmapfile DIR");
-	if (map_file(argv[1]) != 3 * FILE_LEN)
+	if (map_file(argv[1], "mmapfile.data", FILE_LEN) != 3 * FILE_LEN ||
+	    map_file(argv[1], "mmapbig.data", BIG_FILE_LEN) != 3 * BIG_FILE_LEN)
 		fail("mmapfile: wrong sum");
 	map_anon();
 	map_kept();
