@@ -109,7 +109,13 @@ uint64_t probe_stack_capture(void);
 struct probe_ring;
 /* The calling thread's ring, attaching one on first use; NULL when none
  * could be mapped. */
-struct probe_ring *probe_thread_ring(void);
+struct probe_ring *probe_thread_attach(void);
+static inline struct probe_ring *probe_thread_ring(void)
+{
+	struct probe_ring *r = probe_tls.ring;
+
+	return __builtin_expect(r != NULL, 1) ? r : probe_thread_attach();
+}
 struct probe_ring *probe_ring_first(void);
 /* The process's own producer (thread 0): samples; written by the writer. */
 extern struct probe_ring *probe_ring0;

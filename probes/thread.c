@@ -72,13 +72,10 @@ static void thread_end(void *arg)
 	probe_guard_leave(g);
 }
 
-struct probe_ring *probe_thread_ring(void)
+struct probe_ring *probe_thread_attach(void)
 {
-	struct probe_ring *r = probe_tls.ring;
+	struct probe_ring *r = ring_get();
 
-	if (__builtin_expect(r != NULL, 1))
-		return r;
-	r = ring_get();
 	if (!r)
 		return NULL;
 	probe_ring_reset(r, ma_atomic_add_relaxed(&probe_next_serial, 1), probe_os_gettid());

@@ -206,24 +206,30 @@ static void memo_drop(struct probe_ring *r)
 
 /* The memo of walks of the calling thread, mapped (populated) once the
  * thread has asked for MEMO_AFTER stacks: a thread that allocates a few
- * times does without it.  It starts small and is replaced once by a
- * larger one when the thread needs it, but not from a capture that
- * interrupted another (a signal handler's allocation): the outer one may
- * be reading the old memo. */
+ * times does without it. */
 static struct probe_fu_memo *memo_of(struct probe_ring *r)
 {
-	struct probe_fu_memo *m;
-
 	if (!r)
 		return NULL;
 	if (!r->memo && ++r->memo_wait >= MEMO_AFTER)
 		r->memo = probe_fu_memo_new(NULL);
-	else if (r->memo && r->memo_busy == 1 && probe_fu_memo_small(r->memo) &&
-		 (m = probe_fu_memo_new(r->memo))) {
-		probe_fu_memo_free(r->memo);
-		r->memo = m;
-	}
 	return r->memo;
+}
+
+/* The memo starts small and is replaced once by a larger one when the
+ * thread needs it: looked at after a miss (only an addition can fill it),
+ * and not from a capture that interrupted another (a signal handler's
+ * allocation), which may be reading the old memo. */
+static struct probe_fu_memo *memo_grown(struct probe_ring *r, struct probe_fu_memo *memo)
+{
+	struct probe_fu_memo *m;
+
+	if (!memo || r->memo_busy != 1 || !probe_fu_memo_small(memo) ||
+	    !(m = probe_fu_memo_new(memo)))
+		return memo;
+	probe_fu_memo_free(memo);
+	r->memo = m;
+	return m;
 }
 
 void __attribute__((noinline)) probe_stack_prefetch(void)
@@ -259,6 +265,7 @@ uint64_t __attribute__((noinline)) probe_stack_capture(void)
 		memo_drop(r);
 		return known;
 	}
+	memo = memo_grown(r, memo);
 	/* The fast and the slow walk neither allocate nor lock, so the guard
 	 * stays as the caller set it: a signal handler's allocation meanwhile
 	 * is kept as a nested event (signals.h). */
