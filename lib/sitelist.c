@@ -89,15 +89,22 @@ static struct group *group_of(struct grouping *g, const char *key)
 static int add_site(struct grouping *g, struct ma_replay *r, const struct ma_rawsite *raw,
 		    enum ma_group_by by)
 {
-	const struct ma_stackstat *st = ma_stacktab_find(&r->stacks, raw->stack);
+	struct ma_stackstat *st = ma_stacktab_find(&r->stacks, raw->stack);
 	struct ma_site s = { raw->bytes, raw->blocks, raw->calls, raw->alloc_bytes,
 			     raw->dbytes, raw->dblocks, { NULL, 0 } };
 	struct ma_stack shown;
 	const char *key;
 	struct group *grp;
 
-	key = ma_symctx_key(&r->sym, st ? st->frames : NULL, st ? st->depth : 0,
-			    st ? st->first_ts : 0, by, &shown);
+	if (by == MA_GROUP_SITE && st && st->site_key) {
+		key = st->site_key;
+		memset(&shown, 0, sizeof(shown));
+	} else {
+		key = ma_symctx_key(&r->sym, st ? st->frames : NULL, st ? st->depth : 0,
+				    st ? st->first_ts : 0, by, &shown);
+		if (by == MA_GROUP_SITE && st && st->frames)
+			st->site_key = key;
+	}
 	if (!key || !(grp = group_of(g, key)))
 		return -1;
 	grp->sum.bytes += s.bytes;

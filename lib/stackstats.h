@@ -27,6 +27,9 @@ struct ma_stackstat {
 	 * replay.c, live_stack). */
 	uint64_t live_blocks, live_bytes;
 	uint64_t peak_epoch, peak_blocks, peak_bytes;
+	/* Its key when sites are grouped by whole stack (sitelist.c), made
+	 * once: every list of the full report groups the same stacks. */
+	const char *site_key;
 };
 
 struct ma_stacktab {
