@@ -27,6 +27,7 @@ void ma_pool_release(struct ma_pool *p)
 		free(b);
 	}
 	free(p->strs);
+	free(p->hashes);
 	ma_pool_init(p);
 }
 
@@ -60,51 +61,72 @@ void *ma_pool_alloc(struct ma_pool *p, size_t size)
 	return r;
 }
 
+/* Eight bytes a step: the site keys of deep stacks are kilobytes long. */
 static size_t hash_str(const char *s, size_t len)
 {
-	uint64_t h = 1469598103934665603ull;
+	uint64_t h = 0x9e3779b97f4a7c15ull ^ len, w;
+	size_t i = 0;
 
-	for (size_t i = 0; i < len; i++)
-		h = (h ^ (unsigned char)s[i]) * 1099511628211ull;
-	return (size_t)h;
+	for (; i + 8 <= len; i += 8) {
+		memcpy(&w, s + i, 8);
+		h = (h ^ w) * 0xff51afd7ed558ccdull;
+		h ^= h >> 32;
+	}
+	w = 0;
+	memcpy(&w, s + i, len - i);
+	h = (h ^ w) * 0xc4ceb9fe1a85ec53ull;
+	return (size_t)(h ^ (h >> 29));
 }
 
-static size_t find(const struct ma_pool *p, const char *s, size_t len)
+static size_t find(const struct ma_pool *p, const char *s, size_t len, size_t h)
 {
-	size_t i = hash_str(s, len) & p->mask;
+	size_t i = h & p->mask;
 
-	while (p->strs[i] && (strncmp(p->strs[i], s, len) || p->strs[i][len]))
+	while (p->strs[i] &&
+	       (p->hashes[i] != h || strncmp(p->strs[i], s, len) || p->strs[i][len]))
 		i = (i + 1) & p->mask;
 	return i;
 }
 
+/* Doubles the set; the strings are not hashed again. */
 static int grow(struct ma_pool *p)
 {
 	size_t cap = p->strs ? (p->mask + 1) * 2 : 1024;
-	const char **old = p->strs;
+	const char **old = p->strs, **strs = calloc(cap, sizeof(*strs));
+	size_t *oldh = p->hashes, *hashes = malloc(cap * sizeof(*hashes));
 	size_t omask = p->mask;
 
-	p->strs = calloc(cap, sizeof(*p->strs));
-	if (!p->strs) {
-		p->strs = old;
+	if (!strs || !hashes) {
+		free(strs);
+		free(hashes);
 		return -1;
 	}
+	p->strs = strs;
+	p->hashes = hashes;
 	p->mask = cap - 1;
-	for (size_t i = 0; old && i <= omask; i++)
-		if (old[i])
-			p->strs[find(p, old[i], strlen(old[i]))] = old[i];
+	for (size_t i = 0; old && i <= omask; i++) {
+		size_t k = oldh[i] & p->mask;
+
+		if (!old[i])
+			continue;
+		while (strs[k])
+			k = (k + 1) & p->mask;
+		strs[k] = old[i];
+		hashes[k] = oldh[i];
+	}
 	free(old);
+	free(oldh);
 	return 0;
 }
 
 const char *ma_pool_intern(struct ma_pool *p, const char *s, size_t len)
 {
-	size_t i;
+	size_t i, h = hash_str(s, len);
 	char *copy;
 
 	if ((!p->strs || (p->nstrs + 1) * 2 > p->mask + 1) && grow(p) < 0)
 		return NULL;
-	i = find(p, s, len);
+	i = find(p, s, len, h);
 	if (p->strs[i])
 		return p->strs[i];
 	copy = ma_pool_alloc(p, len + 1);
@@ -112,6 +134,7 @@ const char *ma_pool_intern(struct ma_pool *p, const char *s, size_t len)
 		return NULL;
 	memcpy(copy, s, len);
 	p->strs[i] = copy;
+	p->hashes[i] = h;
 	p->nstrs++;
 	return copy;
 }

@@ -12,6 +12,7 @@ struct ma_pool_block;
 struct ma_pool {
 	struct ma_pool_block *blocks;
 	const char **strs;      /* open-addressing set of interned strings */
+	size_t *hashes;         /* and their hashes, slot for slot */
 	size_t mask, nstrs;
 };
 
