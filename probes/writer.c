@@ -308,14 +308,22 @@ void probe_writer_drain_here(void)
 	work_unlock();
 }
 
-/* What is left open at the end, and a last sample. */
-static void last_round(void)
+/* The end: a last sample, then every ring taken into its open chunk and
+ * every open chunk written, compressed (the exit's own drain, which
+ * follows for whatever comes meanwhile, writes without zstd: mapping its
+ * context then would cost a few milliseconds of page faults).  Caller
+ * holds work_lock. */
+static void last_round(int sampling)
 {
-	if (!work_lock_wait())
-		return;
+	uint64_t now = probe_now();
+
+	if (sampling)
+		sample();
+	for (struct probe_ring *r = probe_ring_first(); r; r = r->next)
+		if (ma_atomic_load_acquire(&r->state) == PROBE_RING_ACTIVE &&
+		    !probe_ring_is_empty(r))
+			take(r, now);
 	open_close_all();
-	sample();
-	work_unlock();
 }
 
 static void *writer_main(void *arg)
@@ -347,7 +355,10 @@ static void *writer_main(void *arg)
 			probe_os_futex_wait(&wake_word, v, wait);
 		ma_atomic_store_relaxed(&sleeping, 0);
 	}
-	last_round();
+	if (work_lock_wait()) {
+		last_round(1);
+		work_unlock();
+	}
 	ma_atomic_store_release(&stopped, 1);
 	probe_os_futex_wake(&stopped);
 	return NULL;
@@ -383,8 +394,8 @@ int probe_writer_stop(void)
 	ma_atomic_store_release(&stop, 1);
 	if (!probe_writer_running()) {
 		/* No thread: what the producers' drains left open. */
-		if (work_lock_wait()) {
-			open_close_all();
+		if (copy_ready() && work_lock_wait()) {
+			last_round(0);
 			work_unlock();
 		}
 		return 0;
