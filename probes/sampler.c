@@ -29,11 +29,11 @@
  * blocks, a quarter of a perl run at one call per 10 ms.  So the next call
  * comes no sooner than MALLINFO_SPACING times the CPU time the last one
  * took (time spent waiting for an arena's lock costs nothing and does not
- * count), and at least once a second: about 0.5 % of a core at most.  On
+ * count), and at least once a second: about 2 % of a core at most.  On
  * a small heap that is every sample.  The analyzer counts a sample taken
  * without it for the last one that had it, so the spacing does not pull
  * its figures towards the cheap moments (docs/metrics.md). */
-#define MALLINFO_SPACING 200u
+#define MALLINFO_SPACING 50u
 #define MALLINFO_MAX_GAP_NS 1000000000ull
 #define FILEMAP_MIN_SIZE PROBE_FILEMAP_MIN_SIZE
 
