@@ -2,9 +2,9 @@
  *   return exit _exit abort kill   (kill: SIGKILL to itself)
  *   oom     also maps and touches 256 MiB in 1 MiB blocks (malloc), then
  *           SIGKILL to itself, as the OOM killer would
- * Before a SIGKILL it waits 100 ms: the probe writes what its rings hold
- * every sample interval (10 ms), and a kill loses what it had not yet
- * written. */
+ * Before a SIGKILL it waits 1.2 s: the probe writes a record at the
+ * latest when it has waited a second (and a sample interval, 10 ms), and
+ * a kill loses what it had not yet written (docs/reliability.md). */
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,7 +43,7 @@ int main(int argc, char **argv)
 	if (strcmp(how, "oom") == 0)
 		grow();
 	if (strcmp(how, "kill") == 0 || strcmp(how, "oom") == 0) {
-		usleep(100000);
+		usleep(1200000);
 		kill(getpid(), SIGKILL);
 	}
 	return 5;
