@@ -1,8 +1,10 @@
 /* The writer thread, and the drains on a producer's thread (writer.h).
  * The thread blocks every signal and holds the guard for good, so nothing
- * it calls is recorded or interrupted by the program's handlers; a drain
- * on a producer's thread holds the guard at INTERNAL meanwhile, so a
- * handler's events wait in the nested buffer (signals.h).  No one holds a
+ * it calls is recorded or interrupted by the program's handlers.  A drain
+ * on a producer's thread runs under the guard of the recording that
+ * called it (RECORD), so a signal handler's events meanwhile wait in the
+ * nested buffer (signals.h), whether the handler is wrapped or not; it
+ * allocates nothing (its buffers are mapped with raw system calls).  No one holds a
  * ring's consumer lock across anything that can block: the lock covers
  * only a copy, and mallinfo2 (which takes arena locks) runs with no lock
  * held. */
@@ -301,7 +303,8 @@ void probe_writer_drain_here(void)
 	/* Checked with the lock held: the writer's last round, which closes
 	 * the open chunks, sets stop first. */
 	if (!ma_atomic_load_acquire(&stop) && copy_ready()) {
-		g = probe_guard_enter(PROBE_GUARD_INTERNAL);
+		g = probe_guard_enter(probe_tls.guard == PROBE_GUARD_NONE ? PROBE_GUARD_RECORD :
+							       probe_tls.guard);
 		drain_due(probe_now(), 1);
 		probe_guard_leave(g);
 	}
