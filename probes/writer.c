@@ -85,7 +85,19 @@ enum { DUE_NOT, DUE_FULL, DUE_NOW };
  * since a drain first saw them, after a prompt record, or when its
  * producer has died (its ring is handed on sooner).  here: the caller
  * is a producer, not the writer thread. */
-static int due(struct probe_ring *r, uint64_t now, int here)
+/* Whether r's producer has died: asked of the kernel (a tgkill) at most
+ * once per ring and drain (*dead starts at -1), and never for ring 0 or
+ * the caller's own ring (the writer's is ring 0). */
+static int gone(struct probe_ring *r, int *dead)
+{
+	if (r == probe_ring0 || r == probe_tls.ring)
+		return 0;
+	if (*dead < 0)
+		*dead = !probe_os_thread_alive(r->tid);
+	return *dead;
+}
+
+static int due(struct probe_ring *r, uint64_t now, int here, int *dead)
 {
 	uint64_t used = ma_atomic_load_acquire(&r->head) - ma_atomic_load_acquire(&r->tail);
 
@@ -99,7 +111,7 @@ static int due(struct probe_ring *r, uint64_t now, int here)
 		return DUE_NOW;
 	if (used >= r->cap / (here || !probe_threads_one() ? 8 : 2))
 		return DUE_FULL;
-	return r != probe_ring0 && !probe_os_thread_alive(r->tid) ? DUE_NOW : DUE_NOT;
+	return gone(r, dead) ? DUE_NOW : DUE_NOT;
 }
 
 static void open_close(struct open_chunk *o)
@@ -195,21 +207,21 @@ static void drain_due(uint64_t now, int here)
 {
 	for (struct probe_ring *r = probe_ring_first(); r; r = r->next) {
 		struct open_chunk *o;
-		int why;
+		int why, dead = -1;
 
 		if (ma_atomic_load_acquire(&r->state) != PROBE_RING_ACTIVE)
 			continue;
-		why = due(r, now, here);
+		why = due(r, now, here, &dead);
 		if (why != DUE_NOT) {
 			ma_atomic_store_relaxed(&r->prompt, 0);
 			take(r, now);
 		}
 		o = open_find(r);
 		if (o && (why == DUE_NOW || o->buf->len >= OPEN_TARGET ||
-			  (probe_ring_is_empty(r) && r != probe_ring0 &&
-			   !probe_os_thread_alive(r->tid))))
+			  (probe_ring_is_empty(r) && gone(r, &dead))))
 			open_close(o);
-		probe_thread_retire_dead(r);
+		if (probe_ring_is_empty(r) && gone(r, &dead))
+			probe_thread_retire_dead(r);
 	}
 	for (int i = 0; i < OPEN_SLOTS; i++)
 		if (open[i].ring && now - open[i].since >= DRAIN_AGE_NS)
