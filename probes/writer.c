@@ -4,10 +4,10 @@
  * on a producer's thread runs under the guard of the recording that
  * called it (RECORD), so a signal handler's events meanwhile wait in the
  * nested buffer (signals.h), whether the handler is wrapped or not; it
- * allocates nothing (its buffers are mapped with raw system calls).  No one holds a
- * ring's consumer lock across anything that can block: the lock covers
- * only a copy, and mallinfo2 (which takes arena locks) runs with no lock
- * held. */
+ * allocates nothing (its buffers are mapped with raw system calls).  No
+ * one holds a ring's consumer lock across anything that can block: the
+ * lock covers only a copy, and mallinfo2 (which takes arena locks) runs
+ * with no consumer lock held. */
 #include <errno.h>
 #include <pthread.h>
 #include <signal.h>
@@ -31,9 +31,9 @@ static uint32_t sleeping;
  * thread or by a producer draining here. */
 static uint32_t work_lock;
 
-/* A ring waits until it is half full (its producer kicks then) or its
- * oldest record has waited DRAIN_AGE_NS; what the writer takes from a
- * busy ring goes on into an open chunk of that ring while nobody else
+/* A ring waits until it is an eighth full (due, below) or its oldest
+ * record has waited DRAIN_AGE_NS; what a drain takes from a busy ring
+ * goes on into an open chunk of that ring while nobody else
  * takes one of its seqs, up to OPEN_TARGET bytes.  A sqlite3 run's ring
  * fills in a few milliseconds, and a chunk of a few drains compresses
  * much better than each drain alone (zstd starts afresh every chunk).
