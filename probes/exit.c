@@ -14,6 +14,16 @@
 int probe_exit_status;
 static int finished;
 
+/* Whether a ring holds records: the writer's last round took everything
+ * it saw, so only what came after (other threads) is left. */
+static int rings_pending(void)
+{
+	for (struct probe_ring *r = probe_ring_first(); r; r = r->next)
+		if (ma_atomic_load_acquire(&r->state) == PROBE_RING_ACTIVE && !probe_ring_is_empty(r))
+			return 1;
+	return 0;
+}
+
 void probe_finish(int exit_kind, int64_t status)
 {
 	int expected = 0, g;
@@ -24,8 +34,11 @@ void probe_finish(int exit_kind, int64_t status)
 		return;
 	g = probe_guard_enter(PROBE_GUARD_INTERNAL);
 	probe_writer_stop();
-	/* A buffer of our own: the writer may not have let go of its. */
-	buf = probe_chunkbuf_new(probe_ring_payload_max(PROBE_RING_WORDS_DEFAULT), 0);
+	/* A buffer of our own: the writer may not have let go of its.  Only
+	 * when there is something to write: its encoder's tables alone are
+	 * 42 pages to fault in, a millisecond or two of a short program. */
+	buf = rings_pending() ?
+		probe_chunkbuf_new(probe_ring_payload_max(PROBE_RING_WORDS_DEFAULT), 0) : NULL;
 	if (buf) {
 		probe_writer_drain_all(buf, 0);
 		probe_chunkbuf_free(buf);

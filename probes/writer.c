@@ -140,20 +140,28 @@ static struct probe_chunkbuf *open_buf(struct open_chunk *o)
 	return o->buf;
 }
 
-/* A slot for a new chunk: a free one, else the one idle the longest
- * (written out first). */
+/* Set by the last round: no new buffer is mapped then (its encoder's
+ * tables alone are 42 pages to fault in, at the end of the program); a
+ * slot in use is written out and its buffer reused instead. */
+static int ending;
+
+/* A slot for a new chunk: a free one whose buffer is mapped, else (unless
+ * ending) any free one, else the one idle the longest (written out
+ * first). */
 static struct open_chunk *open_slot(void)
 {
-	struct open_chunk *o = &open[0];
+	struct open_chunk *o = NULL, *idle = NULL;
 
 	for (int i = 0; i < OPEN_SLOTS; i++) {
-		if (!open[i].ring) {
-			o = &open[i];
-			break;
-		}
-		if (open[i].used < o->used)
-			o = &open[i];
+		struct open_chunk *s = &open[i];
+
+		if (!s->ring && (s->buf || (!ending && !o)))
+			o = s->buf ? s : (o ? o : s);
+		if (s->ring && (!ending || s->buf) && (!idle || s->used < idle->used))
+			idle = s;
 	}
+	if (!o && !(o = idle))
+		return NULL;
 	open_close(o);
 	return open_buf(o) ? o : NULL;
 }
@@ -334,11 +342,13 @@ static void last_round(int sampling)
 
 	if (sampling)
 		sample();
+	ending = 1;
 	for (struct probe_ring *r = probe_ring_first(); r; r = r->next)
 		if (ma_atomic_load_acquire(&r->state) == PROBE_RING_ACTIVE &&
 		    !probe_ring_is_empty(r))
 			take(r, now);
 	open_close_all();
+	ending = 0;
 }
 
 static void *writer_main(void *arg)
