@@ -155,10 +155,15 @@ static struct open_chunk *open_slot(void)
 	for (int i = 0; i < OPEN_SLOTS; i++) {
 		struct open_chunk *s = &open[i];
 
-		if (!s->ring && (s->buf || (!ending && !o)))
-			o = s->buf ? s : (o ? o : s);
-		if (s->ring && (!ending || s->buf) && (!idle || s->used < idle->used))
-			idle = s;
+		if (s->ring) {
+			if (!idle || s->used < idle->used)
+				idle = s;
+		} else if (s->buf) {
+			o = s;
+			break;
+		} else if (!o && !ending) {
+			o = s;
+		}
 	}
 	if (!o && !(o = idle))
 		return NULL;
