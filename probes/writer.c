@@ -268,14 +268,24 @@ static void open_close_all(void)
 		open_close(&open[i]);
 }
 
-void probe_writer_drain_all(struct probe_chunkbuf *buf, uint16_t flags)
+/* The writer's last round took every record it saw, so the buffer is
+ * usually not needed: its encoder's tables alone are 42 pages to fault
+ * in, a millisecond or two of a short program. */
+void probe_writer_drain_all(void)
 {
+	struct probe_chunkbuf *buf = NULL;
+
 	for (struct probe_ring *r = probe_ring_first(); r; r = r->next) {
 		if (ma_atomic_load_acquire(&r->state) != PROBE_RING_ACTIVE)
 			continue;
-		probe_ring_drain(r, buf, flags);
+		if (!probe_ring_is_empty(r) &&
+		    (buf || (buf = probe_chunkbuf_new(probe_ring_payload_max(PROBE_RING_WORDS_DEFAULT),
+						      0))))
+			probe_ring_drain(r, buf, 0);
 		probe_thread_retire_dead(r);
 	}
+	if (buf)
+		probe_chunkbuf_free(buf);
 }
 
 /* A sample waits in producer 0's ring like any event; what the sampler

@@ -43,7 +43,9 @@ int probe_writer_stop(void);
 void probe_writer_forget(void);
 /* Wakes it up early (a ring passed half full); cheap when it is awake. */
 void probe_writer_kick(void);
-/* Drains every ring once with buf (writer, exit flush). */
-void probe_writer_drain_all(struct probe_chunkbuf *buf, uint16_t flags);
+/* The exit's drain of every ring, once the writer has stopped, into a
+ * buffer of its own (the writer may not have let go of its), mapped only
+ * when a ring still holds records. */
+void probe_writer_drain_all(void);
 
 #endif
