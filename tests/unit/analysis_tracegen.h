@@ -4,6 +4,8 @@
 #define MA_ANALYSIS_TRACEGEN_H
 
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "trace_build.h"
@@ -11,6 +13,16 @@
 #define TG_START 1000000000ull      /* start_monotonic_ns of every trace */
 #define TG_BIAS 0x555555554000ull   /* load bias of the module "prog" */
 #define TG_US(us) (TG_START + (uint64_t)(us) * 1000u)
+
+/* Removes a test's folder of traces and what it holds; 0 or -1 (the body
+ * of a group teardown). */
+static inline int tg_remove_dir(const char *dir)
+{
+	char cmd[300];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	return system(cmd) == 0 ? 0 : -1;
+}
 
 static inline struct ma_bytes tg_str(const char *s)
 {

@@ -284,11 +284,8 @@ static void test_peak_before_first_record(void **state)
 
 static int cleanup(void **state)
 {
-	char cmd[300];
-
 	(void)state;
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	return system(cmd) == 0 ? 0 : -1;
+	return tg_remove_dir(dir);
 }
 
 int main(void)

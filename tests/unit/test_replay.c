@@ -455,11 +455,8 @@ static void test_bad_inputs(void **state)
 
 static int cleanup(void **state)
 {
-	char cmd[300];
-
 	(void)state;
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	return system(cmd) == 0 ? 0 : -1;
+	return tg_remove_dir(dir);
 }
 
 int main(void)
