@@ -188,7 +188,7 @@ static void read_modules_ahead(struct dump *d)
 		struct ma_codec_state st;
 		struct ma_record r;
 
-		ma_codec_state_init(&st, v.hdr.ts_first);
+		ma_codec_state_init(&st, v.hdr.ts_first, v.version);
 		for (uint32_t i = 0; i < v.hdr.nrecords && ma_record_get(&p, end, &st, &r) == 0; i++) {
 			if (r.tag == MA_REC_PROCESS && !exe)
 				exe = base_name(r.u.process.exe);
@@ -474,7 +474,7 @@ static void walk_chunk(struct dump *d, uint64_t ordinal, const struct ma_chunk_v
 	if (d->nchunks == d->chunk_cap)
 		d->chunks = grow(d->chunks, &d->chunk_cap, sizeof(*d->chunks));
 	d->chunks[d->nchunks++] = (struct seen_chunk){ v->hdr.thread, v->hdr.seq };
-	ma_codec_state_init(&st, v->hdr.ts_first);
+	ma_codec_state_init(&st, v->hdr.ts_first, v->version);
 	for (uint32_t i = 0; i < v->hdr.nrecords && ma_record_get(&p, end, &st, &r) == 0; i++) {
 		if (!ma_tag_is_timed(r.tag))
 			r.ts = st.prev_ts;
@@ -633,7 +633,7 @@ int cmd_dump(int argc, char **argv)
 		free(d);
 		return MA_EXIT_INPUT;
 	}
-	printf("trace '%s' format=%u size=%" PRIu64 "\n", d->o.path, MA_FORMAT_VERSION,
+	printf("trace '%s' format=%u size=%" PRIu64 "\n", d->o.path, ma_chunk_iter_version(it),
 	       file_size(d->o.path));
 	read_modules_ahead(d);
 	r = walk(d, it, &stop);

@@ -66,7 +66,7 @@ static int trace_of_session(const char *path, const char *session, struct found 
 		return 0;
 	if (ma_chunk_iter_next(it, &view) == 1 && view.hdr.kind == MA_CHUNK_HEADER) {
 		p = view.payload;
-		ma_codec_state_init(&st, view.hdr.ts_first);
+		ma_codec_state_init(&st, view.hdr.ts_first, view.version);
 		if (ma_record_get(&p, p + view.hdr.raw_len, &st, &rec) == 0 &&
 		    rec.tag == MA_REC_PROCESS &&
 		    rec.u.process.session.len == strlen(session) &&

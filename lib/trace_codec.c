@@ -275,6 +275,38 @@ size_t ma_record_max_size(const struct ma_record *r)
 	return n;
 }
 
+/* ---- kind bytes ---- */
+
+#define NO_FN 0xff
+
+/* The fn of each code of a kind byte, per tag (trace_format.h, MA_KIND_*):
+ * the functions a program calls most come first. */
+static const uint8_t kind_fn[MA_REC_MMAP + 1][MA_KIND_FN_ESC] = {
+	[0] = { NO_FN, NO_FN, NO_FN, NO_FN, NO_FN, NO_FN, NO_FN },
+	[MA_REC_PROCESS] = { NO_FN, NO_FN, NO_FN, NO_FN, NO_FN, NO_FN, NO_FN },
+	[MA_REC_ALLOC] = { MA_FN_MALLOC, MA_FN_CALLOC, MA_FN_NEW, MA_FN_NEW_ARRAY,
+			   NO_FN, NO_FN, NO_FN },
+	[MA_REC_ALLOC_ALIGNED] = { MA_FN_POSIX_MEMALIGN, MA_FN_ALIGNED_ALLOC, MA_FN_MEMALIGN,
+				   MA_FN_NEW, MA_FN_NEW_ARRAY, MA_FN_VALLOC, MA_FN_PVALLOC },
+	[MA_REC_FREE] = { MA_FN_FREE, MA_FN_DELETE, MA_FN_DELETE_ARRAY,
+			  NO_FN, NO_FN, NO_FN, NO_FN },
+	[MA_REC_REALLOC] = { MA_FN_REALLOC, MA_FN_REALLOCARRAY,
+			     NO_FN, NO_FN, NO_FN, NO_FN, NO_FN },
+	[MA_REC_MMAP] = { MA_FN_MMAP, MA_FN_MMAP64, NO_FN, NO_FN, NO_FN, NO_FN, NO_FN },
+};
+
+/* The inverse, code + 1 (tests/unit/test_codec.c checks the two agree). */
+const uint8_t ma_kind_code1[MA_REC_MMAP + 1][MA_FN_COUNT] = {
+	[MA_REC_ALLOC] = { [MA_FN_MALLOC] = 1, [MA_FN_CALLOC] = 2, [MA_FN_NEW] = 3,
+			   [MA_FN_NEW_ARRAY] = 4 },
+	[MA_REC_ALLOC_ALIGNED] = { [MA_FN_POSIX_MEMALIGN] = 1, [MA_FN_ALIGNED_ALLOC] = 2,
+				   [MA_FN_MEMALIGN] = 3, [MA_FN_NEW] = 4, [MA_FN_NEW_ARRAY] = 5,
+				   [MA_FN_VALLOC] = 6, [MA_FN_PVALLOC] = 7 },
+	[MA_REC_FREE] = { [MA_FN_FREE] = 1, [MA_FN_DELETE] = 2, [MA_FN_DELETE_ARRAY] = 3 },
+	[MA_REC_REALLOC] = { [MA_FN_REALLOC] = 1, [MA_FN_REALLOCARRAY] = 2 },
+	[MA_REC_MMAP] = { [MA_FN_MMAP] = 1, [MA_FN_MMAP64] = 2 },
+};
+
 /* ---- encoding ---- */
 
 void ma_enc_init(struct ma_chunk_enc *e, struct ma_enc_model *m)
@@ -303,6 +335,7 @@ void ma_enc_begin(struct ma_chunk_enc *e, uint64_t ts_first)
 		e->gen = 1;
 	}
 	e->nstacks = 0;
+	e->prev_depth = 0;
 }
 
 static inline uint8_t *e_end(struct ma_chunk_enc *e, int s)
@@ -325,6 +358,16 @@ static inline void e_z(struct ma_chunk_enc *e, int s, int64_t v)
 	e_v(e, s, ma_zigzag(v));
 }
 
+/* The kind byte; tags without an fn pass 0 and get the byte of the tag
+ * alone. */
+static void e_kind(struct ma_chunk_enc *e, uint8_t tag, uint64_t fn)
+{
+	if (tag < MA_REC_ALLOC || tag > MA_REC_MMAP)
+		e->s[MA_S_KIND].buf[e->s[MA_S_KIND].len++] = tag;
+	else
+		e_set(e, MA_S_KIND, ma_enc_kind(e_end(e, MA_S_KIND), tag, fn));
+}
+
 static void e_str(struct ma_chunk_enc *e, struct ma_bytes b)
 {
 	struct ma_enc_stream *st = &e->s[MA_S_MISC];
@@ -335,9 +378,14 @@ static void e_str(struct ma_chunk_enc *e, struct ma_bytes b)
 	st->len += b.len;
 }
 
+static inline void e_dt(struct ma_chunk_enc *e, uint64_t dt)
+{
+	e_set(e, MA_S_TS, ma_enc_dt(e_end(e, MA_S_TS), dt));
+}
+
 static inline void e_ts(struct ma_chunk_enc *e, uint64_t ts)
 {
-	e_v(e, MA_S_TS, ts - e->prev_ts);
+	e_dt(e, ts - e->prev_ts);
 	e->prev_ts = ts;
 }
 
@@ -363,16 +411,28 @@ static void e_stack_size(struct ma_chunk_enc *e, uint64_t id, int has_size, uint
 		e_set(e, MA_S_SIZE, ma_enc_stack_size(e, e_end(e, MA_S_SIZE), idx, size));
 }
 
+/* A stack's own frames, then those its outermost share with the stack
+ * before it in the chunk, which it becomes for the next. */
 static void put_stack(struct ma_chunk_enc *e, const struct ma_rec_stack *s, const uint64_t *frames)
 {
+	uint64_t *prev = e->m->frames;
+	uint32_t depth = s->depth < MA_STACK_MAX_DEPTH ? s->depth : MA_STACK_MAX_DEPTH;
+	uint32_t shared = 0;
+
+	while (shared < depth && shared < e->prev_depth &&
+	       frames[depth - 1 - shared] == prev[e->prev_depth - 1 - shared])
+		shared++;
 	e_v(e, MA_S_MISC, s->id);
-	e_v(e, MA_S_MISC, s->depth);
-	for (uint32_t i = 0; i < s->depth; i++) {
+	e_v(e, MA_S_MISC, depth);
+	e_v(e, MA_S_MISC, shared);
+	for (uint32_t i = 0; i < depth - shared; i++) {
 		if (i == 0)
 			e_v(e, MA_S_MISC, frames[0]);
 		else
 			e_z(e, MA_S_MISC, (int64_t)(frames[i] - frames[i - 1]));
 	}
+	memcpy(prev, frames, depth * sizeof(*frames));
+	e->prev_depth = depth;
 }
 
 static void put_meta(struct ma_chunk_enc *e, const struct ma_record *r, const uint64_t *frames)
@@ -462,11 +522,10 @@ size_t ma_enc_put(struct ma_chunk_enc *e, const struct ma_record *r, const uint6
 
 	for (int i = 0; i < MA_NSTREAMS; i++)
 		before += e->s[i].len;
-	e->s[MA_S_KIND].buf[e->s[MA_S_KIND].len++] = r->tag;
 	switch (r->tag) {
 	case MA_REC_ALLOC:
 	case MA_REC_ALLOC_ALIGNED:
-		e_v(e, MA_S_KIND, u->alloc.fn);
+		e_kind(e, r->tag, u->alloc.fn);
 		e_ts(e, r->ts);
 		e_acq(e, u->alloc.addr);
 		e_stack_size(e, u->alloc.stack, 1, u->alloc.size);
@@ -474,20 +533,20 @@ size_t ma_enc_put(struct ma_chunk_enc *e, const struct ma_record *r, const uint6
 			e_v(e, MA_S_MISC, u->alloc.alignment);
 		break;
 	case MA_REC_FREE:
-		e_v(e, MA_S_KIND, u->free.fn);
+		e_kind(e, r->tag, u->free.fn);
 		e_ts(e, r->ts);
 		e_rel(e, u->free.addr);
 		break;
 	case MA_REC_REALLOC:
-		e_v(e, MA_S_KIND, u->realloc.fn);
+		e_kind(e, r->tag, u->realloc.fn);
 		e_ts(e, r->ts);
-		e_v(e, MA_S_TS, u->realloc.ts_after - r->ts);
+		e_dt(e, u->realloc.ts_after - r->ts);
 		e_rel(e, u->realloc.old_addr);
 		e_acq(e, u->realloc.new_addr);
 		e_stack_size(e, u->realloc.stack, 1, u->realloc.size);
 		break;
 	case MA_REC_MMAP:
-		e_v(e, MA_S_KIND, u->mmap.fn);
+		e_kind(e, r->tag, u->mmap.fn);
 		e_ts(e, r->ts);
 		e_acq(e, u->mmap.addr);
 		e_stack_size(e, u->mmap.stack, 1, u->mmap.length);
@@ -498,13 +557,15 @@ size_t ma_enc_put(struct ma_chunk_enc *e, const struct ma_record *r, const uint6
 		e_str(e, u->mmap.path);
 		break;
 	case MA_REC_MUNMAP:
+		e_kind(e, r->tag, 0);
 		e_ts(e, r->ts);
 		e_rel(e, u->munmap.addr);
 		e_v(e, MA_S_MISC, u->munmap.length);
 		break;
 	case MA_REC_MREMAP:
+		e_kind(e, r->tag, 0);
 		e_ts(e, r->ts);
-		e_v(e, MA_S_TS, u->mremap.ts_after - r->ts);
+		e_dt(e, u->mremap.ts_after - r->ts);
 		e_rel(e, u->mremap.old_addr);
 		e_acq(e, u->mremap.new_addr);
 		e_stack_size(e, u->mremap.stack, 0, 0);
@@ -513,6 +574,7 @@ size_t ma_enc_put(struct ma_chunk_enc *e, const struct ma_record *r, const uint6
 		e_v(e, MA_S_MISC, u->mremap.flags);
 		break;
 	default:
+		e_kind(e, r->tag, 0);
 		if (ma_tag_is_timed(r->tag))
 			e_ts(e, r->ts);
 		put_meta(e, r, frames);
@@ -555,6 +617,7 @@ size_t ma_enc_finish(const struct ma_chunk_enc *e, uint8_t *out)
 struct dec {
 	struct ma_codec_state *st;
 	int bad;
+	uint64_t fn;    /* from the kind byte */
 };
 
 static uint64_t d_v(struct dec *d, int s)
@@ -571,9 +634,27 @@ static int64_t d_z(struct dec *d, int s)
 	return ma_unzigzag(d_v(d, s));
 }
 
+/* A timestamp delta (ma_enc_dt; version 2 wrote dt itself). */
+static uint64_t d_dt(struct dec *d)
+{
+	uint64_t c = d_v(d, MA_S_TS);
+
+	if (d->st->version < 3)
+		return c;
+	if (!(c & 1))
+		return c >> 1;
+	if (c == 1)
+		return d_v(d, MA_S_TS);
+	if (c >> 49) {
+		d->bad = 1; /* (c >> 1) << 16 would not fit */
+		return 0;
+	}
+	return (c >> 1) << 16;
+}
+
 static uint64_t d_ts(struct dec *d)
 {
-	uint64_t dt = d_v(d, MA_S_TS);
+	uint64_t dt = d_dt(d);
 
 	if (d->st->prev_ts + dt < d->st->prev_ts)
 		d->bad = 1;
@@ -584,7 +665,7 @@ static uint64_t d_ts(struct dec *d)
 /* A relative "after" timestamp must not overflow. */
 static uint64_t d_after(struct dec *d, uint64_t base)
 {
-	uint64_t dt = d_v(d, MA_S_TS);
+	uint64_t dt = d_dt(d);
 
 	if (base + dt < base)
 		d->bad = 1;
@@ -684,22 +765,31 @@ static uint64_t d_size(struct dec *d, int64_t slot)
 	return size;
 }
 
+/* A stack's own frames go before the outermost frames it shares with
+ * the stack before it, which move into place first. */
 static void get_stack(struct dec *d, struct ma_rec_stack *s)
 {
 	struct ma_codec_state *st = d->st;
-	uint64_t depth;
+	uint64_t depth, shared = 0, prev = 0;
 
 	s->id = d_v(d, MA_S_MISC);
 	depth = d_v(d, MA_S_MISC);
-	if (depth > 4096) {
+	if (st->version >= 3)
+		shared = d_v(d, MA_S_MISC);
+	if (d->bad || depth > MA_STACK_MAX_DEPTH || shared > depth || shared > st->prev_depth) {
 		d->bad = 1;
 		return;
 	}
+	memmove(st->frames + (depth - shared), st->frames + (st->prev_depth - shared),
+		shared * sizeof(st->frames[0]));
+	for (uint64_t i = 0; i < depth - shared && !d->bad; i++) {
+		uint64_t v = d_v(d, MA_S_MISC);
+		prev = i == 0 ? v : prev + (uint64_t)ma_unzigzag(v);
+		st->frames[i] = prev;
+	}
+	st->prev_depth = d->bad ? 0 : (uint32_t)depth;
 	s->depth = (uint32_t)depth;
-	s->frames_enc = st->cur[MA_S_MISC];
-	for (uint64_t i = 0; i < depth && !d->bad; i++)
-		(void)d_v(d, MA_S_MISC);
-	s->frames_len = (uint32_t)(st->cur[MA_S_MISC] - s->frames_enc);
+	s->frames = st->frames;
 }
 
 static void get_meta(struct dec *d, struct ma_record *r)
@@ -784,6 +874,33 @@ static void get_meta(struct dec *d, struct ma_record *r)
 	}
 }
 
+/* The kind byte: the record's tag, and into d->fn the fn of the records
+ * that have one, for get_record. */
+static int get_kind(struct dec *d, struct ma_record *r)
+{
+	struct ma_codec_state *st = d->st;
+	unsigned b = *st->cur[MA_S_KIND]++, code;
+	int has_fn;
+
+	r->tag = (uint8_t)(st->version < 3 ? b : b & MA_KIND_TAG_MASK);
+	if (r->tag < 1 || r->tag > MA_REC_TAG_MAX)
+		return -1;
+	has_fn = r->tag >= MA_REC_ALLOC && r->tag <= MA_REC_MMAP;
+	if (st->version < 3) {
+		d->fn = has_fn ? d_v(d, MA_S_KIND) : 0;
+		return d->bad ? -1 : 0;
+	}
+	code = b >> MA_KIND_TAG_BITS;
+	if (!has_fn)
+		return code ? -1 : 0;
+	if (code == MA_KIND_FN_ESC) {
+		d->fn = d_v(d, MA_S_KIND);
+		return d->bad ? -1 : 0;
+	}
+	d->fn = kind_fn[r->tag][code];
+	return d->fn == NO_FN ? -1 : 0;
+}
+
 static void get_record(struct dec *d, struct ma_record *r)
 {
 	typeof(r->u) *u = &r->u;
@@ -792,7 +909,7 @@ static void get_record(struct dec *d, struct ma_record *r)
 	switch (r->tag) {
 	case MA_REC_ALLOC:
 	case MA_REC_ALLOC_ALIGNED:
-		u->alloc.fn = d_v(d, MA_S_KIND);
+		u->alloc.fn = d->fn;
 		r->ts = d_ts(d);
 		u->alloc.addr = d_acq(d);
 		u->alloc.stack = d_stack(d, &slot);
@@ -800,12 +917,12 @@ static void get_record(struct dec *d, struct ma_record *r)
 		u->alloc.alignment = r->tag == MA_REC_ALLOC_ALIGNED ? d_v(d, MA_S_MISC) : 0;
 		break;
 	case MA_REC_FREE:
-		u->free.fn = d_v(d, MA_S_KIND);
+		u->free.fn = d->fn;
 		r->ts = d_ts(d);
 		u->free.addr = d_rel(d);
 		break;
 	case MA_REC_REALLOC:
-		u->realloc.fn = d_v(d, MA_S_KIND);
+		u->realloc.fn = d->fn;
 		r->ts = d_ts(d);
 		u->realloc.ts_after = d_after(d, r->ts);
 		u->realloc.old_addr = d_rel(d);
@@ -814,7 +931,7 @@ static void get_record(struct dec *d, struct ma_record *r)
 		u->realloc.size = d_size(d, slot);
 		break;
 	case MA_REC_MMAP:
-		u->mmap.fn = d_v(d, MA_S_KIND);
+		u->mmap.fn = d->fn;
 		r->ts = d_ts(d);
 		u->mmap.addr = d_acq(d);
 		u->mmap.stack = d_stack(d, &slot);
@@ -872,7 +989,7 @@ static int start_streams(struct ma_codec_state *st, const uint8_t *p, const uint
 int ma_record_get(const uint8_t **p, const uint8_t *end,
 		  struct ma_codec_state *st, struct ma_record *r)
 {
-	struct dec d = { st, 0 };
+	struct dec d = { st, 0, 0 };
 
 	if (!st->started) {
 		if (*p >= end || start_streams(st, *p, end) < 0)
@@ -881,8 +998,7 @@ int ma_record_get(const uint8_t **p, const uint8_t *end,
 	if (end != st->payload_end || st->cur[MA_S_KIND] >= st->lim[MA_S_KIND])
 		return -1;
 	memset(r, 0, sizeof(*r));
-	r->tag = *st->cur[MA_S_KIND]++;
-	if (r->tag < 1 || r->tag > MA_REC_TAG_MAX)
+	if (get_kind(&d, r) < 0)
 		return -1;
 	get_record(&d, r);
 	if (d.bad)
@@ -899,18 +1015,10 @@ int ma_record_get(const uint8_t **p, const uint8_t *end,
 
 int ma_stack_frames(const struct ma_rec_stack *s, uint64_t *out, uint32_t max)
 {
-	const uint8_t *p = s->frames_enc, *end = p + s->frames_len;
-	uint64_t prev = 0;
-	uint32_t n = 0;
+	uint32_t n = s->depth < max ? s->depth : max;
 
-	for (uint32_t i = 0; i < s->depth; i++) {
-		uint64_t v;
-		if (ma_get_varint(&p, end, &v) < 0)
-			return -1;
-		prev = i == 0 ? v : prev + (uint64_t)ma_unzigzag(v);
-		if (n < max)
-			out[n++] = prev;
-	}
+	if (n)
+		memcpy(out, s->frames, n * sizeof(*out));
 	return (int)n;
 }
 

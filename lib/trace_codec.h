@@ -57,8 +57,9 @@ struct ma_record {
 		struct ma_rec_stack {
 			uint64_t id;
 			uint32_t depth;
-			const uint8_t *frames_enc; /* encoded frames; use ma_stack_frames() */
-			uint32_t frames_len;
+			/* decoded: depth frames in the decoder's state, valid
+			 * until it decodes the next record */
+			const uint64_t *frames;
 		} stack;
 		struct ma_rec_module {
 			uint64_t id, bias, lo, hi;
@@ -116,8 +117,10 @@ enum ma_stream {
 #define MA_STACK_DICT 1024u
 
 /* Decoder state of one chunk: delta state, the streams, the model.  Large
- * (about 80 KiB): keep it off small stacks. */
+ * (about 112 KiB): keep it off small stacks. */
 struct ma_codec_state {
+	uint32_t version;         /* the file's format version */
+	uint32_t prev_depth;      /* frames of the chunk's last stack, in frames */
 	uint64_t prev_ts;
 	uint64_t prev_addr;
 	int started;              /* stream directory read */
@@ -127,10 +130,16 @@ struct ma_codec_state {
 	uint32_t nstacks;         /* stack dictionary entries */
 	uint64_t acq[MA_ADDR_WINDOW], rel[MA_ADDR_WINDOW];
 	uint64_t stack_id[MA_STACK_DICT], stack_size[MA_STACK_DICT];
+	uint64_t frames[MA_STACK_MAX_DEPTH];
 };
 
-static inline void ma_codec_state_init(struct ma_codec_state *st, uint64_t ts_first)
+/* A chunk of a file of format `version` (MA_FORMAT_VERSION_MIN to
+ * MA_FORMAT_VERSION). */
+static inline void ma_codec_state_init(struct ma_codec_state *st, uint64_t ts_first,
+				       uint32_t version)
 {
+	st->version = version;
+	st->prev_depth = 0;
 	st->prev_ts = ts_first;
 	st->prev_addr = 0;
 	st->started = 0;
@@ -162,6 +171,7 @@ struct ma_enc_model {
 	struct ma_enc_addr_slot addr[1u << MA_ENC_ADDR_BITS];
 	struct ma_enc_stack_slot stk[1u << MA_ENC_STACK_BITS];
 	uint64_t stack_size[MA_STACK_DICT];
+	uint64_t frames[MA_STACK_MAX_DEPTH]; /* the chunk's last stack */
 };
 
 struct ma_enc_stream {
@@ -177,6 +187,7 @@ struct ma_chunk_enc {
 	uint64_t acq0, rel0;      /* their values when the chunk began */
 	uint32_t gen;             /* chunk number, for the stack table */
 	uint32_t nstacks;
+	uint32_t prev_depth;      /* frames of the chunk's last stack, in m->frames */
 	struct ma_enc_model *m;   /* zeroed memory before the first chunk */
 };
 
@@ -188,8 +199,9 @@ void ma_enc_init(struct ma_chunk_enc *e, struct ma_enc_model *m);
 void ma_enc_begin(struct ma_chunk_enc *e, uint64_t ts_first);
 /* Encodes one record.  Every stream buffer must have
  * ma_record_max_size(rec) bytes free.  For MA_REC_STACK the frames come
- * from `frames`.  Timed records need rec->ts >= e->prev_ts, and realloc
- * and mremap ts_after >= ts.  Returns the bytes added (all streams). */
+ * from `frames` (depth at most MA_STACK_MAX_DEPTH).  Timed records need
+ * rec->ts >= e->prev_ts, and realloc and mremap ts_after >= ts.
+ * Returns the bytes added (all streams). */
 size_t ma_enc_put(struct ma_chunk_enc *e, const struct ma_record *rec, const uint64_t *frames);
 /* Payload bytes of the chunk so far (0 for a chunk of no records). */
 size_t ma_enc_size(const struct ma_chunk_enc *e);
@@ -242,7 +254,7 @@ void ma_file_prefix_put(uint8_t out[MA_FILE_PREFIX_LEN]);
 size_t ma_record_max_size(const struct ma_record *rec);
 
 /* Decodes the next record of the payload [*p, end), whose state st was
- * set with ma_codec_state_init(st, ts_first) and which is passed again,
+ * set with ma_codec_state_init(st, ts_first, version) and which is passed again,
  * unchanged, with the same end, for each next record.  *p stays at the
  * payload's start until the last record has been decoded with every
  * stream used up exactly; then it is set to end.  Returns 0 on success,
@@ -253,8 +265,8 @@ size_t ma_record_max_size(const struct ma_record *rec);
 int ma_record_get(const uint8_t **p, const uint8_t *end,
 		  struct ma_codec_state *st, struct ma_record *rec);
 
-/* Decodes the frames of a stack record into out (at most max); returns the
- * number decoded or -1 when the encoding is damaged. */
+/* Copies the frames of a decoded stack record to out (at most max);
+ * returns the number copied. */
 int ma_stack_frames(const struct ma_rec_stack *st, uint64_t *out, uint32_t max);
 
 /* Whether a tag carries a timestamp. */

@@ -28,6 +28,39 @@ static inline uint8_t *ma_enc_zigzag(uint8_t *p, int64_t v)
 	return ma_enc_varint(p, ma_zigzag(v));
 }
 
+/* (code + 1) of each (tag, fn) in a kind byte, 0 for none (trace_codec.c
+ * has the table, and its inverse for the decoder). */
+extern const uint8_t ma_kind_code1[MA_REC_MMAP + 1][MA_FN_COUNT];
+
+/* A record's kind byte, with the record's fn when its tag has one (then
+ * tag is one of alloc, alloc-aligned, free, realloc and mmap); the fn
+ * follows as a varint when the table has no code for it. */
+static inline uint8_t *ma_enc_kind(uint8_t *p, uint8_t tag, uint64_t fn)
+{
+	unsigned c = fn < MA_FN_COUNT ? ma_kind_code1[tag][fn] : 0;
+
+	if (c) {
+		*p++ = (uint8_t)(tag | (c - 1) << MA_KIND_TAG_BITS);
+		return p;
+	}
+	*p++ = (uint8_t)(tag | MA_KIND_FN_ESC << MA_KIND_TAG_BITS);
+	return ma_enc_varint(p, fn);
+}
+
+/* A timestamp delta: a multiple of 2^16 ns (the rounded times of a lone
+ * thread, docs/trace-format.md) as v (units << 1 | 1), any other below
+ * 2^63 as v (dt << 1), and the rest as 1 then v dt. */
+static inline uint8_t *ma_enc_dt(uint8_t *p, uint64_t dt)
+{
+	if (dt && !(dt & 0xffff))
+		return ma_enc_varint(p, (dt >> 15) | 1);
+	if (dt >> 63) {
+		*p++ = 1;
+		return ma_enc_varint(p, dt);
+	}
+	return ma_enc_varint(p, dt << 1);
+}
+
 static inline uint32_t ma_enc_hslot(uint64_t x, unsigned bits)
 {
 	return (uint32_t)((x * 0x9e3779b97f4a7c15ull) >> (64 - bits));

@@ -11,8 +11,9 @@
  * once decompressed, holds a sequence of records, laid out column-wise: a
  * directory of six varint lengths, then six byte streams (kinds,
  * timestamps, addresses, stacks, sizes, everything else; enum ma_stream
- * in trace_codec.h).  A record is a one-byte tag in the kind stream and
- * LEB128 varints (and length-prefixed byte strings) in the others, see
+ * in trace_codec.h).  A record is one byte in the kind stream (its tag,
+ * with its fn when it has one: MA_KIND_*) and LEB128 varints (and
+ * length-prefixed byte strings) in the others, see
  * the MA_REC_* comments below.  Every chunk holds the records of one producer (a thread,
  * or the process itself for thread 0) in that producer's order; chunks of
  * different producers interleave in the file in any order, and a reader
@@ -34,7 +35,10 @@
 #define MA_FILE_MAGIC "\x89MATRACE"   /* 8 bytes, no terminator counted */
 #define MA_FILE_MAGIC_LEN 8
 #define MA_FILE_PREFIX_LEN 16
-#define MA_FORMAT_VERSION 2u
+#define MA_FORMAT_VERSION 3u
+/* The oldest version readers still read: version 2 differs only in three
+ * codes of the payload (docs/trace-format.md, "Version 2"). */
+#define MA_FORMAT_VERSION_MIN 2u
 
 #define MA_CHUNK_MAGIC 0x4b43414du    /* "MACK" read as little-endian */
 #define MA_CHUNK_HDR_LEN 40u
@@ -112,11 +116,14 @@ enum ma_rec_tag {
 	 * daddr new (0 on failure), v new_length, v flags, v stack. */
 	MA_REC_MREMAP = 8,
 
-	/* Stack definition (untimed): v id, v depth, then depth addresses,
-	 * the first as v, each next as z delta from the one before; innermost
-	 * (the allocation's caller) first.  An event may refer to a stack
-	 * whose definition comes later in the file, or in another producer's
-	 * chunk. */
+	/* Stack definition (untimed): v id, v depth, v shared, then
+	 * depth - shared addresses, the first as v, each next as z delta
+	 * from the one before; innermost (the allocation's caller) first.
+	 * The stack's outermost `shared` frames are those of the stack
+	 * defined before it in the chunk (shared is 0 for the chunk's
+	 * first).  depth is at most MA_STACK_MAX_DEPTH.  An event may refer
+	 * to a stack whose definition comes later in the file, or in another
+	 * producer's chunk. */
 	MA_REC_STACK = 9,
 
 	/* Module loaded: dts, v id, v load bias, v lo, v hi (address range
@@ -157,6 +164,20 @@ enum ma_rec_tag {
 
 	MA_REC_TAG_MAX = 19,
 };
+
+/* Frames of a stack definition, at most. */
+#define MA_STACK_MAX_DEPTH 4096u
+
+/* A record's byte in the kind stream: its tag in the low five bits; in
+ * the high three, for the records with an fn (alloc, alloc-aligned,
+ * free, realloc, mmap), a code: fn = ma_kind_fn[tag][code] for a code
+ * below MA_KIND_FN_ESC (an entry of 0xff there is not a valid code), and
+ * for MA_KIND_FN_ESC the fn follows as v in the kind stream.  Records
+ * without an fn have code 0.  (Version 2 wrote the tag as a byte and then
+ * every fn as v.) */
+#define MA_KIND_TAG_BITS 5
+#define MA_KIND_TAG_MASK 0x1fu
+#define MA_KIND_FN_ESC 7u
 
 /* Which function an allocation or release came through. */
 enum ma_fn {

@@ -78,7 +78,7 @@ static int note_chunk(struct ma_trace *t, const struct ma_chunk_hdr *h, const ui
 	in->records += h->nrecords;
 	if (h->kind == MA_CHUNK_RECORDS)
 		return 0;
-	if (ma_rd_first_record(h, raw, &rec) < 0)
+	if (ma_rd_first_record(h, raw, t->f.version, &rec) < 0)
 		return -1;
 	if (h->kind == MA_CHUNK_HEADER)
 		return take_process(in, &rec.u.process);

@@ -94,6 +94,7 @@ struct ma_chunk_view {
 	uint64_t offset;             /* of the chunk header in the file */
 	struct ma_chunk_hdr hdr;
 	const uint8_t *payload;      /* decompressed, hdr.raw_len bytes */
+	uint32_t version;            /* the file's format version */
 };
 
 /* Same error codes as ma_trace_open. */
@@ -103,6 +104,8 @@ int ma_chunk_iter_open(const char *path, struct ma_chunk_iter **out, char *err, 
  * truncated, 40 of 5120 payload bytes present"). */
 int ma_chunk_iter_next(struct ma_chunk_iter *it, struct ma_chunk_view *view);
 const char *ma_chunk_iter_error(const struct ma_chunk_iter *it);
+/* The file's format version. */
+uint32_t ma_chunk_iter_version(const struct ma_chunk_iter *it);
 void ma_chunk_iter_close(struct ma_chunk_iter *it);
 
 #endif

@@ -103,9 +103,10 @@ static int check_prefix(struct ma_rd_file *f, char *err, size_t errlen)
 		return MA_TRACE_OPEN_NOT_TRACE;
 	}
 	f->version = le32(pre + MA_FILE_MAGIC_LEN);
-	if (f->version != MA_FORMAT_VERSION) {
-		set_err(err, errlen, "trace format version %u is not supported (this build reads version %u)",
-			f->version, MA_FORMAT_VERSION);
+	if (f->version < MA_FORMAT_VERSION_MIN || f->version > MA_FORMAT_VERSION) {
+		set_err(err, errlen,
+			"trace format version %u is not supported (this build reads versions %u to %u)",
+			f->version, MA_FORMAT_VERSION_MIN, MA_FORMAT_VERSION);
 		return MA_TRACE_OPEN_VERSION;
 	}
 	return MA_TRACE_OPEN_OK;
@@ -209,13 +210,14 @@ static int decompress(struct ma_rd_file *f, const struct ma_chunk_hdr *h, uint8_
 
 /* Decodes every record: the count must match and the last one must end
  * exactly at the end of the payload. */
-static const char *check_records(const struct ma_chunk_hdr *h, const uint8_t *raw)
+static const char *check_records(const struct ma_chunk_hdr *h, const uint8_t *raw,
+				 uint32_t version)
 {
 	const uint8_t *p = raw, *end = raw + h->raw_len;
 	struct ma_codec_state st;
 	struct ma_record rec;
 
-	ma_codec_state_init(&st, h->ts_first);
+	ma_codec_state_init(&st, h->ts_first, version);
 	for (uint32_t i = 0; i < h->nrecords; i++) {
 		if (ma_record_get(&p, end, &st, &rec) < 0)
 			return "records do not decode";
@@ -306,7 +308,7 @@ int ma_rd_chunk_read(struct ma_rd_file *f, uint64_t off, uint64_t ordinal,
 	if (!bad)
 		bad = read_payload(f, off, hdr, out, why, sizeof(why));
 	if (!bad)
-		bad = check_records(hdr, out->ptr);
+		bad = check_records(hdr, out->ptr, f->version);
 	if (!bad)
 		return 0;
 	set_err(err, errlen, "chunk %llu at offset %llu: %s", (unsigned long long)ordinal,
@@ -314,13 +316,13 @@ int ma_rd_chunk_read(struct ma_rd_file *f, uint64_t off, uint64_t ordinal,
 	return -1;
 }
 
-int ma_rd_first_record(const struct ma_chunk_hdr *hdr, const uint8_t *raw,
+int ma_rd_first_record(const struct ma_chunk_hdr *hdr, const uint8_t *raw, uint32_t version,
 		       struct ma_record *rec)
 {
 	const uint8_t *p = raw;
 	struct ma_codec_state st;
 
-	ma_codec_state_init(&st, hdr->ts_first);
+	ma_codec_state_init(&st, hdr->ts_first, version);
 	if (ma_record_get(&p, raw + hdr->raw_len, &st, rec) < 0)
 		return -1;
 	if (!ma_tag_is_timed(rec->tag))
@@ -378,9 +380,15 @@ int ma_chunk_iter_next(struct ma_chunk_iter *it, struct ma_chunk_view *view)
 	}
 	view->offset = it->off;
 	view->payload = it->buf.ptr;
+	view->version = it->f.version;
 	it->off += MA_CHUNK_HDR_LEN + view->hdr.stored_len;
 	it->ordinal++;
 	return 1;
+}
+
+uint32_t ma_chunk_iter_version(const struct ma_chunk_iter *it)
+{
+	return it->f.version;
 }
 
 const char *ma_chunk_iter_error(const struct ma_chunk_iter *it)

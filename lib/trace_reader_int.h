@@ -41,8 +41,9 @@ int ma_rd_chunk_read(struct ma_rd_file *f, uint64_t off, uint64_t ordinal,
 		     char *err, size_t errlen);
 
 /* Decodes the first record of a checked chunk (the process header, the
- * trailer); 0 or -1. */
-int ma_rd_first_record(const struct ma_chunk_hdr *hdr, const uint8_t *raw,
+ * trailer) of a file of that format version; 0 or -1.  Its strings point
+ * into raw; it must not be a stack record. */
+int ma_rd_first_record(const struct ma_chunk_hdr *hdr, const uint8_t *raw, uint32_t version,
 		       struct ma_record *rec);
 
 void ma_rd_buf_free(struct ma_rd_buf *b);

@@ -196,7 +196,7 @@ static int prod_load(struct ma_trace *t, uint32_t i)
 		t->failed = 1;
 		return -1;
 	}
-	ma_codec_state_init(p->st, h.ts_first);
+	ma_codec_state_init(p->st, h.ts_first, t->f.version);
 	return prod_advance(t, i);
 }
 

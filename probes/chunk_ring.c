@@ -45,11 +45,8 @@ static inline uint64_t heap_ts(struct probe_chunkbuf *b, uint64_t ts)
 static inline void put_head(struct probe_chunkbuf *b, struct cursors *c, uint8_t tag,
 			    uint64_t fn, uint64_t ts)
 {
-	uint8_t *k = c->p[MA_S_KIND];
-
-	*k++ = tag;
-	c->p[MA_S_KIND] = ma_enc_varint(k, fn);
-	c->p[MA_S_TS] = ma_enc_varint(c->p[MA_S_TS], ts - b->enc.prev_ts);
+	c->p[MA_S_KIND] = ma_enc_kind(c->p[MA_S_KIND], tag, fn);
+	c->p[MA_S_TS] = ma_enc_dt(c->p[MA_S_TS], ts - b->enc.prev_ts);
 	b->enc.prev_ts = ts;
 }
 
@@ -88,7 +85,7 @@ static inline void put_realloc(struct probe_chunkbuf *b, struct cursors *c, cons
 	if (after < ts)
 		after = ts;
 	put_head(b, c, MA_REC_REALLOC, w[7], ts);
-	c->p[MA_S_TS] = ma_enc_varint(c->p[MA_S_TS], after - ts);
+	c->p[MA_S_TS] = ma_enc_dt(c->p[MA_S_TS], after - ts);
 	c->p[MA_S_ADDR] = ma_enc_addr(&b->enc, c->p[MA_S_ADDR], w[3], 0);
 	c->p[MA_S_ADDR] = ma_enc_addr(&b->enc, c->p[MA_S_ADDR], w[4], 1);
 	put_stack_size(b, c, w[6], w[5]);

@@ -33,7 +33,7 @@ static void walk_chunks(const char *path)
 		struct ma_codec_state st;
 		struct ma_record rec;
 
-		ma_codec_state_init(&st, v.hdr.ts_first);
+		ma_codec_state_init(&st, v.hdr.ts_first, v.version);
 		while (p < end && ma_record_get(&p, end, &st, &rec) == 0)
 			;
 	}

@@ -14,6 +14,7 @@
 #include <cmocka.h>
 
 #include "trace_codec.h"
+#include "trace_codec_int.h"
 
 #define U64MAX UINT64_MAX
 
@@ -172,7 +173,7 @@ static void test_chunk_hdr(void **state)
 		MA_CHUNK_MAGIC, 3, 7, 0, 0xffffffffu, 3, MA_CHUNK_RECORDS, MA_CODEC_ZSTD,
 		0xfffe, 12, U64MAX - 5 }, "abc"));
 	ma_file_prefix_put(pre);
-	assert_memory_equal(pre, "\x89MATRACE\x02\0\0\0\0\0\0\0", MA_FILE_PREFIX_LEN);
+	assert_memory_equal(pre, "\x89MATRACE\x03\0\0\0\0\0\0\0", MA_FILE_PREFIX_LEN);
 }
 
 /* ---- records ---- */
@@ -383,7 +384,7 @@ static size_t decode_n(const uint8_t *buf, size_t len, uint64_t ts_first,
 	const uint8_t *p = buf;
 	size_t i;
 
-	ma_codec_state_init(&st, ts_first);
+	ma_codec_state_init(&st, ts_first, MA_FORMAT_VERSION);
 	for (i = 0; i < n; i++) {
 		if (ma_record_get(&p, buf + len, &st, &out[i]) < 0)
 			break;
@@ -403,7 +404,7 @@ static void test_every_tag_roundtrip(void **state)
 	int seen[MA_REC_TAG_MAX + 1] = { 0 };
 
 	(void)state;
-	ma_codec_state_init(&st, 1000);
+	ma_codec_state_init(&st, 1000, MA_FORMAT_VERSION);
 	for (size_t i = 0; i < n; i++) {
 		memset(&out, 0, sizeof(out));
 		assert_int_equal(ma_record_get(&p, buf + len, &st, &out), 0);
@@ -433,13 +434,13 @@ static void test_one_record_and_truncated(void **state)
 		enc_start(in[i].ts);
 		enc_add(&in[i]);
 		len = enc_end(buf);
-		ma_codec_state_init(&st, in[i].ts);
+		ma_codec_state_init(&st, in[i].ts, MA_FORMAT_VERSION);
 		assert_int_equal(ma_record_get(&p, buf + len, &st, &out), 0);
 		check_same(&in[i], &out);
 		assert_ptr_equal(p, buf + len);
 		for (size_t k = 0; k < len; k++) {
 			p = buf;
-			ma_codec_state_init(&st, in[i].ts);
+			ma_codec_state_init(&st, in[i].ts, MA_FORMAT_VERSION);
 			assert_int_equal(ma_record_get(&p, buf + k, &st, &out), -1);
 			assert_ptr_equal(p, buf);
 		}
@@ -457,11 +458,11 @@ static void test_empty_chunk(void **state)
 	(void)state;
 	enc_start(5);
 	assert_int_equal(enc_end(buf), 0); /* no records: no payload */
-	ma_codec_state_init(&st, 5);
+	ma_codec_state_init(&st, 5, MA_FORMAT_VERSION);
 	assert_int_equal(ma_record_get(&p, buf, &st, &out), -1);
 	/* a directory of empty streams holds no record either */
 	p = dir0;
-	ma_codec_state_init(&st, 5);
+	ma_codec_state_init(&st, 5, MA_FORMAT_VERSION);
 	assert_int_equal(ma_record_get(&p, dir0 + sizeof(dir0), &st, &out), -1);
 }
 
@@ -480,8 +481,8 @@ static size_t make_payload(uint8_t *out, const char *const s[MA_NSTREAMS],
 	return n;
 }
 
-static int decode_streams(const char *const s[MA_NSTREAMS], const size_t len[MA_NSTREAMS],
-			  uint64_t ts_first, struct ma_record *out)
+static int decode_version(uint32_t version, const char *const s[MA_NSTREAMS],
+			  const size_t len[MA_NSTREAMS], uint64_t ts_first, struct ma_record *out)
 {
 	static struct ma_codec_state st;
 	uint8_t buf[256];
@@ -489,10 +490,18 @@ static int decode_streams(const char *const s[MA_NSTREAMS], const size_t len[MA_
 	const uint8_t *p = buf;
 	int rc = 0;
 
-	ma_codec_state_init(&st, ts_first);
+	ma_codec_state_init(&st, ts_first, version);
 	while (rc == 0 && p < buf + n)
 		rc = ma_record_get(&p, buf + n, &st, out);
 	return rc;
+}
+
+/* The payloads below are of version 2 (a tag byte and a varint fn in the
+ * kind stream, plain timestamp deltas); test_v3_codes has version 3's. */
+static int decode_streams(const char *const s[MA_NSTREAMS], const size_t len[MA_NSTREAMS],
+			  uint64_t ts_first, struct ma_record *out)
+{
+	return decode_version(2, s, len, ts_first, out);
 }
 
 static void test_bad_streams(void **state)
@@ -541,13 +550,13 @@ static void test_bad_streams(void **state)
 		static const uint8_t cut[] = { 1, 1, 0 };
 		const uint8_t *p = more;
 
-		ma_codec_state_init(&st, 0);
+		ma_codec_state_init(&st, 0, MA_FORMAT_VERSION);
 		assert_int_equal(ma_record_get(&p, more + sizeof(more), &st, &out), -1);
 		p = less;
-		ma_codec_state_init(&st, 0);
+		ma_codec_state_init(&st, 0, MA_FORMAT_VERSION);
 		assert_int_equal(ma_record_get(&p, less + sizeof(less), &st, &out), -1);
 		p = cut;
-		ma_codec_state_init(&st, 0);
+		ma_codec_state_init(&st, 0, MA_FORMAT_VERSION);
 		assert_int_equal(ma_record_get(&p, cut + sizeof(cut), &st, &out), -1);
 	}
 }
@@ -632,7 +641,7 @@ static void decode_everything(const uint8_t *buf, size_t len)
 	const uint8_t *p = buf;
 	uint64_t fr[64];
 
-	ma_codec_state_init(&st, 0);
+	ma_codec_state_init(&st, 0, MA_FORMAT_VERSION);
 	while (p < buf + len && ma_record_get(&p, buf + len, &st, &out) == 0) {
 		assert_true(p == buf || p == buf + len);
 		if (out.tag == MA_REC_STACK)
@@ -671,17 +680,237 @@ static void test_garbage(void **state)
 	}
 }
 
-static void test_stack_frames_damaged(void **state)
+/* docs/trace-format.md's example: malloc(32) = 0x1000 at 1000, its free
+ * at 1001, malloc(32) = 0x1000 again at 1003 and its free at 1004, all
+ * from stack 9, in a chunk whose ts_first is 1000: the bytes version 3
+ * writes, and the same records read from version 2's bytes. */
+static void test_doc_example(void **state)
 {
-	struct ma_rec_stack s = { .id = 1, .depth = 3,
-				  .frames_enc = (const uint8_t *)"\x01\x02", .frames_len = 2 };
-	uint64_t out[4];
+	static const uint8_t v3[] = { 4, 4, 6, 3, 2, 0,
+				      0x02, 0x04, 0x02, 0x04,
+				      0x00, 0x02, 0x04, 0x02,
+				      0x00, 0x80, 0x40, 0x01, 0x01, 0x01,
+				      0x00, 0x09, 0x01,
+				      0x40, 0x00 };
+	static const uint8_t v2[] = { 8, 4, 6, 3, 2, 0,
+				      0x02, 0x00, 0x04, 0x09, 0x02, 0x00, 0x04, 0x09,
+				      0x00, 0x01, 0x02, 0x01,
+				      0x00, 0x80, 0x40, 0x01, 0x01, 0x01,
+				      0x00, 0x09, 0x01,
+				      0x40, 0x00 };
+	struct ma_record in[4] = {
+		{ .tag = MA_REC_ALLOC, .ts = 1000, .u.alloc = { 0x1000, 32, 9, MA_FN_MALLOC, 0 } },
+		{ .tag = MA_REC_FREE, .ts = 1001, .u.free = { 0x1000, MA_FN_FREE } },
+		{ .tag = MA_REC_ALLOC, .ts = 1003, .u.alloc = { 0x1000, 32, 9, MA_FN_MALLOC, 0 } },
+		{ .tag = MA_REC_FREE, .ts = 1004, .u.free = { 0x1000, MA_FN_FREE } },
+	}, out[4];
+	static struct ma_codec_state st;
+	uint8_t buf[64];
+	const uint8_t *p = v2;
 
 	(void)state;
-	assert_int_equal(ma_stack_frames(&s, out, 4), -1);
-	s.depth = 2;
-	assert_int_equal(ma_stack_frames(&s, out, 1), 1); /* more frames than room */
-	assert_true(out[0] == 1);
+	assert_int_equal(encode_all(buf, in, 4), sizeof(v3));
+	assert_memory_equal(buf, v3, sizeof(v3));
+	assert_int_equal(decode_n(v3, sizeof(v3), 1000, out, 4), 4);
+	for (int i = 0; i < 4; i++)
+		check_same(&in[i], &out[i]);
+	ma_codec_state_init(&st, 1000, 2);
+	for (int i = 0; i < 4; i++) {
+		assert_int_equal(ma_record_get(&p, v2 + sizeof(v2), &st, &out[i]), 0);
+		check_same(&in[i], &out[i]);
+	}
+	assert_ptr_equal(p, v2 + sizeof(v2));
+	/* version 2's bytes do not read as version 3 */
+	assert_int_equal(decode_n(v2, sizeof(v2), 1000, out, 4) < 4, 1);
+}
+
+/* Every fn of every tag that has one comes back, in one kind byte when
+ * the table has a code for it and with a varint after it otherwise. */
+static void test_kind_every_fn(void **state)
+{
+	static const uint8_t tags[] = { MA_REC_ALLOC, MA_REC_ALLOC_ALIGNED, MA_REC_FREE,
+					MA_REC_REALLOC, MA_REC_MMAP };
+	uint64_t fns[MA_FN_COUNT + 3];
+	uint8_t buf[256];
+	struct ma_record out;
+	int coded = 0;
+
+	(void)state;
+	for (uint64_t f = 0; f < MA_FN_COUNT; f++)
+		fns[f] = f;
+	fns[MA_FN_COUNT] = MA_FN_COUNT;
+	fns[MA_FN_COUNT + 1] = 1000;
+	fns[MA_FN_COUNT + 2] = U64MAX;
+	for (size_t t = 0; t < sizeof(tags); t++) {
+		for (size_t k = 0; k < sizeof(fns) / sizeof(fns[0]); k++) {
+			struct ma_record r = { .tag = tags[t], .ts = 2000 };
+			size_t len;
+			int one = fns[k] < MA_FN_COUNT && ma_kind_code1[tags[t]][fns[k]];
+
+			switch (tags[t]) {
+			case MA_REC_FREE:
+				r.u.free.fn = fns[k];
+				break;
+			case MA_REC_REALLOC:
+				r.u.realloc.fn = fns[k];
+				r.u.realloc.ts_after = 2000;
+				break;
+			case MA_REC_MMAP:
+				r.u.mmap.fn = fns[k];
+				break;
+			default:
+				r.u.alloc.fn = fns[k];
+			}
+			len = encode_all(buf, &r, 1);
+			assert_int_equal(enc.s[MA_S_KIND].len,
+					 one ? 1 : 1 + ma_put_varint((uint8_t[MA_VARINT_MAX]){ 0 }, fns[k]));
+			assert_int_equal(buf[MA_NSTREAMS] & MA_KIND_TAG_MASK, tags[t]);
+			assert_int_equal(decode_n(buf, len, 1000, &out, 1), 1);
+			check_same(&r, &out);
+			coded += one;
+		}
+	}
+	/* malloc, calloc, new, new[]; the seven aligned; free, delete,
+	 * delete[]; realloc, reallocarray; mmap, mmap64 */
+	assert_int_equal(coded, 4 + 7 + 3 + 2 + 2);
+}
+
+/* Timestamp deltas: rounded ones count in 2^16 ns units, and every delta
+ * up to 2^64 - 1 comes back. */
+static void test_dt_codes(void **state)
+{
+	static const uint64_t dts[] = { 0, 1, 63, 64, 65535, 65536, 3 << 16, 65537,
+					1ull << 62, 1ull << 63, (1ull << 63) + 1,
+					U64MAX - 65535, U64MAX };
+	static const size_t ts_len[] = { 1, 1, 1, 2, 3, 1, 1, 3,
+					 7, 7, 11, 7, 11 };
+	uint8_t buf[256];
+	struct ma_record out;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(dts) / sizeof(dts[0]); i++) {
+		struct ma_record r = { .tag = MA_REC_THREAD_END, .ts = 1000 + dts[i] };
+		size_t len;
+
+		if (r.ts < 1000)
+			continue; /* would wrap past 2^64: not a timestamp */
+		len = encode_all(buf, &r, 1);
+		assert_int_equal(enc.s[MA_S_TS].len, ts_len[i]);
+		assert_int_equal(decode_n(buf, len, 1000, &out, 1), 1);
+		assert_true(out.ts == r.ts);
+	}
+	/* and a realloc's second timestamp */
+	{
+		struct ma_record r = { .tag = MA_REC_REALLOC, .ts = 1000 + 65536,
+				       .u.realloc = { 1000 + 2 * 65536 + 5, 0x10, 0x20, 8, 1,
+						      MA_FN_REALLOC } };
+		size_t len = encode_all(buf, &r, 1);
+
+		assert_int_equal(enc.s[MA_S_TS].len, 1 + 3);
+		assert_int_equal(decode_n(buf, len, 1000, &out, 1), 1);
+		check_same(&r, &out);
+	}
+}
+
+/* Stacks share their outermost frames with the stack before them in the
+ * chunk: each costs its own frames only, and decodes whole. */
+static void test_stack_shared(void **state)
+{
+	static const uint64_t a[] = { 0x401010, 0x402020, 0x403030, 0x404040 };
+	static const uint64_t b[] = { 0x405050, 0x403030, 0x404040 };
+	static const uint64_t c[] = { 0x406060, 0x407070 };
+	static const uint64_t d[] = { 0x407070 };
+	const uint64_t *fr[] = { a, b, c, c, d };
+	const uint32_t depth[] = { 4, 3, 2, 2, 1 };
+	const uint32_t shared[] = { 0, 2, 0, 2, 1 };
+	struct ma_record out[5];
+	static uint8_t buf[1024];
+	size_t len;
+
+	(void)state;
+	enc_start(1000);
+	for (int i = 0; i < 5; i++) {
+		struct ma_record r = { .tag = MA_REC_STACK,
+				       .u.stack = { .id = 10 + (uint64_t)i, .depth = depth[i] } };
+		size_t before = enc.s[MA_S_MISC].len;
+
+		ma_enc_put(&enc, &r, fr[i]);
+		/* id, depth, shared, then the first own frame (4 bytes) and
+		 * the deltas of the others (2 bytes each) */
+		assert_int_equal(enc.s[MA_S_MISC].len - before,
+				 3 + (depth[i] > shared[i] ? 4 + 2 * (depth[i] - shared[i] - 1) : 0));
+		assert_int_equal(enc.s[MA_S_MISC].buf[before + 2], shared[i]);
+	}
+	len = enc_end(buf);
+	{
+		/* a record's frames last until the next record is decoded */
+		static struct ma_codec_state st;
+		const uint8_t *p = buf;
+
+		ma_codec_state_init(&st, 1000, MA_FORMAT_VERSION);
+		for (int i = 0; i < 5; i++) {
+			uint64_t f[8];
+
+			assert_int_equal(ma_record_get(&p, buf + len, &st, &out[i]), 0);
+			assert_true(out[i].tag == MA_REC_STACK &&
+				    out[i].u.stack.id == 10 + (uint64_t)i);
+			assert_int_equal(ma_stack_frames(&out[i].u.stack, f, 8), depth[i]);
+			assert_memory_equal(f, fr[i], depth[i] * sizeof(f[0]));
+			assert_int_equal(ma_stack_frames(&out[i].u.stack, f, 1), 1);
+		}
+		assert_ptr_equal(p, buf + len);
+	}
+	/* a stack sharing more frames than the one before has, or more than
+	 * its own depth */
+	assert_int_equal(decode_version(3, (const char *[]){ "\x09", "", "", "", "", "\x01\x01\x01" },
+					(size_t[]){ 1, 0, 0, 0, 0, 3 }, 10, out), -1);
+	assert_int_equal(decode_version(3, (const char *[]){ "\x09\x09", "", "", "", "",
+							     "\x01\x01\x00\x05\x02\x01\x02" },
+					(size_t[]){ 2, 0, 0, 0, 0, 7 }, 10, out), -1);
+	assert_int_equal(decode_version(3, (const char *[]){ "\x09\x09", "", "", "", "",
+							     "\x01\x01\x00\x05\x02\x02\x01\x05" },
+					(size_t[]){ 2, 0, 0, 0, 0, 8 }, 10, out), 0);
+	assert_true(out[0].u.stack.id == 2 && out[0].u.stack.depth == 2 &&
+		    out[0].u.stack.frames[0] == 5 && out[0].u.stack.frames[1] == 5);
+}
+
+/* Version 3's codes that do not decode, and its escapes. */
+static void test_v3_codes(void **state)
+{
+	struct ma_record out;
+
+	(void)state;
+	/* thread-end 5 ns after ts_first, then 2 units of 2^16 ns */
+	assert_int_equal(decode_version(3, (const char *[]){ "\x0d", "\x0a", "", "", "", "" },
+					(size_t[]){ 1, 1, 0, 0, 0, 0 }, 10, &out), 0);
+	assert_true(out.ts == 15);
+	assert_int_equal(decode_version(3, (const char *[]){ "\x0d", "\x05", "", "", "", "" },
+					(size_t[]){ 1, 1, 0, 0, 0, 0 }, 10, &out), 0);
+	assert_true(out.ts == 10 + 2 * 65536);
+	/* units that do not fit 64 bits; a raw delta after code 1 that
+	 * overflows the timestamp */
+	assert_int_equal(decode_version(3, (const char *[]){ "\x0d", "\x81\x80\x80\x80\x80\x80\x80\x02",
+							     "", "", "", "" },
+					(size_t[]){ 1, 8, 0, 0, 0, 0 }, 10, &out), -1);
+	assert_int_equal(decode_version(3, (const char *[]){ "\x0d", "\x01\xff\xff\xff\xff\xff\xff\xff\xff\xff\x01",
+							     "", "", "", "" },
+					(size_t[]){ 1, 11, 0, 0, 0, 0 }, 10, &out), -1);
+	/* a code on a tag without fn; a code with no fn in the table */
+	assert_int_equal(decode_version(3, (const char *[]){ "\x2d", "\x0a", "", "", "", "" },
+					(size_t[]){ 1, 1, 0, 0, 0, 0 }, 10, &out), -1);
+	assert_int_equal(decode_version(3, (const char *[]){ "\x64", "\x00", "\x00\x02", "", "", "" },
+					(size_t[]){ 1, 1, 2, 0, 0, 0 }, 10, &out), -1);
+	/* delete[] by its code; fn 100 after the escape */
+	assert_int_equal(decode_version(3, (const char *[]){ "\x44", "\x00", "\x00\x02", "", "", "" },
+					(size_t[]){ 1, 1, 2, 0, 0, 0 }, 10, &out), 0);
+	assert_true(out.tag == MA_REC_FREE && out.u.free.fn == MA_FN_DELETE_ARRAY &&
+		    out.u.free.addr == 1);
+	assert_int_equal(decode_version(3, (const char *[]){ "\xe4\x64", "\x00", "\x00\x02", "", "", "" },
+					(size_t[]){ 2, 1, 2, 0, 0, 0 }, 10, &out), 0);
+	assert_true(out.tag == MA_REC_FREE && out.u.free.fn == 100);
+	/* the escape with its varint cut off */
+	assert_int_equal(decode_version(3, (const char *[]){ "\xe4", "\x00", "\x00\x02", "", "", "" },
+					(size_t[]){ 1, 1, 2, 0, 0, 0 }, 10, &out), -1);
 }
 
 static void test_names(void **state)
@@ -714,7 +943,11 @@ int main(void)
 		cmocka_unit_test(test_bad_streams),
 		cmocka_unit_test(test_model_roundtrip),
 		cmocka_unit_test(test_garbage),
-		cmocka_unit_test(test_stack_frames_damaged),
+		cmocka_unit_test(test_doc_example),
+		cmocka_unit_test(test_kind_every_fn),
+		cmocka_unit_test(test_dt_codes),
+		cmocka_unit_test(test_stack_shared),
+		cmocka_unit_test(test_v3_codes),
 		cmocka_unit_test(test_names),
 	};
 

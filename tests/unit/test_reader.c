@@ -561,7 +561,7 @@ static void test_open_errors(void **state)
 	assert_int_equal(open_code(path, err, sizeof(err)), MA_TRACE_OPEN_NOT_TRACE);
 	write_bytes("\x89MATRACE\x07\0\0\0\0\0\0\0", 16);
 	assert_int_equal(open_code(path, err, sizeof(err)), MA_TRACE_OPEN_VERSION);
-	assert_string_equal(err, "trace format version 7 is not supported (this build reads version 2)");
+	assert_string_equal(err, "trace format version 7 is not supported (this build reads versions 2 to 3)");
 	write_bytes("\x89MATRACE\x02\0\0\0\0\0\0\0", 16);
 	assert_int_equal(open_code(path, err, sizeof(err)), MA_TRACE_OPEN_EMPTY);
 	write_interleaved(0);

@@ -209,7 +209,7 @@ run 3 text.trace
 unreadable "memory-analyzer: cannot read 'text.trace': not a memory-analyzer trace (bad magic)"
 { printf '\211MATRACE\007\000\000\000\000\000\000\000'; tail -c +17 leaks.trace; } >v7.trace
 run 3 v7.trace
-unreadable "memory-analyzer: cannot read 'v7.trace': trace format version 7 is not supported (this build reads version 2)"
+unreadable "memory-analyzer: cannot read 'v7.trace': trace format version 7 is not supported (this build reads versions 2 to 3)"
 mkdir dir.trace
 run 3 dir.trace
 unreadable "memory-analyzer: cannot read 'dir.trace': is a directory"

@@ -10,7 +10,7 @@ command -v python3 >/dev/null || { echo "SKIP: no python3"; exit 77; }
 tmp=$(mktemp -d) || exit 99
 trap 'rm -rf "$tmp"' EXIT
 cd "$tmp" || exit 99
-"$mk" leaks leaks.trace && "$mk" churn 2600000 big.trace || exit 99
+"$mk" leaks leaks.trace && "$mk" churn 3200000 big.trace || exit 99
 [ "$(wc -c <big.trace)" -gt $((32 << 20)) ] || { echo "FAIL: big.trace too small"; exit 1; }
 
 cat >onterm.py <<'PY'

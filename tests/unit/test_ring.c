@@ -87,7 +87,7 @@ static void decode_file(FILE *f, struct decoded *d)
 		struct ma_record rec;
 
 		free(stored);
-		ma_codec_state_init(&st, h.ts_first);
+		ma_codec_state_init(&st, h.ts_first, MA_FORMAT_VERSION);
 		for (uint32_t i = 0; i < h.nrecords; i++) {
 			assert_int_equal(ma_record_get(&p, end, &st, &rec), 0);
 			decoded_add(d, &h, &rec);
