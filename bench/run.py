@@ -157,10 +157,14 @@ def files_with_prefix(prefix):
 
 
 def trace_stats(ma, path):
-    """(allocation calls, events) from `memory-analyzer dump --summary`."""
+    """(allocation calls, events) from the record counts of `memory-analyzer
+    dump --summary` (not its function counts, which follow them and would
+    count realloc twice)."""
     res = subprocess.run([ma, "dump", "--summary", path], capture_output=True, text=True)
     calls = events = 0
     for line in res.stdout.splitlines():
+        if line.startswith("functions:"):
+            break
         parts = line.split()
         if len(parts) >= 2 and parts[0] in ("alloc", "alloc-aligned", "realloc", "mmap"):
             calls += int(parts[1])
