@@ -29,6 +29,10 @@ struct probe_chunkbuf {
 	uint8_t *z;               /* header room + compressed payload, or NULL */
 	size_t z_cap;
 	void *zctx;               /* ZSTD_CCtx in static memory, or NULL */
+	uint8_t *zws;             /* that memory, zws_len bytes */
+	size_t zws_len;
+	/* populated bytes of each stream, of raw and of zws (chunk.c) */
+	size_t warm[MA_NSTREAMS], raw_warm, zws_warm;
 	uint64_t scratch[PROBE_RAW_MAX_WORDS];
 };
 
@@ -67,6 +71,8 @@ void probe_chunk_begin(struct probe_chunkbuf *b);
 int probe_chunk_add_raw(struct probe_chunkbuf *b, const uint64_t *w);
 /* Encodes a decoded record directly (header, trailer). */
 int probe_chunk_add(struct probe_chunkbuf *b, struct ma_record *rec, const uint64_t *frames);
+/* Populates the stream buffers ahead of the records to come (chunk.c). */
+void probe_chunk_warm(struct probe_chunkbuf *b);
 /* Encodes the raw records in ring positions [from, to) of words/mask,
  * the same bytes as probe_chunk_add_raw on each (chunk_ring.c).  Returns
  * 0, or -1 when a record did not fit or the range is damaged. */

@@ -41,6 +41,20 @@ int probe_os_populate(void *p, size_t len)
 	return syscall(SYS_madvise, lo, hi - lo, MADV_POPULATE_WRITE) == 0 ? 0 : -1;
 }
 
+void probe_os_warm(void *base, size_t *warm, size_t need, size_t step, size_t cap)
+{
+	size_t to;
+
+	if (need <= *warm || *warm >= cap)
+		return;
+	to = need >= cap ? cap : (need + step - 1) / step * step;
+	if (to > cap)
+		to = cap;
+	if (probe_os_populate((uint8_t *)base + *warm, to - *warm) != 0)
+		to = SIZE_MAX;
+	*warm = to;
+}
+
 void probe_os_unmap(void *p, size_t len)
 {
 	if (p)

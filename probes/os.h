@@ -19,6 +19,11 @@ void *probe_os_map_hot(size_t len);
 /* Allocates the pages of [p, p + len) of such a mapping now (the pages it
  * touches, rounded out); -1 when the kernel cannot (before Linux 5.14). */
 int probe_os_populate(void *p, size_t len);
+/* Keeps [base, base + *warm) of a buffer of cap bytes populated ahead of
+ * its use: when need passes *warm, populates up to need rounded up to a
+ * multiple of step (at most cap) and moves *warm there.  When the kernel
+ * cannot, *warm becomes SIZE_MAX and the pages fault in as touched. */
+void probe_os_warm(void *base, size_t *warm, size_t need, size_t step, size_t cap);
 void probe_os_unmap(void *p, size_t len);
 
 /* futex on a 32-bit word: wait while *word == val (timeout_ns 0: forever). */

@@ -59,6 +59,7 @@ static struct open_chunk open[OPEN_SLOTS];
  * descheduled on a loaded machine does not leave a full ring whose
  * producer then writes every event as a chunk of its own. */
 static uint64_t *copy;
+static size_t copy_warm;  /* populated bytes of copy (chunk.c says why) */
 #define COPY_BYTES (PROBE_RING_WORDS_DEFAULT * sizeof(uint64_t))
 
 /* Maps copy on first use (by the start or by a producer's drain). */
@@ -178,6 +179,7 @@ static void copy_out(uint64_t *dst, const struct probe_ring *r, uint64_t from, u
 	uint64_t mask = r->cap - 1, at = from & mask, n = to - from;
 	uint64_t first = n < r->cap - at ? n : r->cap - at;
 
+	probe_os_warm(dst, &copy_warm, n * sizeof(uint64_t), 16384, COPY_BYTES);
 	memcpy(dst, r->words + at, first * sizeof(uint64_t));
 	memcpy(dst + first, r->words, (n - first) * sizeof(uint64_t));
 }
