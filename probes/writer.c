@@ -185,8 +185,14 @@ static void copy_out(uint64_t *dst, const struct probe_ring *r, uint64_t from, u
 }
 
 /* Takes r's new records into its open chunk, opening one when there is
- * none or when someone else took a seq of r since. */
-static void take(struct probe_ring *r, uint64_t now)
+ * none or when someone else took a seq of r since.  mine: r is the ring
+ * of the calling thread, which is not pushing while it drains (a signal
+ * handler's events wait in the nested buffer, probe_writer_drain_here),
+ * so its records are encoded where they are, the consumer lock held
+ * (the writer leaves a ring alone while that lock is taken).  Without
+ * the copy of every event: churn -t 1 0.49 -> 0.46 s of added CPU,
+ * sqlite3 0.126 -> 0.114 s (medians of 9 and 11 interleaved runs). */
+static void take(struct probe_ring *r, uint64_t now, int mine)
 {
 	struct open_chunk *o = open_find(r);
 	uint64_t from, to;
@@ -209,17 +215,26 @@ static void take(struct probe_ring *r, uint64_t now)
 	/* Decided for every range after it is taken (chunk.c, coarsen): a
 	 * chunk may turn exact midway, as two chunks would. */
 	probe_ring_chunk_coarse(o->buf, r);
-	copy_out(copy, r, from, to);
-	probe_ring_release(r, to);
-	probe_chunk_add_ring(o->buf, copy, UINT64_MAX, 0, to - from);
+	if (mine) {
+		probe_chunk_add_ring(o->buf, r->words, r->cap - 1, from, to);
+		probe_ring_release(r, to);
+	} else {
+		copy_out(copy, r, from, to);
+		probe_ring_release(r, to);
+		probe_chunk_add_ring(o->buf, copy, UINT64_MAX, 0, to - from);
+	}
 	o->used = now;
 	r->pending_since = 0;
 }
 
 /* The drains: each ring when due, each open chunk when full, old,
- * prompt, or its ring's producer is gone.  Caller holds work_lock. */
-static void drain_due(uint64_t now, int here)
+ * prompt, or its ring's producer is gone.  Caller holds work_lock; mine
+ * is its own ring when it is a producer (probe_writer_drain_here), else
+ * NULL. */
+static void drain_due(uint64_t now, const struct probe_ring *mine)
 {
+	int here = mine != NULL;
+
 	for (struct probe_ring *r = probe_ring_first(); r; r = r->next) {
 		struct open_chunk *o;
 		int why, dead = -1;
@@ -229,7 +244,7 @@ static void drain_due(uint64_t now, int here)
 		why = due(r, now, here, &dead);
 		if (why != DUE_NOT) {
 			ma_atomic_store_relaxed(&r->prompt, 0);
-			take(r, now);
+			take(r, now, r == mine);
 		}
 		o = open_find(r);
 		if (o && (why == DUE_NOW || o->buf->len >= OPEN_TARGET ||
@@ -342,7 +357,7 @@ void probe_writer_drain_here(void)
 	if (!ma_atomic_load_acquire(&stop) && copy_ready()) {
 		g = probe_guard_enter(probe_tls.guard == PROBE_GUARD_NONE ? PROBE_GUARD_RECORD :
 							       probe_tls.guard);
-		drain_due(probe_now(), 1);
+		drain_due(probe_now(), probe_tls.ring);
 		probe_guard_leave(g);
 	}
 	work_unlock();
@@ -363,7 +378,7 @@ static void last_round(int sampling)
 	for (struct probe_ring *r = probe_ring_first(); r; r = r->next)
 		if (ma_atomic_load_acquire(&r->state) == PROBE_RING_ACTIVE &&
 		    !probe_ring_is_empty(r))
-			take(r, now);
+			take(r, now, 0);
 	open_close_all();
 	ending = 0;
 }
@@ -385,7 +400,7 @@ static void *writer_main(void *arg)
 			sample();
 			next = now + interval;
 		}
-		drain_due(now, 0);
+		drain_due(now, NULL);
 		work_unlock();
 		ma_atomic_store_relaxed(&sleeping, 1);
 		uint32_t v = ma_atomic_load_acquire(&wake_word);
