@@ -431,7 +431,8 @@ static void put_stack(struct ma_chunk_enc *e, const struct ma_rec_stack *s, cons
 		else
 			e_z(e, MA_S_MISC, (int64_t)(frames[i] - frames[i - 1]));
 	}
-	memcpy(prev, frames, depth * sizeof(*frames));
+	if (depth)
+		memcpy(prev, frames, depth * sizeof(*frames));
 	e->prev_depth = depth;
 }
 
