@@ -325,7 +325,7 @@ void ma_enc_begin(struct ma_chunk_enc *e, uint64_t ts_first)
 	for (int i = 0; i < MA_NSTREAMS; i++)
 		e->s[i].len = 0;
 	e->prev_ts = ts_first;
-	e->prev_addr = 0;
+	e->prev_addr[0] = e->prev_addr[1] = 0;
 	e->acq0 = e->nacq;
 	e->rel0 = e->nrel;
 	e->gen++;
@@ -692,16 +692,20 @@ static struct ma_bytes d_s(struct dec *d)
 }
 
 /* An address field: a reference into the other direction's window, or a
- * delta; then it joins its own direction's window. */
-static uint64_t d_addr(struct dec *d, const uint64_t *other, uint64_t nother,
+ * delta from the last address of its direction (dir: 0 acquired, 1
+ * released; version 2: of either); then it joins its own direction's
+ * window. */
+static uint64_t d_addr(struct dec *d, int dir, const uint64_t *other, uint64_t nother,
 		       uint64_t *own, uint64_t *nown)
 {
+	struct ma_codec_state *st = d->st;
 	uint64_t code = d_v(d, MA_S_ADDR), a;
 
 	if (d->bad)
 		return 0;
 	if (code == 0) {
-		a = d->st->prev_addr + (uint64_t)d_z(d, MA_S_ADDR);
+		a = (st->version < 3 ? st->prev_addr : st->prev_dir[dir]) +
+		    (uint64_t)d_z(d, MA_S_ADDR);
 	} else {
 		uint64_t k = code - 1;
 		if (k >= nother || k >= MA_ADDR_WINDOW) {
@@ -710,7 +714,7 @@ static uint64_t d_addr(struct dec *d, const uint64_t *other, uint64_t nother,
 		}
 		a = other[(nother - 1 - k) % MA_ADDR_WINDOW];
 	}
-	d->st->prev_addr = a;
+	st->prev_addr = st->prev_dir[dir] = a;
 	own[*nown % MA_ADDR_WINDOW] = a;
 	(*nown)++;
 	return a;
@@ -720,14 +724,14 @@ static uint64_t d_acq(struct dec *d)
 {
 	struct ma_codec_state *st = d->st;
 
-	return d_addr(d, st->rel, st->nrel, st->acq, &st->nacq);
+	return d_addr(d, 0, st->rel, st->nrel, st->acq, &st->nacq);
 }
 
 static uint64_t d_rel(struct dec *d)
 {
 	struct ma_codec_state *st = d->st;
 
-	return d_addr(d, st->acq, st->nacq, st->rel, &st->nrel);
+	return d_addr(d, 1, st->acq, st->nacq, st->rel, &st->nrel);
 }
 
 /* A stack code; *slot is its dictionary entry, or -1 for none. */

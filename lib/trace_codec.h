@@ -122,7 +122,8 @@ struct ma_codec_state {
 	uint32_t version;         /* the file's format version */
 	uint32_t prev_depth;      /* frames of the chunk's last stack, in frames */
 	uint64_t prev_ts;
-	uint64_t prev_addr;
+	uint64_t prev_addr;       /* version 2: the last address of either direction */
+	uint64_t prev_dir[2];     /* the last address acquired [0] and released [1] */
 	int started;              /* stream directory read */
 	const uint8_t *cur[MA_NSTREAMS], *lim[MA_NSTREAMS];
 	const uint8_t *payload_end;
@@ -141,7 +142,7 @@ static inline void ma_codec_state_init(struct ma_codec_state *st, uint64_t ts_fi
 	st->version = version;
 	st->prev_depth = 0;
 	st->prev_ts = ts_first;
-	st->prev_addr = 0;
+	st->prev_addr = st->prev_dir[0] = st->prev_dir[1] = 0;
 	st->started = 0;
 	st->payload_end = NULL;
 	st->nacq = st->nrel = 0;
@@ -182,7 +183,7 @@ struct ma_enc_stream {
 struct ma_chunk_enc {
 	struct ma_enc_stream s[MA_NSTREAMS];  /* buffers set by the caller */
 	uint64_t prev_ts;
-	uint64_t prev_addr;
+	uint64_t prev_addr[2];    /* the last address acquired [0] and released [1] */
 	uint64_t nacq, nrel;      /* global counters, never reset */
 	uint64_t acq0, rel0;      /* their values when the chunk began */
 	uint32_t gen;             /* chunk number, for the stack table */

@@ -68,7 +68,8 @@ static inline uint32_t ma_enc_hslot(uint64_t x, unsigned bits)
 
 /* An address as a reference to the table of the other direction (an
  * acquisition looks among recent releases, a release among recent
- * acquisitions), or as a delta; then it goes into its own table. */
+ * acquisitions), or as a delta from the last address of its own
+ * direction; then it goes into its own table. */
 static inline uint8_t *ma_enc_addr(struct ma_chunk_enc *e, uint8_t *p, uint64_t a, int acquire)
 {
 	struct ma_enc_addr_slot *sl = &e->m->addr[ma_enc_hslot(a, MA_ENC_ADDR_BITS)];
@@ -81,9 +82,9 @@ static inline uint8_t *ma_enc_addr(struct ma_chunk_enc *e, uint8_t *p, uint64_t 
 		p = ma_enc_varint(p, k + 1);
 	} else {
 		*p++ = 0;
-		p = ma_enc_zigzag(p, (int64_t)(a - e->prev_addr));
+		p = ma_enc_zigzag(p, (int64_t)(a - e->prev_addr[own]));
 	}
-	e->prev_addr = a;
+	e->prev_addr[own] = a;
 	sl->key[own] = a;
 	sl->seq[own] = acquire ? e->nacq++ : e->nrel++;
 	return p;

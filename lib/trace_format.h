@@ -22,8 +22,9 @@
  * Addresses are coded against the chunk's recent acquisitions and
  * releases, stacks against a dictionary of the chunk, sizes against the
  * stack's last size (docs/trace-format.md, "Payload").  All of that state
- * starts afresh in every chunk (prev_ts = hdr.ts_first, prev_addr = 0,
- * empty windows and dictionary), so every chunk decodes on its own.
+ * starts afresh in every chunk (prev_ts = hdr.ts_first, the last address
+ * acquired and the last released 0, empty windows and dictionary, no last
+ * stack), so every chunk decodes on its own.
  *
  * This header has no dependencies beyond <stdint.h> so the probe can use
  * it without pulling anything that allocates. */
@@ -36,7 +37,7 @@
 #define MA_FILE_MAGIC_LEN 8
 #define MA_FILE_PREFIX_LEN 16
 #define MA_FORMAT_VERSION 3u
-/* The oldest version readers still read: version 2 differs only in three
+/* The oldest version readers still read: version 2 differs only in four
  * codes of the payload (docs/trace-format.md, "Version 2"). */
 #define MA_FORMAT_VERSION_MIN 2u
 

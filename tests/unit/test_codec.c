@@ -724,6 +724,57 @@ static void test_doc_example(void **state)
 	assert_int_equal(decode_n(v2, sizeof(v2), 1000, out, 4) < 4, 1);
 }
 
+/* An address that no window holds is a delta from the last address of
+ * its own direction (version 2: of either direction). */
+static void test_addr_delta_per_direction(void **state)
+{
+	struct ma_record in[4] = {
+		{ .tag = MA_REC_ALLOC, .ts = 1000, .u.alloc = { 0x1000, 8, 1, MA_FN_MALLOC, 0 } },
+		{ .tag = MA_REC_FREE, .ts = 1000, .u.free = { 0x9000, MA_FN_FREE } },
+		{ .tag = MA_REC_ALLOC, .ts = 1000, .u.alloc = { 0x1040, 8, 1, MA_FN_MALLOC, 0 } },
+		{ .tag = MA_REC_FREE, .ts = 1000, .u.free = { 0x9040, MA_FN_FREE } },
+	}, out[4];
+	static struct ma_codec_state st;
+	uint8_t buf[128], addr[32];
+	const char *v2[MA_NSTREAMS];
+	size_t len, n = 0, lens[MA_NSTREAMS];
+	const uint8_t *p;
+
+	(void)state;
+	len = encode_all(buf, in, 4);
+	/* +0x1000 from 0; +0x9000 from 0; +0x40 from 0x1000; +0x40 from 0x9000 */
+	assert_int_equal(enc.s[MA_S_ADDR].len, 3 + 4 + 3 + 3);
+	assert_memory_equal(enc.s[MA_S_ADDR].buf,
+			    "\x00\x80\x40\x00\x80\xc0\x04\x00\x80\x01\x00\x80\x01", 13);
+	assert_int_equal(decode_n(buf, len, 1000, out, 4), 4);
+	for (int i = 0; i < 4; i++)
+		check_same(&in[i], &out[i]);
+	/* version 2: each delta from the address before, whichever */
+	addr[n++] = 0;
+	n += ma_put_varint(addr + n, ma_zigzag(0x1000));
+	addr[n++] = 0;
+	n += ma_put_varint(addr + n, ma_zigzag(0x8000));
+	addr[n++] = 0;
+	n += ma_put_varint(addr + n, ma_zigzag(0x1040 - 0x9000));
+	addr[n++] = 0;
+	n += ma_put_varint(addr + n, ma_zigzag(0x8000));
+	v2[MA_S_KIND] = "\x02\x00\x04\x09\x02\x00\x04\x09";
+	v2[MA_S_TS] = "\x00\x00\x00\x00";
+	v2[MA_S_ADDR] = (const char *)addr;
+	v2[MA_S_STACK] = "\x00\x01\x01";
+	v2[MA_S_SIZE] = "\x10\x00";
+	v2[MA_S_MISC] = "";
+	memcpy(lens, (size_t[]){ 8, 4, n, 3, 2, 0 }, sizeof(lens));
+	len = make_payload(buf, v2, lens);
+	p = buf;
+	ma_codec_state_init(&st, 1000, 2);
+	for (int i = 0; i < 4; i++) {
+		assert_int_equal(ma_record_get(&p, buf + len, &st, &out[i]), 0);
+		check_same(&in[i], &out[i]);
+	}
+	assert_ptr_equal(p, buf + len);
+}
+
 /* Every fn of every tag that has one comes back, in one kind byte when
  * the table has a code for it and with a varint after it otherwise. */
 static void test_kind_every_fn(void **state)
@@ -944,6 +995,7 @@ int main(void)
 		cmocka_unit_test(test_model_roundtrip),
 		cmocka_unit_test(test_garbage),
 		cmocka_unit_test(test_doc_example),
+		cmocka_unit_test(test_addr_delta_per_direction),
 		cmocka_unit_test(test_kind_every_fn),
 		cmocka_unit_test(test_dt_codes),
 		cmocka_unit_test(test_stack_shared),
