@@ -6,8 +6,9 @@
  * nested buffer (signals.h), whether the handler is wrapped or not; it
  * allocates nothing (its buffers are mapped with raw system calls).  No
  * one holds a ring's consumer lock across anything that can block: the
- * lock covers only a copy, and mallinfo2 (which takes arena locks) runs
- * with no consumer lock held. */
+ * writer holds it for a copy, a producer draining its own ring for the
+ * encoding, and mallinfo2 (which takes arena locks) runs with no
+ * consumer lock held. */
 #include <errno.h>
 #include <pthread.h>
 #include <signal.h>
@@ -78,14 +79,6 @@ static int copy_ready(void)
 
 enum { DUE_NOT, DUE_FULL, DUE_NOW };
 
-/* Whether r is drained now: DUE_FULL from an eighth full (appended to an
- * open chunk, so drains this often cost no bytes, and the producer
- * rarely finds its ring full and writes it itself) -- but the writer
- * thread leaves a lone producer's ring (writer.h) to the producer until
- * it is half full --, DUE_NOW when records have waited DRAIN_AGE_NS
- * since a drain first saw them, after a prompt record, or when its
- * producer has died (its ring is handed on sooner).  here: the caller
- * is a producer, not the writer thread. */
 /* Whether r's producer has died: asked of the kernel (a tgkill) at most
  * once per ring and drain (*dead starts at -1), and never for ring 0 or
  * the caller's own ring (the writer's is ring 0). */
@@ -98,6 +91,14 @@ static int gone(struct probe_ring *r, int *dead)
 	return *dead;
 }
 
+/* Whether r is drained now: DUE_FULL from an eighth full (appended to an
+ * open chunk, so drains this often cost no bytes, and the producer
+ * rarely finds its ring full and writes it itself) -- but the writer
+ * thread leaves a lone producer's ring (writer.h) to the producer until
+ * it is half full --, DUE_NOW when records have waited DRAIN_AGE_NS
+ * since a drain first saw them, after a prompt record, or when its
+ * producer has died (its ring is handed on sooner).  here: the caller
+ * is a producer, not the writer thread. */
 static int due(struct probe_ring *r, uint64_t now, int here, int *dead)
 {
 	uint64_t used = ma_atomic_load_acquire(&r->head) - ma_atomic_load_acquire(&r->tail);
@@ -237,7 +238,7 @@ static void drain_due(uint64_t now, const struct probe_ring *mine)
 
 	for (struct probe_ring *r = probe_ring_first(); r; r = r->next) {
 		struct open_chunk *o;
-		int why, dead = -1;
+		int why, dead = -1, orphan;
 
 		if (ma_atomic_load_acquire(&r->state) != PROBE_RING_ACTIVE)
 			continue;
@@ -246,11 +247,12 @@ static void drain_due(uint64_t now, const struct probe_ring *mine)
 			ma_atomic_store_relaxed(&r->prompt, 0);
 			take(r, now, r == mine);
 		}
+		/* a dead producer's ring, emptied: its chunk and the ring go */
+		orphan = probe_ring_is_empty(r) && gone(r, &dead);
 		o = open_find(r);
-		if (o && (why == DUE_NOW || o->buf->len >= OPEN_TARGET ||
-			  (probe_ring_is_empty(r) && gone(r, &dead))))
+		if (o && (why == DUE_NOW || o->buf->len >= OPEN_TARGET || orphan))
 			open_close(o);
-		if (probe_ring_is_empty(r) && gone(r, &dead))
+		if (orphan)
 			probe_thread_retire_dead(r);
 	}
 	for (int i = 0; i < OPEN_SLOTS; i++)

@@ -8,8 +8,9 @@
  * here"): the records it has just written are still in its core's cache,
  * where the writer thread on another core would pull each cache line
  * over and hand it back to be written again.  On sqlite3 that cost more
- * than the encoding itself (docs/performance.md).  The writer thread still samples, and
- * writes what waits a second.  The two take turns through a lock that a
+ * than the encoding itself (docs/performance.md).  The producer encodes
+ * its records where they are, without the writer's copy.  The writer
+ * thread still samples, and writes what waits a second.  The two take turns through a lock that a
  * producer only tries: if the writer holds it, the producer goes on and
  * tries again a little later.
  *
