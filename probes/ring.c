@@ -54,24 +54,20 @@ struct probe_ring *probe_ring_new(uint64_t cap)
 	return r;
 }
 
-#define WARM_STEP 8192u /* words: 64 KiB */
+#define WARM_STEP (64u << 10)
 
+/* In 64 KiB steps, until the whole ring (or a kernel without
+ * MADV_POPULATE_WRITE) makes warm ~0: never again. */
 void probe_ring_warm(struct probe_ring *r, uint64_t upto)
 {
-	while (r->warm < upto) {
-		uint64_t n;
+	size_t cap = r->cap * sizeof(uint64_t), warm;
 
-		if (r->warm >= r->cap) {
-			r->warm = UINT64_MAX;   /* the whole ring: never again */
-			return;
-		}
-		n = r->cap - r->warm < WARM_STEP ? r->cap - r->warm : WARM_STEP;
-		if (probe_os_populate(r->words + r->warm, n * sizeof(uint64_t)) != 0) {
-			r->warm = UINT64_MAX;   /* no MADV_POPULATE_WRITE: faults it is */
-			return;
-		}
-		r->warm += n;
-	}
+	if (r->warm == UINT64_MAX)
+		return;
+	warm = r->warm * sizeof(uint64_t);
+	probe_os_warm(r->words, &warm, (upto < r->cap ? upto : r->cap) * sizeof(uint64_t),
+		      WARM_STEP, cap);
+	r->warm = warm >= cap ? UINT64_MAX : warm / sizeof(uint64_t);
 }
 
 void probe_ring_reset(struct probe_ring *r, uint32_t thread, int32_t tid)
