@@ -279,6 +279,12 @@ size_t ma_record_max_size(const struct ma_record *r)
 
 #define NO_FN 0xff
 
+/* alloc, alloc-aligned, free, realloc and mmap: the records with an fn */
+static int tag_has_fn(uint8_t tag)
+{
+	return tag >= MA_REC_ALLOC && tag <= MA_REC_MMAP;
+}
+
 /* The fn of each code of a kind byte, per tag (trace_format.h, MA_KIND_*):
  * the functions a program calls most come first. */
 static const uint8_t kind_fn[MA_REC_MMAP + 1][MA_KIND_FN_ESC] = {
@@ -362,7 +368,7 @@ static inline void e_z(struct ma_chunk_enc *e, int s, int64_t v)
  * alone. */
 static void e_kind(struct ma_chunk_enc *e, uint8_t tag, uint64_t fn)
 {
-	if (tag < MA_REC_ALLOC || tag > MA_REC_MMAP)
+	if (!tag_has_fn(tag))
 		e->s[MA_S_KIND].buf[e->s[MA_S_KIND].len++] = tag;
 	else
 		e_set(e, MA_S_KIND, ma_enc_kind(e_end(e, MA_S_KIND), tag, fn));
@@ -890,7 +896,7 @@ static int get_kind(struct dec *d, struct ma_record *r)
 	r->tag = (uint8_t)(st->version < 3 ? b : b & MA_KIND_TAG_MASK);
 	if (r->tag < 1 || r->tag > MA_REC_TAG_MAX)
 		return -1;
-	has_fn = r->tag >= MA_REC_ALLOC && r->tag <= MA_REC_MMAP;
+	has_fn = tag_has_fn(r->tag);
 	if (st->version < 3) {
 		d->fn = has_fn ? d_v(d, MA_S_KIND) : 0;
 		return d->bad ? -1 : 0;
