@@ -96,7 +96,7 @@ static int grow(struct ma_livemap *m)
 		if (m->slots[i].addr)
 			*find_slot(&bigger, m->slots[i].addr) = m->slots[i];
 	bigger.count = m->count;
-	slots_free(m->slots, m->slots ? m->mask + 1 : 0);
+	slots_free(m->slots, m->mask + 1);
 	*m = bigger;
 	return 0;
 }

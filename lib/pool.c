@@ -105,10 +105,11 @@ static int grow(struct ma_pool *p)
 	p->hashes = hashes;
 	p->mask = cap - 1;
 	for (size_t i = 0; old && i <= omask; i++) {
-		size_t k = oldh[i] & p->mask;
+		size_t k;
 
 		if (!old[i])
 			continue;
+		k = oldh[i] & p->mask;
 		while (strs[k])
 			k = (k + 1) & p->mask;
 		strs[k] = old[i];
