@@ -159,7 +159,7 @@ def files_with_prefix(prefix):
 def trace_stats(ma, path):
     """(allocation calls, events) from the record counts of `memory-analyzer
     dump --summary` (not its function counts, which follow them and would
-    count realloc twice)."""
+    count each realloc twice as a call and each free twice as an event)."""
     res = subprocess.run([ma, "dump", "--summary", path], capture_output=True, text=True)
     calls = events = 0
     for line in res.stdout.splitlines():
