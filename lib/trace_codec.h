@@ -27,6 +27,9 @@ struct ma_record {
 	uint32_t thread;      /* producer, filled by the reader from the chunk */
 	uint64_t ts;          /* absolute ns; for untimed records the ts of the
 			       * timed record before them in their chunk */
+	/* Only the member of the record's tag is defined, every field of it
+	 * set (0 when the record has no value for it); the rest of the union
+	 * holds whatever an earlier record left there. */
 	union {
 		struct ma_rec_process {
 			uint64_t pid, ppid, start_realtime_ns, start_monotonic_ns;

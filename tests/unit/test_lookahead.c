@@ -107,6 +107,38 @@ static void write_mixed(int compress)
 /* ---- reading ---- */
 
 /* Every field of r, strings and frames as read now, on one line. */
+/* The uint64_t fields of a value-only record's member of the union. */
+static size_t value_words(uint8_t tag)
+{
+	const struct ma_record *r = NULL;
+
+	switch (tag) {
+	case MA_REC_ALLOC:
+	case MA_REC_ALLOC_ALIGNED:
+		return sizeof(r->u.alloc) / 8;
+	case MA_REC_FREE:
+		return sizeof(r->u.free) / 8;
+	case MA_REC_REALLOC:
+		return sizeof(r->u.realloc) / 8;
+	case MA_REC_MUNMAP:
+		return sizeof(r->u.munmap) / 8;
+	case MA_REC_MREMAP:
+		return sizeof(r->u.mremap) / 8;
+	case MA_REC_MODULE_GONE:
+		return sizeof(r->u.module_gone) / 8;
+	case MA_REC_SAMPLE:
+		return sizeof(r->u.sample) / 8;
+	case MA_REC_FORK:
+		return sizeof(r->u.fork) / 8;
+	case MA_REC_LOST:
+		return sizeof(r->u.lost) / 8;
+	case MA_REC_TRAILER:
+		return sizeof(r->u.trailer) / 8;
+	default:
+		return 0;
+	}
+}
+
 static void describe(const struct ma_record *r, char *buf)
 {
 	int n = sprintf(buf, "%u %u %u %llu:", r->tag, r->phase, r->thread,
@@ -144,11 +176,10 @@ static void describe(const struct ma_record *r, char *buf)
 			S(r->u.process.exe));
 		return;
 	default:
-		/* value-only records: their first fields, all uint64_t */
-		sprintf(buf + n, "%llx %llx %llx %llx %llx %llx", (unsigned long long)v[0],
-			(unsigned long long)v[1], (unsigned long long)v[2],
-			(unsigned long long)v[3], (unsigned long long)v[4],
-			(unsigned long long)v[5]);
+		/* value-only records: up to six first fields of their own
+		 * member, all uint64_t (the rest of the union is undefined) */
+		for (size_t i = 0; i < value_words(r->tag) && i < 6; i++)
+			n += sprintf(buf + n, " %llx", (unsigned long long)v[i]);
 		return;
 	}
 #undef S
