@@ -127,14 +127,12 @@ static int inherit(void *arg, struct ma_replay *r, uint64_t child_pid)
 	if (!c)
 		return 0;
 	c->got_inherited = 1;
-	c->r.inherited = malloc((r->live.count + 1) * sizeof(*b));
+	c->r.inherited = malloc((r->live.count + 1) * sizeof(*c->r.inherited));
 	if (!c->r.inherited)
 		return -1;
-	while ((b = ma_livemap_each(&r->live, &i))) {
-		c->r.inherited[k] = *b;
-		c->r.inherited[k].stack |= MA_STACK_FOREIGN;
-		c->r.inherited[k++].flags |= MA_BLOCK_F_INHERITED;
-	}
+	while ((b = ma_livemap_each(&r->live, &i)))
+		c->r.inherited[k++] = (struct ma_heir){ b->addr, b->size,
+			r->stacks.v[b->stack].id | MA_STACK_FOREIGN, (uint8_t)b->fn };
 	c->r.ninherited = k;
 	return 0;
 }

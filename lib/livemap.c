@@ -6,6 +6,8 @@
 #include <string.h>
 #include <sys/mman.h>
 
+_Static_assert(sizeof(struct ma_block) == 32, "a slot is a half cache line");
+
 #define MIN_SLOTS 64
 #define HUGE_PAGE ((size_t)2 << 20)
 

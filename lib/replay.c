@@ -11,6 +11,10 @@
  * the serials array whatever a trace claims. */
 #define MAX_TRACKED_THREADS (1u << 20)
 #define MAX_STACK_DEPTH 4096
+/* The bits of a serial a block keeps (livemap.h). */
+#define SERIAL_MASK ((UINT64_C(1) << 56) - 1)
+
+_Static_assert(MA_FN_COUNT <= 128, "a block keeps its fn in 7 bits");
 
 int ma_replay_init(struct ma_replay *r, const struct ma_trace_info *info,
 		   const struct ma_analysis_opts *opts, struct ma_pool *pool)
@@ -59,11 +63,9 @@ uint64_t ma_replay_rel(const struct ma_replay *r, uint64_t ts)
  * saved in the last epoch had its saved counts at the last peak, any
  * other has not changed since and had its current ones (snapshot.c,
  * ma_snapshot_peak).  Epoch 1 is the peak before any record. */
-static struct ma_stackstat *live_stack(struct ma_replay *r, uint64_t stack)
+static struct ma_stackstat *live_stack(struct ma_replay *r, struct ma_stackstat *s)
 {
-	struct ma_stackstat *s = ma_stacktab_get(&r->stacks, stack);
-
-	if (s && s->peak_epoch != r->peak_epoch) {
+	if (s->peak_epoch != r->peak_epoch) {
 		s->peak_epoch = r->peak_epoch;
 		s->peak_blocks = s->live_blocks;
 		s->peak_bytes = s->live_bytes;
@@ -72,17 +74,15 @@ static struct ma_stackstat *live_stack(struct ma_replay *r, uint64_t stack)
 }
 
 /* Block b leaves the live set; address 0 never was in it (livemap.h). */
-static int live_drop(struct ma_replay *r, const struct ma_block *b)
+static void live_drop(struct ma_replay *r, const struct ma_block *b)
 {
 	struct ma_stackstat *s;
 
 	if (r->pass != 1 || !r->peak_counts || !b->addr)
-		return 0;
-	if (!(s = live_stack(r, b->stack)))
-		return -1;
+		return;
+	s = live_stack(r, &r->stacks.v[b->stack]);
 	s->live_blocks--;
 	s->live_bytes -= b->size;
-	return 0;
 }
 
 static void live_add(const struct ma_replay *r, struct ma_stackstat *s,
@@ -97,18 +97,19 @@ static void live_add(const struct ma_replay *r, struct ma_stackstat *s,
 static int begin_inherited(struct ma_replay *r)
 {
 	for (size_t i = 0; i < r->ninherited; i++) {
-		const struct ma_block *b = &r->inherited[i];
-		struct ma_stackstat *s;
-		/* Inserted into a cleared map with room for them: cannot fail
-		 * other than out of memory, which the next put reports. */
-		if (ma_livemap_put(&r->live, b, NULL) < 0)
-			continue;
-		r->heap_live += b->size;
-		if (r->pass != 1 || !r->peak_counts)
-			continue;
-		if (!(s = live_stack(r, b->stack)))
+		const struct ma_heir *h = &r->inherited[i];
+		struct ma_stackstat *s = ma_stacktab_get(&r->stacks, h->stack);
+		struct ma_block b = { .addr = h->addr, .size = h->size, .fn = h->fn,
+				      .flags = MA_BLOCK_F_INHERITED };
+
+		if (!s)
 			return -1;
-		live_add(r, s, b);
+		b.stack = (uint32_t)(s - r->stacks.v);
+		if (ma_livemap_put(&r->live, &b, NULL) < 0)
+			return -1;
+		r->heap_live += b.size;
+		if (r->pass == 1 && r->peak_counts)
+			live_add(r, live_stack(r, s), &b);
 	}
 	return 0;
 }
@@ -172,30 +173,33 @@ static void timeline_point(struct ma_replay *r, uint64_t rss)
 				r->maps.bytes, rss);
 }
 
+/* fn < MA_FN_COUNT. */
 static int alloc_block(struct ma_replay *r, uint32_t thread, uint64_t addr,
 		       uint64_t size, uint64_t stack, uint64_t fn)
 {
-	struct ma_block b = { addr, size, stack, next_serial(r, thread), thread,
-			      (uint8_t)fn, 0 };
+	struct ma_stackstat *s = ma_stacktab_get(&r->stacks, stack);
+	struct ma_block b = { .addr = addr, .size = size, .fn = fn & 0x7f, .thread = thread };
 	struct ma_block old;
-	int k = ma_livemap_put(&r->live, &b, &old);
+	int k;
 
-	if (k < 0)
+	if (!s)
+		return -1;
+	b.stack = (uint32_t)(s - r->stacks.v);
+	b.serial = next_serial(r, thread) & SERIAL_MASK;
+	if ((k = ma_livemap_put(&r->live, &b, &old)) < 0)
 		return -1;
 	if (k == 1) {   /* its release was never recorded: it is gone */
 		r->heap_live -= old.size;
-		if (ma_replay_observe(r, MA_EV_FREE, old.size, NULL) < 0 ||
-		    live_drop(r, &old) < 0)
+		if (ma_replay_observe(r, MA_EV_FREE, old.size, NULL) < 0)
 			return -1;
+		live_drop(r, &old);
 	}
 	r->heap_live += size;
 	if (r->pass != 1)
 		return 0;
 	if (ma_replay_observe(r, MA_EV_ALLOC, size, NULL) < 0)
 		return -1;
-	struct ma_stackstat *s = live_stack(r, stack);
-	if (!s)
-		return -1;
+	s = live_stack(r, &r->stacks.v[b.stack]);
 	live_add(r, s, &b);
 	if (!s->calls)
 		s->first_ts = r->ts;
@@ -232,10 +236,11 @@ static int fn_family(uint64_t fn)
 static int note_mismatch(struct ma_replay *r, const struct ma_block *b, uint64_t free_fn)
 {
 	struct ma_mismatch_acc *m = NULL;
+	uint64_t id = r->stacks.v[b->stack].id;
 
 	r->totals.mismatched++;
 	for (size_t i = 0; i < r->nmm && !m; i++)
-		if (r->mm[i].stack == b->stack && r->mm[i].alloc_fn == b->fn &&
+		if (r->mm[i].stack == id && r->mm[i].alloc_fn == b->fn &&
 		    r->mm[i].free_fn == free_fn)
 			m = &r->mm[i];
 	if (!m) {
@@ -248,7 +253,7 @@ static int note_mismatch(struct ma_replay *r, const struct ma_block *b, uint64_t
 			r->amm = na;
 		}
 		m = &r->mm[r->nmm++];
-		*m = (struct ma_mismatch_acc){ b->stack, b->fn, (uint8_t)free_fn, 0, 0 };
+		*m = (struct ma_mismatch_acc){ id, b->fn, (uint8_t)free_fn, 0, 0 };
 	}
 	m->count++;
 	m->bytes += b->size;
@@ -281,18 +286,18 @@ static int release_block(struct ma_replay *r, uint64_t addr, uint64_t fn, int ex
 	r->heap_live -= b.size;
 	if (r->pass != 1)
 		return 0;
-	if (ma_replay_observe(r, MA_EV_FREE, b.size, NULL) < 0 || live_drop(r, &b) < 0)
+	if (ma_replay_observe(r, MA_EV_FREE, b.size, NULL) < 0)
 		return -1;
+	live_drop(r, &b);
 	timeline_point(r, 0);
 	if (b.flags & MA_BLOCK_F_INHERITED) {
 		r->totals.inherited_frees++;
 		return 0;
 	}
 	r->totals.frees++;
-	if (explicit && b.thread < r->nserials && r->serials[b.thread] == b.serial) {
-		struct ma_stackstat *s = ma_stacktab_get(&r->stacks, b.stack);
-		if (!s)
-			return -1;
+	if (explicit && b.thread < r->nserials &&
+	    (r->serials[b.thread] & SERIAL_MASK) == b.serial) {
+		struct ma_stackstat *s = &r->stacks.v[b.stack];
 		r->totals.temporary++;
 		s->temp_calls++;
 		s->temp_bytes += b.size;
@@ -315,7 +320,8 @@ static int on_realloc(struct ma_replay *r, const struct ma_record *rec)
 		return 0;
 	}
 	if (rec->phase == 2 && ra->new_addr)
-		return alloc_block(r, rec->thread, ra->new_addr, ra->size, ra->stack, ra->fn);
+		return alloc_block(r, rec->thread, ra->new_addr, ra->size, ra->stack,
+				   ra->fn < MA_FN_COUNT ? ra->fn : MA_FN_REALLOC);
 	return 0;
 }
 

@@ -27,6 +27,13 @@ struct ma_replay;
 /* Called in the first pass at each fork record; 0 or -1 (out of memory). */
 typedef int (*ma_fork_fn)(void *arg, struct ma_replay *r, uint64_t child_pid);
 
+/* A block live in a fork parent when it forked; stack is an id of the
+ * child's stack table (the parent's id | MA_STACK_FOREIGN). */
+struct ma_heir {
+	uint64_t addr, size, stack;
+	uint8_t fn;
+};
+
 struct ma_replay {
 	const struct ma_analysis_opts *opts;
 	const struct ma_trace_info *info;
@@ -56,7 +63,7 @@ struct ma_replay {
 	struct ma_mismatch_acc *mm;
 	size_t nmm, amm;
 	/* Blocks inherited from a fork parent whose trace is an input. */
-	struct ma_block *inherited;
+	struct ma_heir *inherited;
 	size_t ninherited;
 
 	ma_fork_fn on_fork;

@@ -54,9 +54,7 @@ int ma_snapshot_raw(struct ma_replay *r, enum ma_live_filter which, struct ma_ra
 		struct ma_stackstat *s;
 		if (!(which & (inh ? MA_LIVE_INHERITED : MA_LIVE_OWN)))
 			continue;
-		s = ma_stacktab_get(&r->stacks, b->stack);
-		if (!s)
-			return -1;
+		s = &r->stacks.v[b->stack];
 		s->snap_blocks++;
 		s->snap_bytes += b->size;
 	}
