@@ -117,8 +117,9 @@ static int inherit(void *arg, struct ma_replay *r, uint64_t child_pid)
 {
 	struct ma_analysis_private *pv = arg;
 	struct ma_input *c = NULL;
+	struct ma_livemap_iter i = { 0 };
 	struct ma_block *b;
-	size_t i = 0, k = 0;
+	size_t k = 0;
 
 	for (size_t j = 0; j < pv->n && !c; j++)
 		if (pv->in[j].parent && &pv->in[j].parent->r == r &&
@@ -222,8 +223,8 @@ static int first_pass(struct ma_analysis_private *pv, const struct ma_analysis_o
 {
 	struct ma_replay *r = &in->r;
 	struct ma_record rec;
+	struct ma_livemap_iter i = { 0 };
 	struct ma_block *b;
-	size_t i = 0;
 
 	if (ma_replay_begin(r, 1) < 0 || ma_replay_observe(r, MA_EV_BEGIN, 0, NULL) < 0)
 		return -1;

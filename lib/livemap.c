@@ -9,12 +9,17 @@
 _Static_assert(sizeof(struct ma_block) == 32, "a slot is a half cache line");
 
 #define MIN_SLOTS 64
+#define SEG_BITS 16                 /* 2 MiB of 32-byte slots */
 #define HUGE_PAGE ((size_t)2 << 20)
+/* The directory's depth at most (4 MiB of it, two TiB of segments).  A
+ * segment that cannot split (addresses crafted to share their top hash
+ * bits) grows by doubling instead. */
+#define MAX_DEPTH 20
 
 /* Whether a table of n slots is mapped on its own (slots_new). */
 static int mapped(size_t n)
 {
-	return n * sizeof(struct ma_block) >= 2 * HUGE_PAGE;
+	return n * sizeof(struct ma_block) >= HUGE_PAGE;
 }
 
 static size_t mapped_bytes(size_t n)
@@ -30,40 +35,12 @@ static void slots_free(struct ma_block *p, size_t n)
 		free(p);
 }
 
-void ma_livemap_init(struct ma_livemap *m)
-{
-	memset(m, 0, sizeof(*m));
-}
-
-void ma_livemap_release(struct ma_livemap *m)
-{
-	slots_free(m->slots, m->mask + 1);
-	ma_livemap_init(m);
-}
-
-void ma_livemap_clear(struct ma_livemap *m)
-{
-	if (m->slots)
-		memset(m->slots, 0, (m->mask + 1) * sizeof(*m->slots));
-	m->count = 0;
-}
-
-static struct ma_block *find_slot(const struct ma_livemap *m, uint64_t addr)
-{
-	size_t i = ma_livemap_slot(addr, m->mask);
-
-	while (m->slots[i].addr && m->slots[i].addr != addr)
-		i = (i + 1) & m->mask;
-	return &m->slots[i];
-}
-
 /* Zeroed slots.  A big table is looked up at random, one miss of the
- * TLB per lookup with 4 KiB pages; on 2 MiB pages the TLB covers it
- * (on a trace of a million live blocks, a third of the replay's time went
- * to those misses and to faulting the table in page by page).  It is
- * mapped on its own, aligned to 2 MiB: the kernel hands it over zeroed,
- * where aligned_alloc's memory had to be cleared a second time (a tenth
- * of the analysis of python3's trace). */
+ * TLB per lookup with 4 KiB pages; on 2 MiB pages the TLB covers it (on
+ * a trace of a million live blocks, a third of the replay's time went to
+ * those misses and to faulting the table in page by page).  It is mapped
+ * on its own, aligned to 2 MiB: the kernel hands it over zeroed, where
+ * aligned_alloc's memory had to be cleared a second time. */
 static struct ma_block *slots_new(size_t n)
 {
 	size_t bytes, head;
@@ -87,80 +64,242 @@ static struct ma_block *slots_new(size_t n)
 	return (struct ma_block *)p;
 }
 
-static int grow(struct ma_livemap *m)
+void ma_livemap_init(struct ma_livemap *m)
 {
-	size_t n = m->slots ? (m->mask + 1) * 2 : MIN_SLOTS;
-	struct ma_livemap bigger = { slots_new(n), n - 1, 0 };
+	ma_livemap_init_small(m, SEG_BITS);
+}
 
-	if (!bigger.slots)
+void ma_livemap_init_small(struct ma_livemap *m, unsigned seg_bits)
+{
+	memset(m, 0, sizeof(*m));
+	m->seg_bits = seg_bits;
+}
+
+void ma_livemap_release(struct ma_livemap *m)
+{
+	unsigned seg_bits = m->seg_bits;
+
+	for (size_t k = 0; k < m->nsegs; k++)
+		slots_free(m->segs[k].slots, m->segs[k].mask + 1);
+	free(m->segs);
+	free(m->dir);
+	free(m->scratch);
+	ma_livemap_init_small(m, seg_bits);
+}
+
+void ma_livemap_clear(struct ma_livemap *m)
+{
+	for (size_t k = 0; k < m->nsegs; k++) {
+		struct ma_lmseg *s = &m->segs[k];
+		memset(s->slots, 0, (s->mask + 1) * sizeof(*s->slots));
+		s->count = 0;
+	}
+	m->count = 0;
+}
+
+static struct ma_block *find_slot(const struct ma_lmseg *s, uint64_t h, uint64_t addr)
+{
+	size_t i = ma_livemap_slot(h, s->mask);
+
+	while (s->slots[i].addr && s->slots[i].addr != addr)
+		i = (i + 1) & s->mask;
+	return &s->slots[i];
+}
+
+/* Puts every block of slots[0..n) into the segments the directory now
+ * says they belong in; they have room and no address twice. */
+static void reinsert(struct ma_livemap *m, const struct ma_block *slots, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (slots[i].addr) {
+			uint64_t h = ma_livemap_hash(slots[i].addr);
+			struct ma_lmseg *s = ma_livemap_seg(m, h);
+			*find_slot(s, h, slots[i].addr) = slots[i];
+			s->count++;
+		}
+}
+
+static int first_segment(struct ma_livemap *m)
+{
+	size_t n = (size_t)1 << m->seg_bits;
+
+	if (n > MIN_SLOTS)
+		n = MIN_SLOTS;
+	if (!m->segs && !(m->segs = calloc(1, sizeof(*m->segs))))
 		return -1;
-	for (size_t i = 0; m->slots && i <= m->mask; i++)
-		if (m->slots[i].addr)
-			*find_slot(&bigger, m->slots[i].addr) = m->slots[i];
-	bigger.count = m->count;
-	slots_free(m->slots, m->mask + 1);
-	*m = bigger;
+	m->asegs = 1;
+	if (!m->dir && !(m->dir = calloc(1, sizeof(*m->dir))))
+		return -1;
+	if (!(m->segs[0].slots = slots_new(n)))
+		return -1;
+	m->segs[0].mask = n - 1;
+	m->nsegs = 1;
 	return 0;
+}
+
+/* Segment k, not full size or unable to split, doubles. */
+static int double_segment(struct ma_livemap *m, size_t k)
+{
+	struct ma_lmseg *s = &m->segs[k];
+	size_t n = s->mask + 1;
+	struct ma_block *old = s->slots, *p = slots_new(2 * n);
+
+	if (!p)
+		return -1;
+	s->slots = p;
+	s->mask = 2 * n - 1;
+	s->count = 0;
+	reinsert(m, old, n);
+	slots_free(old, n);
+	return 0;
+}
+
+static int deepen(struct ma_livemap *m)
+{
+	size_t n = (size_t)1 << m->depth;
+	uint32_t *d = realloc(m->dir, 2 * n * sizeof(*d));
+
+	if (!d)
+		return -1;
+	for (size_t i = n; i-- > 0;)
+		d[2 * i] = d[2 * i + 1] = d[i];
+	m->dir = d;
+	m->depth++;
+	return 0;
+}
+
+/* Full-size segment k, the segment of hash h, splits: a new segment
+ * takes the addresses whose next hash bit is set, the rest are put back
+ * in k. */
+static int split(struct ma_livemap *m, size_t k, uint64_t h)
+{
+	size_t n = (size_t)1 << m->seg_bits, lo, span;
+	struct ma_lmseg *s;
+
+	if (m->segs[k].depth == m->depth && deepen(m) < 0)
+		return -1;
+	if (m->nsegs == m->asegs) {
+		size_t na = m->asegs * 2;
+		struct ma_lmseg *v = realloc(m->segs, na * sizeof(*v));
+		if (!v)
+			return -1;
+		m->segs = v;
+		m->asegs = na;
+	}
+	if (!m->scratch && !(m->scratch = malloc(n * sizeof(*m->scratch))))
+		return -1;
+	s = &m->segs[k];
+	m->segs[m->nsegs] = (struct ma_lmseg){ slots_new(n), n - 1, 0, s->depth + 1 };
+	if (!m->segs[m->nsegs].slots)
+		return -1;
+	/* k's directory entries are the 2^(depth - s->depth) from lo, those
+	 * with h's top s->depth bits; the upper half of them now go to the
+	 * new segment. */
+	span = (size_t)1 << (m->depth - s->depth);
+	lo = (size_t)((h >> 1) >> (63 - m->depth)) & ~(span - 1);
+	for (size_t i = lo + span / 2; i < lo + span; i++)
+		m->dir[i] = (uint32_t)m->nsegs;
+	m->nsegs++;
+	s->depth++;
+	memcpy(m->scratch, s->slots, n * sizeof(*s->slots));
+	memset(s->slots, 0, n * sizeof(*s->slots));
+	s->count = 0;
+	reinsert(m, m->scratch, n);
+	return 0;
+}
+
+/* Makes room for one more block in the segment of hash h: the load of a
+ * segment stays under 3/4, so probes stay short. */
+static struct ma_lmseg *room(struct ma_livemap *m, uint64_t h)
+{
+	struct ma_lmseg *s;
+
+	if (!m->nsegs && first_segment(m) < 0)
+		return NULL;
+	for (;;) {
+		size_t k;
+		int full;
+		s = ma_livemap_seg(m, h);
+		if (s->count + 1 <= (s->mask + 1) / 4 * 3)
+			return s;
+		k = (size_t)(s - m->segs);
+		full = s->mask + 1 >= (size_t)1 << m->seg_bits;
+		if ((full && s->depth < MAX_DEPTH ? split(m, k, h) : double_segment(m, k)) < 0)
+			return NULL;
+	}
 }
 
 int ma_livemap_put(struct ma_livemap *m, const struct ma_block *b, struct ma_block *old)
 {
-	struct ma_block *s;
+	uint64_t h = ma_livemap_hash(b->addr);
+	struct ma_lmseg *s = room(m, h);
+	struct ma_block *p;
 
-	/* Keep the load under 3/4 so probes stay short. */
-	if ((!m->slots || (m->count + 1) * 4 > (m->mask + 1) * 3) && grow(m) < 0)
+	if (!s)
 		return -1;
-	s = find_slot(m, b->addr);
-	if (s->addr) {
+	p = find_slot(s, h, b->addr);
+	if (p->addr) {
 		if (old)
-			*old = *s;
-		*s = *b;
+			*old = *p;
+		*p = *b;
 		return 1;
 	}
-	*s = *b;
+	*p = *b;
+	s->count++;
 	m->count++;
 	return 0;
 }
 
 struct ma_block *ma_livemap_get(const struct ma_livemap *m, uint64_t addr)
 {
-	struct ma_block *s;
+	uint64_t h = ma_livemap_hash(addr);
+	struct ma_block *p;
 
-	if (!m->slots || !addr)
+	if (!m->nsegs || !addr)
 		return NULL;
-	s = find_slot(m, addr);
-	return s->addr ? s : NULL;
+	p = find_slot(ma_livemap_seg(m, h), h, addr);
+	return p->addr ? p : NULL;
 }
 
 /* Backward-shift deletion: move later members of the probe run into the
  * hole when their home slot allows it, so lookups never need tombstones. */
 int ma_livemap_remove(struct ma_livemap *m, uint64_t addr, struct ma_block *out)
 {
-	struct ma_block *s = ma_livemap_get(m, addr);
+	uint64_t h = ma_livemap_hash(addr);
+	struct ma_lmseg *s;
+	struct ma_block *p;
 	size_t hole, i;
 
-	if (!s)
+	if (!m->nsegs || !addr)
+		return 0;
+	s = ma_livemap_seg(m, h);
+	p = find_slot(s, h, addr);
+	if (!p->addr)
 		return 0;
 	if (out)
-		*out = *s;
-	hole = (size_t)(s - m->slots);
-	for (i = (hole + 1) & m->mask; m->slots[i].addr; i = (i + 1) & m->mask) {
-		size_t home = ma_livemap_slot(m->slots[i].addr, m->mask);
+		*out = *p;
+	hole = (size_t)(p - s->slots);
+	for (i = (hole + 1) & s->mask; s->slots[i].addr; i = (i + 1) & s->mask) {
+		size_t home = ma_livemap_slot(ma_livemap_hash(s->slots[i].addr), s->mask);
 		/* Unless i's home lies cyclically in (hole, i], it may move. */
-		if (((i - home) & m->mask) >= ((i - hole) & m->mask)) {
-			m->slots[hole] = m->slots[i];
+		if (((i - home) & s->mask) >= ((i - hole) & s->mask)) {
+			s->slots[hole] = s->slots[i];
 			hole = i;
 		}
 	}
-	memset(&m->slots[hole], 0, sizeof(m->slots[hole]));
+	memset(&s->slots[hole], 0, sizeof(s->slots[hole]));
+	s->count--;
 	m->count--;
 	return 1;
 }
 
-struct ma_block *ma_livemap_each(const struct ma_livemap *m, size_t *i)
+struct ma_block *ma_livemap_each(const struct ma_livemap *m, struct ma_livemap_iter *it)
 {
-	for (; m->slots && *i <= m->mask; (*i)++)
-		if (m->slots[*i].addr)
-			return &m->slots[(*i)++];
+	for (; it->seg < m->nsegs; it->seg++, it->slot = 0) {
+		const struct ma_lmseg *s = &m->segs[it->seg];
+		while (it->slot <= s->mask)
+			if (s->slots[it->slot++].addr)
+				return &s->slots[it->slot - 1];
+	}
 	return NULL;
 }

@@ -1,9 +1,19 @@
 /* The live set: every block allocated and not yet released, by address.
  *
- * An open-addressing hash table with linear probing and backward-shift
- * deletion, so it never holds tombstones and its size follows the live
- * set, not the number of events replayed.  Address 0 marks an empty slot
- * (no allocator returns it). */
+ * Open addressing with linear probing and backward-shift deletion, so it
+ * never holds tombstones and its size follows the live set, not the
+ * number of events replayed.  Address 0 marks an empty slot (no
+ * allocator returns it).
+ *
+ * The table is split in segments (extendible hashing): the top bits of
+ * an address's hash pick a segment through a directory, the low bits a
+ * slot in it.  A segment grows by doubling until it is full size (2 MiB,
+ * one huge page); a full segment that fills up splits in two, the new
+ * one taking the addresses whose next hash bit is set.  Memory once
+ * handed to the table stays in it: a table of a million live blocks is
+ * faulted in and cleared once, where doubling one big table cleared
+ * twice its final size and held both copies while it rehashed (in this
+ * VM the kernel clearing those pages was a fifth of the replay). */
 #ifndef MA_LIVEMAP_H
 #define MA_LIVEMAP_H
 
@@ -30,13 +40,27 @@ struct ma_block {
 	uint32_t thread;     /* producer that allocated it */
 };
 
-struct ma_livemap {
+struct ma_lmseg {
 	struct ma_block *slots;
 	size_t mask;       /* capacity - 1, capacity a power of two */
+	size_t count;
+	unsigned depth;    /* top hash bits its addresses share */
+};
+
+struct ma_livemap {
+	struct ma_lmseg *segs;
+	size_t nsegs, asegs;
+	uint32_t *dir;     /* 2^depth entries: top hash bits -> segment */
+	unsigned depth;
+	unsigned seg_bits; /* a full segment has 2^seg_bits slots */
+	struct ma_block *scratch;  /* a full segment's worth, for splits */
 	size_t count;
 };
 
 void ma_livemap_init(struct ma_livemap *m);
+/* Segments of 2^seg_bits slots at most (4 <= seg_bits <= 16), for tests
+ * that want splits without a million blocks; before the first put. */
+void ma_livemap_init_small(struct ma_livemap *m, unsigned seg_bits);
 void ma_livemap_release(struct ma_livemap *m);
 /* Forgets every block, keeps the memory. */
 void ma_livemap_clear(struct ma_livemap *m);
@@ -48,31 +72,47 @@ struct ma_block *ma_livemap_get(const struct ma_livemap *m, uint64_t addr);
 /* Removes addr, copying the block to *out.  Returns 1, or 0 if absent. */
 int ma_livemap_remove(struct ma_livemap *m, uint64_t addr, struct ma_block *out);
 
-/* Iteration: for (i = 0; (b = ma_livemap_each(m, &i)); ) ... */
-struct ma_block *ma_livemap_each(const struct ma_livemap *m, size_t *i);
+/* Iteration: struct ma_livemap_iter it = { 0 };
+ * while ((b = ma_livemap_each(m, &it))) ... */
+struct ma_livemap_iter {
+	size_t seg, slot;
+};
+struct ma_block *ma_livemap_each(const struct ma_livemap *m, struct ma_livemap_iter *it);
 
-/* The home slot of addr in a table of mask + 1 slots. */
-static inline size_t ma_livemap_slot(uint64_t addr, size_t mask)
+/* Allocator addresses share their low bits: the multiply carries them
+ * into the top bits, which pick the segment. */
+static inline uint64_t ma_livemap_hash(uint64_t addr)
 {
-	/* Allocator addresses share their low bits; mix them all in. */
-	uint64_t h = addr * 0x9e3779b97f4a7c15ull;
+	return addr * 0x9e3779b97f4a7c15ull;
+}
+
+/* The segment of hash h: its top depth bits (none at depth 0). */
+static inline struct ma_lmseg *ma_livemap_seg(const struct ma_livemap *m, uint64_t h)
+{
+	return &m->segs[m->dir[(h >> 1) >> (63 - m->depth)]];
+}
+
+/* The home slot of hash h in a segment of mask + 1 slots; its bits are
+ * clear of the top ones that picked the segment. */
+static inline size_t ma_livemap_slot(uint64_t h, size_t mask)
+{
 	return (size_t)(h ^ (h >> 29)) & mask;
 }
 
 /* A hint that addr will soon be looked up, inserted or removed: starts
- * loading its home slot (both cache lines when it straddles two).  The
- * map may grow before then; the hint is then wasted, never wrong.
- * Always inlined: GCC takes a function that only prefetches for one
- * without effects and drops the calls to it. */
+ * loading its home slot.  The map may grow before then; the hint is then
+ * wasted, never wrong.  Always inlined: GCC takes a function that only
+ * prefetches for one without effects and drops the calls to it. */
 static inline __attribute__((always_inline)) void ma_livemap_prefetch(const struct ma_livemap *m, uint64_t addr)
 {
-	const char *s;
+	const struct ma_lmseg *s;
+	uint64_t h;
 
-	if (!m->slots || !addr)
+	if (!m->nsegs || !addr)
 		return;
-	s = (const char *)&m->slots[ma_livemap_slot(addr, m->mask)];
-	__builtin_prefetch(s, 1);
-	__builtin_prefetch(s + sizeof(struct ma_block) - 1, 1);
+	h = ma_livemap_hash(addr);
+	s = ma_livemap_seg(m, h);
+	__builtin_prefetch(&s->slots[ma_livemap_slot(h, s->mask)], 1);
 }
 
 #endif

@@ -45,8 +45,8 @@ static int collect(struct ma_stacktab *t, struct ma_rawlist *out)
 
 int ma_snapshot_raw(struct ma_replay *r, enum ma_live_filter which, struct ma_rawlist *out)
 {
+	struct ma_livemap_iter i = { 0 };
 	struct ma_block *b;
-	size_t i = 0;
 
 	ma_stacktab_clear_snap(&r->stacks);
 	while ((b = ma_livemap_each(&r->live, &i))) {

@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <cmocka.h>
 
@@ -15,16 +16,20 @@
 #define N 20000
 
 /* Random puts and removes against a plain array: deletion by backward
- * shift must never lose a block that is still in the table. */
-static void test_livemap_random(void **state)
+ * shift must never lose a block that is still in the table, nor a split
+ * of a segment.  seg_bits 0: the default segments. */
+static void random_run(unsigned seg_bits)
 {
 	struct ma_livemap m;
 	static uint64_t size[N];   /* 0 = absent; address = (i + 1) * 16 */
 	uint64_t live = 0;
 	unsigned seed = 12345;
 
-	(void)state;
-	ma_livemap_init(&m);
+	memset(size, 0, sizeof(size));
+	if (seg_bits)
+		ma_livemap_init_small(&m, seg_bits);
+	else
+		ma_livemap_init(&m);
 	for (int step = 0; step < 200000; step++) {
 		unsigned i = (unsigned)rand_r(&seed) % N;
 		uint64_t addr = (uint64_t)(i + 1) * 16;
@@ -49,6 +54,85 @@ static void test_livemap_random(void **state)
 		else
 			assert_null(b);
 	}
+	if (seg_bits)   /* 20000 addresses, about half live: many splits */
+		assert_true(m.nsegs > 8 && m.depth >= 3);
+	ma_livemap_release(&m);
+}
+
+static void test_livemap_random(void **state)
+{
+	(void)state;
+	random_run(0);
+}
+
+static void test_livemap_segments(void **state)
+{
+	(void)state;
+	random_run(6);
+}
+
+/* The address whose hash is h: the hash multiplies by an odd constant,
+ * so it has an inverse mod 2^64 (Newton's iteration doubles the bits
+ * right each step). */
+static uint64_t addr_of_hash(uint64_t h)
+{
+	const uint64_t c = ma_livemap_hash(1);
+	uint64_t inv = c;
+
+	for (int i = 0; i < 6; i++)
+		inv *= 2 - c * inv;
+	assert_int_equal(c * inv, 1);
+	return h * inv;
+}
+
+/* Addresses crafted to share their top 40 hash bits: the directory stops
+ * deepening and the segment they land in grows past full size instead;
+ * every block stays found, the iteration sees each once, and clear keeps
+ * the memory but forgets them. */
+static void test_livemap_shared_top_bits(void **state)
+{
+	enum { K = 3000 };
+	struct ma_livemap m;
+	struct ma_livemap_iter it = { 0 };
+	struct ma_block *b, out;
+	size_t n = 0, nsegs;
+	uint64_t sum = 0;
+
+	(void)state;
+	ma_livemap_init_small(&m, 4);
+	for (uint64_t i = 1; i <= K; i++) {
+		struct ma_block blk = { .addr = addr_of_hash(UINT64_C(0xabcdef1234) << 24 | i),
+					.size = i };
+		assert_int_equal(ma_livemap_hash(blk.addr) >> 24, UINT64_C(0xabcdef1234));
+		assert_int_equal(ma_livemap_put(&m, &blk, NULL), 0);
+	}
+	assert_int_equal(m.count, K);
+	assert_true(m.depth <= 20);
+	while ((b = ma_livemap_each(&m, &it))) {
+		n++;
+		sum += b->size;
+	}
+	assert_int_equal(n, K);
+	assert_int_equal(sum, (uint64_t)K * (K + 1) / 2);
+	for (uint64_t i = 1; i <= K; i += 2) {
+		assert_int_equal(ma_livemap_remove(&m, addr_of_hash(UINT64_C(0xabcdef1234) << 24 | i),
+						   &out), 1);
+		assert_int_equal(out.size, i);
+	}
+	for (uint64_t i = 1; i <= K; i++) {
+		b = ma_livemap_get(&m, addr_of_hash(UINT64_C(0xabcdef1234) << 24 | i));
+		if (i % 2)
+			assert_null(b);
+		else
+			assert_int_equal(b->size, i);
+	}
+	nsegs = m.nsegs;
+	ma_livemap_clear(&m);
+	assert_int_equal(m.count, 0);
+	assert_int_equal(m.nsegs, nsegs);
+	memset(&it, 0, sizeof(it));
+	assert_null(ma_livemap_each(&m, &it));
+	assert_null(ma_livemap_get(&m, addr_of_hash(UINT64_C(0xabcdef1234) << 24 | 2)));
 	ma_livemap_release(&m);
 }
 
@@ -57,7 +141,8 @@ static void test_livemap_replace(void **state)
 	struct ma_livemap m;
 	struct ma_block a = { .addr = 0x1000, .size = 1 }, b = { .addr = 0x1000, .size = 2 };
 	struct ma_block old, *it;
-	size_t i = 0, n = 0;
+	struct ma_livemap_iter i = { 0 };
+	size_t n = 0;
 
 	(void)state;
 	ma_livemap_init(&m);
@@ -98,6 +183,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_livemap_random),
+		cmocka_unit_test(test_livemap_segments),
+		cmocka_unit_test(test_livemap_shared_top_bits),
 		cmocka_unit_test(test_livemap_replace),
 		cmocka_unit_test(test_regions),
 	};
