@@ -629,8 +629,14 @@ struct dec {
 
 static uint64_t d_v(struct dec *d, int s)
 {
+	const uint8_t *q = d->st->cur[s];
 	uint64_t v = 0;
 
+	/* Most fields fit one byte: no call for them. */
+	if (!d->bad && q < d->st->lim[s] && *q < 0x80) {
+		d->st->cur[s] = q + 1;
+		return *q;
+	}
 	if (!d->bad && ma_get_varint(&d->st->cur[s], d->st->lim[s], &v) < 0)
 		d->bad = 1;
 	return d->bad ? 0 : v;

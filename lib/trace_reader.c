@@ -107,7 +107,7 @@ static int scan(struct ma_trace *t)
 	int r, ret = 0;
 
 	for (uint64_t ordinal = 0;; ordinal++) {
-		r = ma_rd_chunk_read(&t->f, off, ordinal, &h, &buf, why, sizeof(why));
+		r = ma_rd_chunk_read(&t->f, off, ordinal, &h, &buf, 1, why, sizeof(why));
 		if (r > 0)
 			break;
 		if (r < 0) {

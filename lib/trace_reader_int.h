@@ -32,12 +32,14 @@ void ma_rd_file_close(struct ma_rd_file *f);
 
 /* Reads the chunk whose header is at `off` (the ordinal-th chunk of the
  * file, counted from 0) into out: checks magic, kind, codec, lengths,
- * CRC-32C, decompression, and that the payload decodes into exactly
- * hdr.nrecords records.  Returns 0 with *hdr and out filled (hdr.raw_len
- * bytes), 1 when `off` is the end of the file, -1 with "chunk N at offset
- * X: reason" in err. */
+ * CRC-32C, decompression, and, when `decode` is set, that the payload
+ * decodes into exactly hdr.nrecords records.  Returns 0 with *hdr and out
+ * filled (hdr.raw_len bytes), 1 when `off` is the end of the file, -1
+ * with "chunk N at offset X: reason" in err.  A chunk read again after a
+ * decoding check passes the same CRC with the same bytes: reading it
+ * again needs no second check. */
 int ma_rd_chunk_read(struct ma_rd_file *f, uint64_t off, uint64_t ordinal,
-		     struct ma_chunk_hdr *hdr, struct ma_rd_buf *out,
+		     struct ma_chunk_hdr *hdr, struct ma_rd_buf *out, int decode,
 		     char *err, size_t errlen);
 
 /* Decodes the first record of a checked chunk (the process header, the

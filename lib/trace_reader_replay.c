@@ -172,7 +172,9 @@ static int prod_advance(struct ma_trace *t, uint32_t i)
 }
 
 /* Reads the producer's next chunk again, now for its records; it was
- * checked at open, so a failure means the file changed since. */
+ * checked at open, so a failure means the file changed since.  Its
+ * records decoded then, and the CRC says these are the same bytes: they
+ * are decoded once more only as they are replayed (prod_advance). */
 static int prod_load(struct ma_trace *t, uint32_t i)
 {
 	struct rd_prod *p = &t->prods[i];
@@ -180,7 +182,7 @@ static int prod_load(struct ma_trace *t, uint32_t i)
 	struct ma_chunk_hdr h;
 	char why[256];
 
-	if (ma_rd_chunk_read(&t->f, c->offset, c->ordinal, &h, &p->buf, why, sizeof(why)) != 0)
+	if (ma_rd_chunk_read(&t->f, c->offset, c->ordinal, &h, &p->buf, 0, why, sizeof(why)) != 0)
 		return fail(t, c, why);
 	if (h.thread != c->thread || h.seq != c->seq || h.nrecords != c->nrecords) {
 		snprintf(why, sizeof(why), "chunk %llu at offset %llu: changed since the trace was opened",
