@@ -5,7 +5,9 @@ with heaptrack, measured in the same run.
 Every workload runs uninstrumented, under our probe, under heaptrack's
 capture alone (its preload library writing the raw stream) and under the
 full `heaptrack` command, RUNS times each, interleaved, and the table shows
-medians.  Ratios are to the uninstrumented median of the same run.
+medians.  Ratios are to the uninstrumented median of the same run.  The
+analysis of the probe's trace and heaptrack's interpret + print of its raw
+capture run RUNS times each too, taking turns, and show medians.
 
     bench/run.py --build DIR [--runs N] [--quick] [--only NAME,...]
                  [--markdown FILE]
@@ -206,25 +208,44 @@ def size_of(paths):
     return sum(os.path.getsize(p) for p in paths)
 
 
-def analysis_cost(ma, trace, ht_raw, timeout):
-    """(wall, cpu, peak RSS) of our analysis and of heaptrack's interpret +
-    print on the same run's raw capture; None when it failed or timed out."""
-    rows = {}
-    if trace:
+def analysis_once(name, ma, trace, ht_raw, timeout):
+    """(wall, cpu, peak RSS) of one analysis, None when it failed or timed
+    out."""
+    if name == "memory-analyzer":
         wall, cpu, rss, rc = run([ma, "--report-type", "full", "--format", "json", trace],
                                  timeout=timeout)
-        rows["memory-analyzer"] = (wall, cpu, rss) if rc in (0, 1, 4) else None
+        return (wall, cpu, rss) if rc in (0, 1, 4) else None
+    interp = ht_raw + ".interpreted"
+    with open(ht_raw, "rb") as src, open(interp, "wb") as dst:
+        w1, c1, r1, rc1 = run([HT_INTERPRET], stdin=src, stdout=dst, timeout=timeout)
+    if rc1 != 0:
+        return None
+    w2, c2, r2, rc2 = run(["heaptrack_print", interp], timeout=timeout)
+    return (w1 + w2, c1 + c2, max(r1, r2)) if rc2 == 0 else None
+
+
+def analysis_cost(ma, trace, ht_raw, runs, timeout):
+    """Medians of (wall, cpu, peak RSS) over `runs` runs of our analysis
+    and of heaptrack's interpret + print on the same run's raw capture,
+    taking turns at going first; None when a run failed or timed out
+    (then that analyzer runs no more)."""
+    names = []
+    if trace:
+        names.append("memory-analyzer")
     if ht_raw and os.path.exists(ht_raw) and os.path.exists(HT_INTERPRET):
-        interp = ht_raw + ".interpreted"
-        with open(ht_raw, "rb") as src, open(interp, "wb") as dst:
-            w1, c1, r1, rc1 = run([HT_INTERPRET], stdin=src, stdout=dst, timeout=timeout)
-        row = None
-        if rc1 == 0:
-            w2, c2, r2, rc2 = run(["heaptrack_print", interp], timeout=timeout)
-            if rc2 == 0:
-                row = (w1 + w2, c1 + c2, max(r1, r2))
-        rows["heaptrack interpret+print"] = row
-    return rows
+        names.append("heaptrack interpret+print")
+    samples = {n: [] for n in names}
+    for i in range(runs):
+        for n in (names if i % 2 == 0 else names[::-1]):
+            if samples[n] is None:
+                continue
+            row = analysis_once(n, ma, trace, ht_raw, timeout)
+            if row is None:
+                samples[n] = None
+            else:
+                samples[n].append(row)
+    return {n: None if v is None else tuple(median([x[k] for x in v]) for k in range(3))
+            for n, v in samples.items()}
 
 
 def main():
@@ -304,7 +325,7 @@ def capture_table(workloads, modes, ma, runs, timeout):
                 fmt(size, "%.2f"), rss))
         ht_raw = last.get("ht-capture")
         ht_raw = ht_raw + ".raw" if ht_raw else None
-        for name, row in analysis_cost(ma, main_trace, ht_raw, timeout).items():
+        for name, row in analysis_cost(ma, main_trace, ht_raw, runs, timeout).items():
             if row is None:
                 analysis.append("| %s | %s | failed | - | - |" % (w.name, name))
             else:
