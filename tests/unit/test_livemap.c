@@ -71,6 +71,46 @@ static void test_livemap_segments(void **state)
 	random_run(6);
 }
 
+/* Full-size segments (2 MiB, mapped on their own): 200 000 blocks split
+ * the first one into at least four; every block stays found, each is
+ * iterated once, and a removal of half of them finds each. */
+static void test_livemap_full_segments(void **state)
+{
+	enum { K = 200000 };
+	struct ma_livemap m;
+	struct ma_livemap_iter it = { 0 };
+	struct ma_block *b, out;
+	uint64_t n = 0, sum = 0;
+
+	(void)state;
+	ma_livemap_init(&m);
+	for (uint64_t i = 1; i <= K; i++) {
+		struct ma_block blk = { .addr = 0x7f0000000000 + i * 48, .size = i };
+		assert_int_equal(ma_livemap_put(&m, &blk, NULL), 0);
+	}
+	assert_int_equal(m.count, K);
+	assert_true(m.nsegs >= 4);
+	while ((b = ma_livemap_each(&m, &it))) {
+		n++;
+		sum += b->size;
+	}
+	assert_int_equal(n, K);
+	assert_int_equal(sum, (uint64_t)K * (K + 1) / 2);
+	for (uint64_t i = 1; i <= K; i += 2) {
+		assert_int_equal(ma_livemap_remove(&m, 0x7f0000000000 + i * 48, &out), 1);
+		assert_int_equal(out.size, i);
+	}
+	for (uint64_t i = 1; i <= K; i++) {
+		b = ma_livemap_get(&m, 0x7f0000000000 + i * 48);
+		if (i % 2)
+			assert_null(b);
+		else
+			assert_int_equal(b->size, i);
+	}
+	assert_int_equal(m.count, K / 2);
+	ma_livemap_release(&m);
+}
+
 /* The address whose hash is h: the hash multiplies by an odd constant,
  * so it has an inverse mod 2^64 (Newton's iteration doubles the bits
  * right each step). */
@@ -184,6 +224,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_livemap_random),
 		cmocka_unit_test(test_livemap_segments),
+		cmocka_unit_test(test_livemap_full_segments),
 		cmocka_unit_test(test_livemap_shared_top_bits),
 		cmocka_unit_test(test_livemap_replace),
 		cmocka_unit_test(test_regions),
