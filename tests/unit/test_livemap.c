@@ -71,43 +71,55 @@ static void test_livemap_segments(void **state)
 	random_run(6);
 }
 
-/* Full-size segments (2 MiB, mapped on their own): 200 000 blocks split
- * the first one into at least four; every block stays found, each is
- * iterated once, and a removal of half of them finds each. */
-static void test_livemap_full_segments(void **state)
+/* Puts blocks 1..k at addr(i) with size i; checks that each is iterated
+ * once, that removing the odd ones finds each, and that then exactly the
+ * even ones are found. */
+static void put_iterate_halve(struct ma_livemap *m, uint64_t k, uint64_t (*addr)(uint64_t))
 {
-	enum { K = 200000 };
-	struct ma_livemap m;
 	struct ma_livemap_iter it = { 0 };
 	struct ma_block *b, out;
 	uint64_t n = 0, sum = 0;
 
-	(void)state;
-	ma_livemap_init(&m);
-	for (uint64_t i = 1; i <= K; i++) {
-		struct ma_block blk = { .addr = 0x7f0000000000 + i * 48, .size = i };
-		assert_int_equal(ma_livemap_put(&m, &blk, NULL), 0);
+	for (uint64_t i = 1; i <= k; i++) {
+		struct ma_block blk = { .addr = addr(i), .size = i };
+		assert_int_equal(ma_livemap_put(m, &blk, NULL), 0);
 	}
-	assert_int_equal(m.count, K);
-	assert_true(m.nsegs >= 4);
-	while ((b = ma_livemap_each(&m, &it))) {
+	assert_int_equal(m->count, k);
+	while ((b = ma_livemap_each(m, &it))) {
 		n++;
 		sum += b->size;
 	}
-	assert_int_equal(n, K);
-	assert_int_equal(sum, (uint64_t)K * (K + 1) / 2);
-	for (uint64_t i = 1; i <= K; i += 2) {
-		assert_int_equal(ma_livemap_remove(&m, 0x7f0000000000 + i * 48, &out), 1);
+	assert_int_equal(n, k);
+	assert_int_equal(sum, k * (k + 1) / 2);
+	for (uint64_t i = 1; i <= k; i += 2) {
+		assert_int_equal(ma_livemap_remove(m, addr(i), &out), 1);
 		assert_int_equal(out.size, i);
 	}
-	for (uint64_t i = 1; i <= K; i++) {
-		b = ma_livemap_get(&m, 0x7f0000000000 + i * 48);
+	for (uint64_t i = 1; i <= k; i++) {
+		b = ma_livemap_get(m, addr(i));
 		if (i % 2)
 			assert_null(b);
 		else
 			assert_int_equal(b->size, i);
 	}
-	assert_int_equal(m.count, K / 2);
+	assert_int_equal(m->count, k / 2);
+}
+
+static uint64_t spaced_addr(uint64_t i)
+{
+	return 0x7f0000000000 + i * 48;
+}
+
+/* Full-size segments (2 MiB, mapped on their own): 200 000 blocks split
+ * the first one into at least four. */
+static void test_livemap_full_segments(void **state)
+{
+	struct ma_livemap m;
+
+	(void)state;
+	ma_livemap_init(&m);
+	put_iterate_halve(&m, 200000, spaced_addr);
+	assert_true(m.nsegs >= 4);
 	ma_livemap_release(&m);
 }
 
@@ -125,54 +137,34 @@ static uint64_t addr_of_hash(uint64_t h)
 	return h * inv;
 }
 
+/* Block i's address when all share their top 40 hash bits. */
+static uint64_t shared_top_addr(uint64_t i)
+{
+	uint64_t a = addr_of_hash(UINT64_C(0xabcdef1234) << 24 | i);
+
+	assert_int_equal(ma_livemap_hash(a) >> 24, UINT64_C(0xabcdef1234));
+	return a;
+}
+
 /* Addresses crafted to share their top 40 hash bits: the directory stops
  * deepening and the segment they land in grows past full size instead;
- * every block stays found, the iteration sees each once, and clear keeps
- * the memory but forgets them. */
+ * every block stays found, and clear keeps the memory but forgets them. */
 static void test_livemap_shared_top_bits(void **state)
 {
-	enum { K = 3000 };
 	struct ma_livemap m;
 	struct ma_livemap_iter it = { 0 };
-	struct ma_block *b, out;
-	size_t n = 0, nsegs;
-	uint64_t sum = 0;
+	size_t nsegs;
 
 	(void)state;
 	ma_livemap_init_small(&m, 4);
-	for (uint64_t i = 1; i <= K; i++) {
-		struct ma_block blk = { .addr = addr_of_hash(UINT64_C(0xabcdef1234) << 24 | i),
-					.size = i };
-		assert_int_equal(ma_livemap_hash(blk.addr) >> 24, UINT64_C(0xabcdef1234));
-		assert_int_equal(ma_livemap_put(&m, &blk, NULL), 0);
-	}
-	assert_int_equal(m.count, K);
+	put_iterate_halve(&m, 3000, shared_top_addr);
 	assert_true(m.depth <= 20);
-	while ((b = ma_livemap_each(&m, &it))) {
-		n++;
-		sum += b->size;
-	}
-	assert_int_equal(n, K);
-	assert_int_equal(sum, (uint64_t)K * (K + 1) / 2);
-	for (uint64_t i = 1; i <= K; i += 2) {
-		assert_int_equal(ma_livemap_remove(&m, addr_of_hash(UINT64_C(0xabcdef1234) << 24 | i),
-						   &out), 1);
-		assert_int_equal(out.size, i);
-	}
-	for (uint64_t i = 1; i <= K; i++) {
-		b = ma_livemap_get(&m, addr_of_hash(UINT64_C(0xabcdef1234) << 24 | i));
-		if (i % 2)
-			assert_null(b);
-		else
-			assert_int_equal(b->size, i);
-	}
 	nsegs = m.nsegs;
 	ma_livemap_clear(&m);
 	assert_int_equal(m.count, 0);
 	assert_int_equal(m.nsegs, nsegs);
-	memset(&it, 0, sizeof(it));
 	assert_null(ma_livemap_each(&m, &it));
-	assert_null(ma_livemap_get(&m, addr_of_hash(UINT64_C(0xabcdef1234) << 24 | 2)));
+	assert_null(ma_livemap_get(&m, shared_top_addr(2)));
 	ma_livemap_release(&m);
 }
 
