@@ -171,11 +171,11 @@ enum ma_rec_tag {
 
 /* A record's byte in the kind stream: its tag in the low five bits; in
  * the high three, for the records with an fn (alloc, alloc-aligned,
- * free, realloc, mmap), a code: fn = ma_kind_fn[tag][code] for a code
- * below MA_KIND_FN_ESC (an entry of 0xff there is not a valid code), and
- * for MA_KIND_FN_ESC the fn follows as v in the kind stream.  Records
- * without an fn have code 0.  (Version 2 wrote the tag as a byte and then
- * every fn as v.) */
+ * free, realloc, mmap), a code: fn = kind_fn[tag][code] (trace_codec.c)
+ * for a code below MA_KIND_FN_ESC (an entry of 0xff there is not a valid
+ * code), and for MA_KIND_FN_ESC the fn follows as v in the kind stream.
+ * Records without an fn have code 0.  (Version 2 wrote the tag as a byte
+ * and then every fn as v.) */
 #define MA_KIND_TAG_BITS 5
 #define MA_KIND_TAG_MASK 0x1fu
 #define MA_KIND_FN_ESC 7u

@@ -10,9 +10,9 @@
  * over and hand it back to be written again.  On sqlite3 that cost more
  * than the encoding itself (docs/performance.md).  The producer encodes
  * its records where they are, without the writer's copy.  The writer
- * thread still samples, and writes what waits a second.  The two take turns through a lock that a
- * producer only tries: if the writer holds it, the producer goes on and
- * tries again a little later.
+ * thread still samples, and writes what waits a second.  The two take
+ * turns through a lock that a producer only tries: if the writer holds
+ * it, the producer goes on and tries again a little later.
  *
  * The thread is an optimisation, never a dependency: a full ring is
  * written out by its own thread. */
