@@ -118,7 +118,7 @@ static int inherit(void *arg, struct ma_replay *r, uint64_t child_pid)
 	struct ma_analysis_private *pv = arg;
 	struct ma_input *c = NULL;
 	struct ma_livemap_iter i = { 0 };
-	struct ma_block *b;
+	struct ma_block blk, *b = &blk;
 	size_t k = 0;
 
 	for (size_t j = 0; j < pv->n && !c; j++)
@@ -131,7 +131,7 @@ static int inherit(void *arg, struct ma_replay *r, uint64_t child_pid)
 	c->r.inherited = malloc((r->live.count + 1) * sizeof(*c->r.inherited));
 	if (!c->r.inherited)
 		return -1;
-	while ((b = ma_livemap_each(&r->live, &i)))
+	while (ma_livemap_each(&r->live, &i, b))
 		c->r.inherited[k++] = (struct ma_heir){ b->addr, b->size,
 			r->stacks.v[b->stack].id | MA_STACK_FOREIGN, (uint8_t)b->fn };
 	c->r.ninherited = k;
@@ -224,7 +224,7 @@ static int first_pass(struct ma_analysis_private *pv, const struct ma_analysis_o
 	struct ma_replay *r = &in->r;
 	struct ma_record rec;
 	struct ma_livemap_iter i = { 0 };
-	struct ma_block *b;
+	struct ma_block blk, *b = &blk;
 
 	if (ma_replay_begin(r, 1) < 0 || ma_replay_observe(r, MA_EV_BEGIN, 0, NULL) < 0)
 		return -1;
@@ -238,7 +238,7 @@ static int first_pass(struct ma_analysis_private *pv, const struct ma_analysis_o
 	}
 	if (ma_replay_observe(r, MA_EV_END, 0, NULL) < 0)
 		return -1;
-	while ((b = ma_livemap_each(&r->live, &i)))
+	while (ma_livemap_each(&r->live, &i, b))
 		if (!(b->flags & MA_BLOCK_F_INHERITED)) {
 			r->totals.live_blocks++;
 			r->totals.live_bytes += b->size;

@@ -1,6 +1,6 @@
 # analysis: replay, aggregation, symbols; sources and unit tests
 ma_analysis_sources += lib/analysis.h lib/analysis_int.h lib/analysis.c lib/result.c \
-	lib/replay.h lib/replay.c lib/livemap.h lib/livemap.c \
+	lib/replay.h lib/replay.c lib/livemap.h lib/livemap.c lib/latest.h lib/latest.c \
 	lib/lookahead.h lib/lookahead.c \
 	lib/stackstats.h lib/stackstats.c lib/regions.h lib/regions.c \
 	lib/snapshot.h lib/snapshot.c lib/sitelist.c \

@@ -24,24 +24,27 @@ enum ma_block_flag {
 	MA_BLOCK_F_INHERITED = 1u << 0, /* came from the parent across fork */
 };
 
-/* 32 bytes, so a slot never straddles two cache lines and a table of a
- * million live blocks stays small (the replay's time goes to fetching
- * and clearing its pages). */
+/* A live block, as the map hands it in and out. */
 struct ma_block {
 	uint64_t addr;
 	uint64_t size;
-	/* Allocation number of its thread, for temporaries: 56 bits outlast
-	 * any run (a thread allocating 10^9 times a second for two years). */
-	uint64_t serial : 56;
-	uint64_t fn : 7;     /* enum ma_fn of the allocation */
-	uint64_t flags : 1;  /* enum ma_block_flag */
 	uint32_t stack;      /* position in the owning replay's stack table
 			      * (ma_stacktab), not the trace's stack id */
-	uint32_t thread;     /* producer that allocated it */
+	uint8_t fn;          /* enum ma_fn of the allocation */
+	uint8_t flags;       /* enum ma_block_flag */
+};
+
+/* A slot: the address and the rest packed in 16 bytes, four to a cache
+ * line (livemap.c).  A block whose size, stack or fn does not fit the
+ * packing (a block of 16 GiB or more, say) keeps its slot but stores the
+ * block whole in a side table. */
+struct ma_lmslot {
+	uint64_t addr;
+	uint64_t info;
 };
 
 struct ma_lmseg {
-	struct ma_block *slots;
+	struct ma_lmslot *slots;
 	size_t mask;       /* capacity - 1, capacity a power of two */
 	size_t count;
 	unsigned depth;    /* top hash bits its addresses share */
@@ -53,12 +56,15 @@ struct ma_livemap {
 	uint32_t *dir;     /* 2^depth entries: top hash bits -> segment */
 	unsigned depth;
 	unsigned seg_bits; /* a full segment has 2^seg_bits slots */
-	struct ma_block *scratch;  /* a full segment's worth, for splits */
+	struct ma_lmslot *scratch; /* a full segment's worth, for splits */
 	size_t count;
+	struct ma_block *big;      /* blocks that do not pack (side table) */
+	uint32_t nbig, abig;       /* entries used or freed, allocated */
+	uint32_t big_free;         /* first free entry, UINT32_MAX for none */
 };
 
 void ma_livemap_init(struct ma_livemap *m);
-/* Segments of 2^seg_bits slots at most (4 <= seg_bits <= 16), for tests
+/* Segments of 2^seg_bits slots at most (4 <= seg_bits <= 17), for tests
  * that want splits without a million blocks; before the first put. */
 void ma_livemap_init_small(struct ma_livemap *m, unsigned seg_bits);
 void ma_livemap_release(struct ma_livemap *m);
@@ -66,18 +72,20 @@ void ma_livemap_release(struct ma_livemap *m);
 void ma_livemap_clear(struct ma_livemap *m);
 /* Inserts b (replacing a block at the same address, whose old value is
  * then copied to *old when old is not NULL).  Returns 1 when it replaced
- * one, 0 when new, -1 when out of memory. */
+ * one, 0 when new (or b's address is 0: nothing is stored), -1 when out
+ * of memory. */
 int ma_livemap_put(struct ma_livemap *m, const struct ma_block *b, struct ma_block *old);
-struct ma_block *ma_livemap_get(const struct ma_livemap *m, uint64_t addr);
+/* Copies the block at addr to *out: 1, or 0 if absent. */
+int ma_livemap_get(const struct ma_livemap *m, uint64_t addr, struct ma_block *out);
 /* Removes addr, copying the block to *out.  Returns 1, or 0 if absent. */
 int ma_livemap_remove(struct ma_livemap *m, uint64_t addr, struct ma_block *out);
 
-/* Iteration: struct ma_livemap_iter it = { 0 };
- * while ((b = ma_livemap_each(m, &it))) ... */
+/* Iteration: struct ma_livemap_iter it = { 0 }; struct ma_block b;
+ * while (ma_livemap_each(m, &it, &b)) ... */
 struct ma_livemap_iter {
 	size_t seg, slot;
 };
-struct ma_block *ma_livemap_each(const struct ma_livemap *m, struct ma_livemap_iter *it);
+int ma_livemap_each(const struct ma_livemap *m, struct ma_livemap_iter *it, struct ma_block *out);
 
 /* Allocator addresses share their low bits: the multiply carries them
  * into the top bits, which pick the segment. */

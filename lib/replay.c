@@ -7,14 +7,9 @@
 
 #include "histogram.h"
 
-/* Producers beyond this get no temporary-allocation tracking: it bounds
- * the serials array whatever a trace claims. */
-#define MAX_TRACKED_THREADS (1u << 20)
 #define MAX_STACK_DEPTH 4096
-/* The bits of a serial a block keeps (livemap.h). */
-#define SERIAL_MASK ((UINT64_C(1) << 56) - 1)
 
-_Static_assert(MA_FN_COUNT <= 128, "a block keeps its fn in 7 bits");
+_Static_assert(MA_FN_COUNT <= 256, "a block keeps its fn in a byte");
 
 int ma_replay_init(struct ma_replay *r, const struct ma_trace_info *info,
 		   const struct ma_analysis_opts *opts, struct ma_pool *pool)
@@ -43,7 +38,7 @@ void ma_replay_release(struct ma_replay *r)
 	ma_stacktab_release(&r->stacks);
 	ma_symctx_release(&r->sym);
 	ma_timeline_release(&r->tl);
-	free(r->serials);
+	ma_latest_release(&r->latest);
 	free(r->frames_buf);
 	free(r->mm);
 	free(r->inherited);
@@ -125,8 +120,7 @@ int ma_replay_begin(struct ma_replay *r, int pass)
 	r->peak_epoch = 0;
 	ma_livemap_clear(&r->live);
 	ma_regions_clear(&r->maps);
-	if (r->serials)
-		memset(r->serials, 0, r->nserials * sizeof(*r->serials));
+	ma_latest_clear(&r->latest);
 	rc = begin_inherited(r);
 	r->peak_epoch = 1;
 	return rc;
@@ -147,25 +141,6 @@ int ma_replay_observe(struct ma_replay *r, enum ma_event_kind kind, uint64_t siz
 	return r->opts->observe(r->opts->observe_arg, &ev);
 }
 
-static uint64_t next_serial(struct ma_replay *r, uint32_t thread)
-{
-	if (thread >= MAX_TRACKED_THREADS)
-		return 0;
-	if (thread >= r->nserials) {
-		size_t n = r->nserials ? r->nserials : 16;
-		uint64_t *v;
-		while (n <= thread)
-			n *= 2;
-		v = realloc(r->serials, n * sizeof(*v));
-		if (!v)
-			return 0;
-		memset(v + r->nserials, 0, (n - r->nserials) * sizeof(*v));
-		r->serials = v;
-		r->nserials = n;
-	}
-	return ++r->serials[thread];
-}
-
 static void timeline_point(struct ma_replay *r, uint64_t rss)
 {
 	if (r->pass == 1)
@@ -178,15 +153,16 @@ static int alloc_block(struct ma_replay *r, uint32_t thread, uint64_t addr,
 		       uint64_t size, uint64_t stack, uint64_t fn)
 {
 	struct ma_stackstat *s = ma_stacktab_get(&r->stacks, stack);
-	struct ma_block b = { .addr = addr, .size = size, .fn = fn & 0x7f, .thread = thread };
+	struct ma_block b = { .addr = addr, .size = size, .fn = (uint8_t)fn };
 	struct ma_block old;
 	int k;
 
 	if (!s)
 		return -1;
 	b.stack = (uint32_t)(s - r->stacks.v);
-	b.serial = next_serial(r, thread) & SERIAL_MASK;
 	if ((k = ma_livemap_put(&r->live, &b, &old)) < 0)
+		return -1;
+	if (r->pass == 1 && addr && ma_latest_alloc(&r->latest, thread, addr) < 0)
 		return -1;
 	if (k == 1) {   /* its release was never recorded: it is gone */
 		r->heap_live -= old.size;
@@ -275,6 +251,7 @@ static void unknown_free(struct ma_replay *r)
 static int release_block(struct ma_replay *r, uint64_t addr, uint64_t fn, int explicit)
 {
 	struct ma_block b;
+	int latest;
 
 	if (!addr)
 		return 0;
@@ -286,6 +263,7 @@ static int release_block(struct ma_replay *r, uint64_t addr, uint64_t fn, int ex
 	r->heap_live -= b.size;
 	if (r->pass != 1)
 		return 0;
+	latest = ma_latest_release_block(&r->latest, addr);
 	if (ma_replay_observe(r, MA_EV_FREE, b.size, NULL) < 0)
 		return -1;
 	live_drop(r, &b);
@@ -295,8 +273,7 @@ static int release_block(struct ma_replay *r, uint64_t addr, uint64_t fn, int ex
 		return 0;
 	}
 	r->totals.frees++;
-	if (explicit && b.thread < r->nserials &&
-	    (r->serials[b.thread] & SERIAL_MASK) == b.serial) {
+	if (explicit && latest) {
 		struct ma_stackstat *s = &r->stacks.v[b.stack];
 		r->totals.temporary++;
 		s->temp_calls++;

@@ -10,6 +10,7 @@
 
 #include "analysis.h"
 #include "frames.h"
+#include "latest.h"
 #include "livemap.h"
 #include "regions.h"
 #include "stackstats.h"
@@ -47,8 +48,7 @@ struct ma_replay {
 	struct ma_stacktab stacks;
 	struct ma_symctx sym;
 	uint64_t heap_live;     /* requested bytes live */
-	uint64_t *serials;      /* allocations so far, by producer */
-	size_t nserials;
+	struct ma_latest latest;   /* each thread's latest allocation (pass 1) */
 	uint64_t *frames_buf;   /* scratch for stack definitions */
 	uint32_t frames_cap;
 

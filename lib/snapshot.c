@@ -46,10 +46,10 @@ static int collect(struct ma_stacktab *t, struct ma_rawlist *out)
 int ma_snapshot_raw(struct ma_replay *r, enum ma_live_filter which, struct ma_rawlist *out)
 {
 	struct ma_livemap_iter i = { 0 };
-	struct ma_block *b;
+	struct ma_block blk, *b = &blk;
 
 	ma_stacktab_clear_snap(&r->stacks);
-	while ((b = ma_livemap_each(&r->live, &i))) {
+	while (ma_livemap_each(&r->live, &i, b)) {
 		int inh = (b->flags & MA_BLOCK_F_INHERITED) != 0;
 		struct ma_stackstat *s;
 		if (!(which & (inh ? MA_LIVE_INHERITED : MA_LIVE_OWN)))

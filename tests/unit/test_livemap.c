@@ -1,4 +1,5 @@
-/* Unit tests of the live set hash map and the mapped regions. */
+/* Unit tests of the live set hash map, the threads' latest allocations
+ * and the mapped regions. */
 #include "config.h"
 
 #include <setjmp.h>
@@ -10,6 +11,7 @@
 
 #include <cmocka.h>
 
+#include "latest.h"
 #include "livemap.h"
 #include "regions.h"
 
@@ -48,11 +50,11 @@ static void random_run(unsigned seg_bits)
 	}
 	assert_int_equal(m.count, live);
 	for (unsigned i = 0; i < N; i++) {
-		struct ma_block *b = ma_livemap_get(&m, (uint64_t)(i + 1) * 16);
-		if (size[i])
-			assert_int_equal(b->size, size[i]);
-		else
-			assert_null(b);
+		struct ma_block b;
+		int found = ma_livemap_get(&m, (uint64_t)(i + 1) * 16, &b);
+		assert_int_equal(found, size[i] != 0);
+		if (found)
+			assert_int_equal(b.size, size[i]);
 	}
 	if (seg_bits)   /* 20000 addresses, about half live: many splits */
 		assert_true(m.nsegs > 8 && m.depth >= 3);
@@ -77,7 +79,7 @@ static void test_livemap_segments(void **state)
 static void put_iterate_halve(struct ma_livemap *m, uint64_t k, uint64_t (*addr)(uint64_t))
 {
 	struct ma_livemap_iter it = { 0 };
-	struct ma_block *b, out;
+	struct ma_block b, out;
 	uint64_t n = 0, sum = 0;
 
 	for (uint64_t i = 1; i <= k; i++) {
@@ -85,9 +87,9 @@ static void put_iterate_halve(struct ma_livemap *m, uint64_t k, uint64_t (*addr)
 		assert_int_equal(ma_livemap_put(m, &blk, NULL), 0);
 	}
 	assert_int_equal(m->count, k);
-	while ((b = ma_livemap_each(m, &it))) {
+	while (ma_livemap_each(m, &it, &b)) {
 		n++;
-		sum += b->size;
+		sum += b.size;
 	}
 	assert_int_equal(n, k);
 	assert_int_equal(sum, k * (k + 1) / 2);
@@ -96,11 +98,9 @@ static void put_iterate_halve(struct ma_livemap *m, uint64_t k, uint64_t (*addr)
 		assert_int_equal(out.size, i);
 	}
 	for (uint64_t i = 1; i <= k; i++) {
-		b = ma_livemap_get(m, addr(i));
-		if (i % 2)
-			assert_null(b);
-		else
-			assert_int_equal(b->size, i);
+		assert_int_equal(ma_livemap_get(m, addr(i), &b), i % 2 == 0);
+		if (i % 2 == 0)
+			assert_int_equal(b.size, i);
 	}
 	assert_int_equal(m->count, k / 2);
 }
@@ -153,6 +153,7 @@ static void test_livemap_shared_top_bits(void **state)
 {
 	struct ma_livemap m;
 	struct ma_livemap_iter it = { 0 };
+	struct ma_block b;
 	size_t nsegs;
 
 	(void)state;
@@ -163,8 +164,8 @@ static void test_livemap_shared_top_bits(void **state)
 	ma_livemap_clear(&m);
 	assert_int_equal(m.count, 0);
 	assert_int_equal(m.nsegs, nsegs);
-	assert_null(ma_livemap_each(&m, &it));
-	assert_null(ma_livemap_get(&m, shared_top_addr(2)));
+	assert_int_equal(ma_livemap_each(&m, &it, &b), 0);
+	assert_int_equal(ma_livemap_get(&m, shared_top_addr(2), &b), 0);
 	ma_livemap_release(&m);
 }
 
@@ -172,7 +173,7 @@ static void test_livemap_replace(void **state)
 {
 	struct ma_livemap m;
 	struct ma_block a = { .addr = 0x1000, .size = 1 }, b = { .addr = 0x1000, .size = 2 };
-	struct ma_block old, *it;
+	struct ma_block old, it;
 	struct ma_livemap_iter i = { 0 };
 	size_t n = 0;
 
@@ -181,11 +182,142 @@ static void test_livemap_replace(void **state)
 	assert_int_equal(ma_livemap_put(&m, &a, NULL), 0);
 	assert_int_equal(ma_livemap_put(&m, &b, &old), 1);
 	assert_int_equal(old.size, 1);
-	while ((it = ma_livemap_each(&m, &i)))
+	while (ma_livemap_each(&m, &i, &it))
 		n++;
 	assert_int_equal(n, 1);
 	assert_int_equal(ma_livemap_remove(&m, 0x2000, NULL), 0);
 	ma_livemap_release(&m);
+}
+
+static void assert_block(const struct ma_block *b, const struct ma_block *want)
+{
+	assert_int_equal(b->addr, want->addr);
+	assert_int_equal(b->size, want->size);
+	assert_int_equal(b->stack, want->stack);
+	assert_int_equal(b->fn, want->fn);
+	assert_int_equal(b->flags, want->flags);
+}
+
+/* Blocks at the edges of the packing and beyond it (the side table):
+ * each comes back whole, through get, each, replace and remove, and side
+ * entries freed are used again. */
+static void test_livemap_unpacked(void **state)
+{
+	static const struct ma_block edge[] = {
+		{ 0x1000, (UINT64_C(1) << 34) - 1, (1u << 23) - 1, 31, 1 },  /* packs */
+		{ 0x2000, UINT64_C(1) << 34, 7, 2, 0 },                      /* size */
+		{ 0x3000, 48, 1u << 23, 0, 1 },                              /* stack */
+		{ 0x4000, 48, 5, 32, 0 },                                    /* fn */
+		{ 0x5000, UINT64_MAX, UINT32_MAX, 255, 1 },                  /* all */
+		{ 0x6000, 0, 0, 0, 0 },
+	};
+	const size_t n = sizeof(edge) / sizeof(edge[0]);
+	struct ma_livemap m;
+	struct ma_livemap_iter it = { 0 };
+	struct ma_block b, old;
+	size_t seen = 0;
+
+	(void)state;
+	ma_livemap_init(&m);
+	for (size_t i = 0; i < n; i++)
+		assert_int_equal(ma_livemap_put(&m, &edge[i], NULL), 0);
+	assert_int_equal(m.nbig, 4);
+	for (size_t i = 0; i < n; i++) {
+		assert_int_equal(ma_livemap_get(&m, edge[i].addr, &b), 1);
+		assert_block(&b, &edge[i]);
+	}
+	while (ma_livemap_each(&m, &it, &b)) {
+		size_t i = b.addr / 0x1000 - 1;
+		assert_true(i < n);
+		assert_block(&b, &edge[i]);
+		seen++;
+	}
+	assert_int_equal(seen, n);
+	/* An unpacked block replaced by a packed one, and the reverse. */
+	b = edge[0];
+	b.addr = edge[1].addr;
+	assert_int_equal(ma_livemap_put(&m, &b, &old), 1);
+	assert_block(&old, &edge[1]);
+	b = edge[4];
+	b.addr = edge[0].addr;
+	assert_int_equal(ma_livemap_put(&m, &b, &old), 1);
+	assert_block(&old, &edge[0]);
+	assert_int_equal(ma_livemap_remove(&m, edge[0].addr, &old), 1);
+	assert_int_equal(old.size, UINT64_MAX);
+	assert_int_equal(old.stack, UINT32_MAX);
+	assert_int_equal(old.fn, 255);
+	/* Churn of unpacked blocks: the side table does not grow past the
+	 * most ever live in it. */
+	for (uint64_t k = 0; k < 1000; k++) {
+		struct ma_block big = { 0x100000 + 16 * (k % 8), UINT64_C(1) << 40 | k, 9, 1, 0 };
+		if (k >= 8)
+			assert_int_equal(ma_livemap_remove(&m, big.addr, &old), 1);
+		if (k >= 8)
+			assert_int_equal(old.size, (UINT64_C(1) << 40) | (k - 8));
+		assert_int_equal(ma_livemap_put(&m, &big, NULL), 0);
+	}
+	assert_true(m.nbig <= 4 + 8);
+	/* Address 0 marks an empty slot: it is never stored. */
+	b = edge[1];
+	b.addr = 0;
+	assert_int_equal(ma_livemap_put(&m, &b, NULL), 0);
+	assert_int_equal(ma_livemap_get(&m, 0, &old), 0);
+	assert_int_equal(m.count, n - 1 + 8);
+	ma_livemap_clear(&m);
+	assert_int_equal(m.nbig, 0);
+	assert_int_equal(ma_livemap_get(&m, edge[4].addr, &b), 0);
+	ma_livemap_release(&m);
+}
+
+/* A block is its thread's latest allocation until that thread allocates
+ * again; another thread allocating, a block gone, or an address used
+ * again by another thread does not change whose latest is what. */
+static void test_latest(void **state)
+{
+	struct ma_latest l = { 0 };
+
+	(void)state;
+	/* freed at once */
+	assert_int_equal(ma_latest_alloc(&l, 1, 0xa0), 0);
+	assert_int_equal(ma_latest_release_block(&l, 0xa0), 1);
+	/* another allocation came between */
+	assert_int_equal(ma_latest_alloc(&l, 1, 0xa0), 0);
+	assert_int_equal(ma_latest_alloc(&l, 1, 0xb0), 0);
+	assert_int_equal(ma_latest_release_block(&l, 0xa0), 0);
+	/* another thread's allocation does not count */
+	assert_int_equal(ma_latest_alloc(&l, 2, 0xc0), 0);
+	assert_int_equal(ma_latest_release_block(&l, 0xb0), 1);
+	/* thread 1 freed its latest (0xb0); thread 2 gets 0xb0; thread 1
+	 * allocating again must not take thread 2's latest away */
+	assert_int_equal(ma_latest_alloc(&l, 2, 0xb0), 0);   /* 0xc0 no longer */
+	assert_int_equal(ma_latest_alloc(&l, 1, 0xd0), 0);
+	assert_int_equal(ma_latest_release_block(&l, 0xc0), 0);
+	assert_int_equal(ma_latest_release_block(&l, 0xb0), 1);
+	/* a block allocated again without its release: thread 1's 0xd0 is
+	 * gone, thread 3's is the latest there */
+	assert_int_equal(ma_latest_alloc(&l, 3, 0xd0), 0);
+	assert_int_equal(ma_latest_alloc(&l, 1, 0xe0), 0);
+	assert_int_equal(ma_latest_release_block(&l, 0xd0), 1);
+	assert_int_equal(ma_latest_release_block(&l, 0xd0), 0);
+	assert_int_equal(ma_latest_release_block(&l, 0xe0), 1);
+	/* threads not followed */
+	assert_int_equal(ma_latest_alloc(&l, MA_LATEST_MAX_THREADS, 0xf0), 0);
+	assert_int_equal(ma_latest_release_block(&l, 0xf0), 0);
+	/* many threads at once: the table grows, each keeps its own */
+	for (uint32_t t = 0; t < 5000; t++)
+		assert_int_equal(ma_latest_alloc(&l, t, 0x10000 + 16 * (uint64_t)t), 0);
+	assert_int_equal(l.count, 5000);
+	for (uint32_t t = 0; t < 5000; t += 2)
+		assert_int_equal(ma_latest_alloc(&l, t, 0x900000 + 16 * (uint64_t)t), 0);
+	for (uint32_t t = 0; t < 5000; t++)
+		assert_int_equal(ma_latest_release_block(&l, 0x10000 + 16 * (uint64_t)t), t % 2);
+	assert_int_equal(l.count, 2500);
+	ma_latest_clear(&l);
+	assert_int_equal(l.count, 0);
+	assert_int_equal(ma_latest_release_block(&l, 0x900000), 0);
+	assert_int_equal(ma_latest_alloc(&l, 7, 0x900000), 0);
+	assert_int_equal(ma_latest_release_block(&l, 0x900000), 1);
+	ma_latest_release(&l);
 }
 
 static void test_regions(void **state)
@@ -219,6 +351,8 @@ int main(void)
 		cmocka_unit_test(test_livemap_full_segments),
 		cmocka_unit_test(test_livemap_shared_top_bits),
 		cmocka_unit_test(test_livemap_replace),
+		cmocka_unit_test(test_livemap_unpacked),
+		cmocka_unit_test(test_latest),
 		cmocka_unit_test(test_regions),
 	};
 
