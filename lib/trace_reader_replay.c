@@ -143,8 +143,8 @@ static int fail(struct ma_trace *t, const struct rd_chunk *c, const char *why)
 	return -1;
 }
 
-/* Decodes the producer's next record into peek and queues it, or queues
- * its next chunk, or lets it finish. */
+/* Decodes the producer's next record into peek: 1.  Or queues its next
+ * chunk, or lets it finish: 0.  -1 on damage. */
 static int prod_advance(struct ma_trace *t, uint32_t i)
 {
 	struct rd_prod *p = &t->prods[i];
@@ -168,7 +168,7 @@ static int prod_advance(struct ma_trace *t, uint32_t i)
 	if (!ma_tag_is_timed(p->peek.tag))
 		p->peek.ts = p->st->prev_ts;
 	p->peek.thread = p->thread;
-	return heap_push(t, p->peek.ts, i, RD_REC, 0);
+	return 1;
 }
 
 /* Reads the producer's next chunk again, now for its records; it was
@@ -202,6 +202,21 @@ static int prod_load(struct ma_trace *t, uint32_t i)
 	return prod_advance(t, i);
 }
 
+/* After prod_advance returned k: 1 when the producer's peek comes before
+ * everything queued (the heap's top, which it would have been after a
+ * push), so it is delivered without going through the heap; else it is
+ * queued (when there is one) and 0. */
+static int ahead_of_all(struct ma_trace *t, uint32_t i, int k)
+{
+	struct rd_entry e = { t->prods[i].peek.ts, i, RD_REC, 0 };
+
+	if (k <= 0)
+		return k;
+	if (!t->nheap || entry_less(&e, &t->heap[0]))
+		return 1;
+	return heap_push(t, e.ts, i, RD_REC, 0);
+}
+
 /* Hands out a producer's peeked record; its successor is decoded on the
  * next call, so the strings of this one stay valid until then. */
 static int deliver(struct ma_trace *t, uint32_t i, struct ma_record *rec)
@@ -225,15 +240,21 @@ int ma_trace_next(struct ma_trace *t, struct ma_record *rec)
 		return -1;
 	if (t->advance >= 0) {
 		uint32_t i = (uint32_t)t->advance;
+		int k;
 		t->advance = -1;
-		if (prod_advance(t, i) < 0)
+		if ((k = ahead_of_all(t, i, prod_advance(t, i))) < 0)
 			return -1;
+		if (k > 0)
+			return deliver(t, i, rec);
 	}
 	while (t->nheap) {
 		struct rd_entry e = heap_pop(t);
 		if (e.cls == RD_LAZY) {
-			if (prod_load(t, e.prod) < 0)
+			int k = ahead_of_all(t, e.prod, prod_load(t, e.prod));
+			if (k < 0)
 				return -1;
+			if (k > 0)
+				return deliver(t, e.prod, rec);
 			continue;
 		}
 		if (e.cls == RD_REC)
