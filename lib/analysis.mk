@@ -5,7 +5,7 @@ ma_analysis_sources += lib/analysis.h lib/analysis_int.h lib/analysis.c lib/resu
 	lib/stackstats.h lib/stackstats.c lib/regions.h lib/regions.c \
 	lib/snapshot.h lib/snapshot.c lib/sitelist.c \
 	lib/timeline.h lib/timeline.c lib/histogram.h \
-	lib/frames.h lib/frames.c lib/pool.h lib/pool.c
+	lib/frames.h lib/frames.c lib/symbols_ahead.h lib/symbols_ahead.c lib/pool.h lib/pool.c
 
 if HAVE_CMOCKA
 analysis_unit_tests = tests/unit/test_replay tests/unit/test_livemap \

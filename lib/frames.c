@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "symbols.h"
+#include "symbols_ahead.h"
 
 
 /* Source frames one machine frame may expand to (inlining). */
@@ -18,28 +19,43 @@ int ma_symctx_init(struct ma_symctx *c, struct ma_pool *pool,
 {
 	memset(c, 0, sizeof(*c));
 	c->pool = pool;
-	if (!opts->no_symbols) {
-		struct ma_symbols_opts so = { .debug_dirs = opts->debug_dirs,
-					       .sysroot = opts->sysroot,
-					       .no_local_files = opts->no_local_files };
-		c->sym = ma_symbols_new(&so);
-		if (!c->sym)
-			return -1;
-	}
+	c->symbolize = !opts->no_symbols;
+	c->so = (struct ma_symbols_opts){ .debug_dirs = opts->debug_dirs,
+					  .sysroot = opts->sysroot,
+					  .no_local_files = opts->no_local_files };
 	return 0;
 }
 
 void ma_symctx_release(struct ma_symctx *c)
 {
+	size_t fed;
+
+	ma_symbols_free(ma_symbols_ahead_take(c->ahead, &fed));
 	if (c->sym)
 		ma_symbols_free(c->sym);
 	free(c->mods);
+	free(c->log);
 	memset(c, 0, sizeof(*c));
+}
+
+static int log_event(struct ma_symctx *c, const struct ma_modev *e)
+{
+	if (c->nlog == c->alog) {
+		size_t na = c->alog ? c->alog * 2 : 32;
+		struct ma_modev *v = realloc(c->log, na * sizeof(*v));
+		if (!v)
+			return -1;
+		c->log = v;
+		c->alog = na;
+	}
+	c->log[c->nlog++] = *e;
+	return 0;
 }
 
 int ma_symctx_add_module(struct ma_symctx *c, const struct ma_rec_module *m, uint64_t ts)
 {
 	struct ma_module *mod;
+	uint8_t *bid = NULL;
 
 	if (c->nmods == c->amods) {
 		size_t na = c->amods ? c->amods * 2 : 32;
@@ -51,8 +67,12 @@ int ma_symctx_add_module(struct ma_symctx *c, const struct ma_rec_module *m, uin
 	}
 	mod = &c->mods[c->nmods];
 	mod->path = ma_pool_intern(c->pool, (const char *)m->path.ptr, m->path.len);
-	if (!mod->path)
+	if (m->build_id.len && (bid = ma_pool_alloc(c->pool, m->build_id.len)))
+		memcpy(bid, m->build_id.ptr, m->build_id.len);
+	if (!mod->path || (m->build_id.len && !bid))
 		return -1;
+	mod->build_id = bid;
+	mod->build_id_len = m->build_id.len;
 	mod->id = m->id;
 	mod->bias = m->bias;
 	mod->lo = m->lo;
@@ -60,21 +80,47 @@ int ma_symctx_add_module(struct ma_symctx *c, const struct ma_rec_module *m, uin
 	mod->ts_load = ts;
 	mod->ts_gone = UINT64_MAX;
 	c->nmods++;
-	if (c->sym)
-		return ma_symbols_add_module(c->sym, m->id, m->bias, m->lo, m->hi, mod->path,
-					     m->build_id.ptr, m->build_id.len, ts);
-	return 0;
+	return log_event(c, &(struct ma_modev){ .ts = ts, .mod = c->nmods - 1 });
 }
 
-void ma_symctx_module_gone(struct ma_symctx *c, uint64_t id, uint64_t ts)
+int ma_symctx_module_gone(struct ma_symctx *c, uint64_t id, uint64_t ts)
 {
 	for (size_t i = c->nmods; i-- > 0;)
 		if (c->mods[i].id == id && c->mods[i].ts_gone == UINT64_MAX) {
 			c->mods[i].ts_gone = ts;
 			break;
 		}
-	if (c->sym)
-		ma_symbols_module_gone(c->sym, id, ts);
+	return log_event(c, &(struct ma_modev){ .ts = ts, .id = id, .gone = 1 });
+}
+
+void ma_symctx_ahead(struct ma_symctx *c)
+{
+	if (c->ahead_tried)
+		return;
+	c->ahead_tried = 1;
+	if (c->symbolize && !c->sym && c->nlog)
+		c->ahead = ma_symbols_ahead_start(&c->so, c->mods, c->log, c->nlog);
+}
+
+/* The symbolizer with every module event so far: the one loaded ahead
+ * when it is ready, else a new one.  NULL when out of memory. */
+static struct ma_symbols *symbols(struct ma_symctx *c)
+{
+	if (!c->sym) {
+		c->sym = ma_symbols_ahead_take(c->ahead, &c->nfed);
+		c->ahead = NULL;
+		if (!c->sym) {
+			c->nfed = 0;
+			if (!(c->sym = ma_symbols_new(&c->so)))
+				return NULL;
+		}
+	}
+	if (c->nfed < c->nlog) {
+		if (ma_symbols_feed(c->sym, c->mods, c->log, c->nfed, c->nlog) < 0)
+			return NULL;
+		c->nfed = c->nlog;
+	}
+	return c->sym;
 }
 
 /* The module holding addr at ts; failing that, the last that ever held
@@ -150,25 +196,29 @@ static int is_startup_frame(const struct ma_frame *f)
 	return 0;
 }
 
-/* One machine frame as source frames into out; returns how many. */
+/* One machine frame as source frames into out; returns how many, or -1
+ * when out of memory. */
 static int resolve(struct ma_symctx *c, uint64_t addr, uint64_t ts,
 		   struct ma_frame *out, int max)
 {
 	const struct ma_module *m = module_at(c, addr, ts);
 	struct ma_frame_info fi[MAX_INLINE];
+	struct ma_symbols *sym;
 	int n = 1;
 
 	memset(out, 0, sizeof(*out));
 	out->addr = addr;
 	out->module = m ? m->path : NULL;
 	out->offset = m ? addr - m->bias : addr;
-	if (!c->sym)
+	if (!c->symbolize)
 		return 1;
+	if (!(sym = symbols(c)))
+		return -1;
 	/* A module found by the fallback (not loaded at ts: a stack inherited
 	 * from a fork parent, first used at 0): symbolize it as it was. */
 	if (m && (ts < m->ts_load || ts > m->ts_gone))
 		ts = m->ts_load;
-	n = ma_symbols_resolve(c->sym, addr, ts, fi, max < MAX_INLINE ? max : MAX_INLINE);
+	n = ma_symbols_resolve(sym, addr, ts, fi, max < MAX_INLINE ? max : MAX_INLINE);
 	for (int i = 0; i < n; i++) {
 		out[i].addr = addr;
 		out[i].function = ma_pool_str(c->pool, fi[i].function);
@@ -196,6 +246,10 @@ int ma_symctx_stack(struct ma_symctx *c, const uint64_t *addrs, uint32_t depth,
 		struct ma_frame one[MAX_INLINE];
 		int k = resolve(c, addrs[i], ts, one, MAX_INLINE);
 
+		if (k < 0) {
+			free(tmp);
+			return -1;
+		}
 		for (int j = 0; j < k; j++) {
 			if (is_probe_frame(&one[j]) || is_startup_frame(&one[j]) ||
 			    (leading && is_allocator_frame(&one[j])))

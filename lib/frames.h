@@ -10,20 +10,34 @@
 
 #include "analysis.h"
 #include "pool.h"
+#include "symbols.h"
 #include "trace_codec.h"
 
 struct ma_symbols;
+struct ma_symbols_ahead;
+struct ma_modev;
 
 struct ma_module {
 	uint64_t id, bias, lo, hi;
 	uint64_t ts_load, ts_gone;   /* ts_gone UINT64_MAX while loaded */
 	const char *path;            /* in the pool */
+	const uint8_t *build_id;     /* in the pool */
+	size_t build_id_len;
 };
 
 struct ma_symctx {
 	struct ma_module *mods;
 	size_t nmods, amods;
-	struct ma_symbols *sym;      /* NULL: module+offset only */
+	struct ma_modev *log;        /* module events, in replay order */
+	size_t nlog, alog;
+	int symbolize;               /* 0: module+offset only */
+	struct ma_symbols_opts so;
+	/* Made when first needed (symbols(), frames.c), from the thread
+	 * that loaded it ahead if that has finished (symbols_ahead.h). */
+	struct ma_symbols *sym;
+	size_t nfed;                 /* events registered in sym */
+	struct ma_symbols_ahead *ahead;
+	int ahead_tried;
 	struct ma_pool *pool;        /* owns every string and frame handed out */
 };
 
@@ -32,7 +46,11 @@ int ma_symctx_init(struct ma_symctx *c, struct ma_pool *pool,
 		   const struct ma_analysis_opts *opts);
 void ma_symctx_release(struct ma_symctx *c);
 int ma_symctx_add_module(struct ma_symctx *c, const struct ma_rec_module *m, uint64_t ts);
-void ma_symctx_module_gone(struct ma_symctx *c, uint64_t id, uint64_t ts);
+/* -1 when out of memory. */
+int ma_symctx_module_gone(struct ma_symctx *c, uint64_t id, uint64_t ts);
+/* Starts loading the modules known so far on a thread of its own
+ * (symbols_ahead.h), the first time only. */
+void ma_symctx_ahead(struct ma_symctx *c);
 
 /* The frames of a stack a report shows, innermost first. */
 int ma_symctx_stack(struct ma_symctx *c, const uint64_t *addrs, uint32_t depth,

@@ -164,6 +164,8 @@ static int alloc_block(struct ma_replay *r, uint32_t thread, uint64_t addr,
 		return -1;
 	if (r->pass == 1 && addr && ma_latest_alloc(&r->latest, thread, addr) < 0)
 		return -1;
+	if (r->pass == 1 && !r->sym.ahead_tried)   /* the modules are in by now */
+		ma_symctx_ahead(&r->sym);
 	if (k == 1) {   /* its release was never recorded: it is gone */
 		r->heap_live -= old.size;
 		if (ma_replay_observe(r, MA_EV_FREE, old.size, NULL) < 0)
@@ -440,8 +442,7 @@ static int first_pass_only(struct ma_replay *r, const struct ma_record *rec)
 	case MA_REC_MODULE:
 		return ma_symctx_add_module(&r->sym, &rec->u.module, rec->ts);
 	case MA_REC_MODULE_GONE:
-		ma_symctx_module_gone(&r->sym, rec->u.module_gone.id, rec->ts);
-		return 0;
+		return ma_symctx_module_gone(&r->sym, rec->u.module_gone.id, rec->ts);
 	case MA_REC_THREAD:
 		r->totals.threads++;
 		return 0;

@@ -204,8 +204,7 @@ int ma_symbols_resolve(struct ma_symbols *s, uint64_t addr, uint64_t ts,
 		bare_frame(out, NULL, addr);
 		return 1;
 	}
-	if (m->state == MA_SYM_UNLOADED)
-		ma_sym_module_load(s, m);
+	ma_sym_module_use(s, m);
 	uint64_t offset = addr - m->bias;
 	struct ma_sym_entry *e = NULL;
 	if (m->state == MA_SYM_READY)
@@ -224,7 +223,13 @@ const char *ma_symbols_module_problem(struct ma_symbols *s, uint64_t id)
 	struct ma_sym_module *m = module_by_id(s, id, 0);
 	if (m == NULL)
 		return NULL;
-	if (m->state == MA_SYM_UNLOADED)
-		ma_sym_module_load(s, m);
+	ma_sym_module_use(s, m);
 	return m->problem;
+}
+
+void ma_symbols_load_all(struct ma_symbols *s, atomic_int *stop)
+{
+	for (size_t i = 0; i < s->nmods && !atomic_load_explicit(stop, memory_order_relaxed); i++)
+		if (s->mods[i]->state == MA_SYM_UNLOADED)
+			ma_sym_module_load(s, s->mods[i]);
 }

@@ -38,6 +38,8 @@ if HAVE_CMOCKA
 check_PROGRAMS += tests/unit/test_symbols tests/unit/test_demangle
 TESTS += tests/unit/test_symbols tests/unit/test_demangle
 UNIT_TESTS += tests/unit/test_symbols tests/unit/test_demangle
+# it loads a symbolizer on a thread (symbols_ahead.c)
+TSAN_TESTS += tests/unit/test_symbols
 tests_unit_test_symbols_SOURCES = tests/unit/test_symbols.c \
 	tests/symbols/fixture_util.c tests/symbols/fixture_util.h
 tests_unit_test_symbols_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)

@@ -113,7 +113,7 @@ static int first_time(const char *path, const char *problem)
  * ordinary and left to ma_symbols_module_problem(). */
 static void note(struct ma_sym_module *m)
 {
-	if (m->noted || m->problem == NULL || !strcmp(m->problem, MA_SYM_E_NOFILE) ||
+	if (!m->to_note || m->noted || m->problem == NULL || !strcmp(m->problem, MA_SYM_E_NOFILE) ||
 	    !strcmp(m->problem, MA_SYM_E_NODEBUG) || !strcmp(m->problem, MA_SYM_E_NOLOCAL))
 		return;
 	m->noted = 1;
@@ -126,6 +126,13 @@ static void broken(struct ma_sym_module *m, const char *problem)
 {
 	m->state = MA_SYM_BROKEN;
 	m->problem = problem;
+	m->to_note = 1;
+}
+
+void ma_sym_module_use(struct ma_symbols *s, struct ma_sym_module *m)
+{
+	if (m->state == MA_SYM_UNLOADED)
+		ma_sym_module_load(s, m);
 	note(m);
 }
 

@@ -40,6 +40,7 @@ struct ma_sym_module {
 	enum ma_sym_state state;
 	const char *problem; /* a static string, or NULL */
 	size_t seq;          /* order of ma_symbols_add_module() calls */
+	int to_note;         /* its own load found a problem to say */
 	int noted;           /* the problem was said on stderr */
 	struct ma_symbols *owner; /* the userdata libdwfl hands our callbacks */
 	Dwfl_Module *dwmod;
@@ -97,8 +98,13 @@ int ma_sym_find_debuginfo(Dwfl_Module *mod, void **userdata, const char *modname
 /* symbols_dwfl.c */
 int ma_sym_dwfl_init(struct ma_symbols *s, const struct ma_symbols_opts *opts);
 void ma_sym_dwfl_end(struct ma_symbols *s);
-/* Reports m to libdwfl the first time it is needed and checks it. */
+/* Reports m to libdwfl the first time it is needed and checks it.  A
+ * problem it finds is said on stderr only by ma_sym_module_note(), when
+ * the module is used: a module loaded ahead (ma_symbols_load_all) that
+ * no report needs says nothing. */
 void ma_sym_module_load(struct ma_symbols *s, struct ma_sym_module *m);
+/* Loads m if it is not yet, and says its problem if it has one to say. */
+void ma_sym_module_use(struct ma_symbols *s, struct ma_sym_module *m);
 /* Fills e (offset already set) for a READY module; returns 0 or -1 (OOM). */
 int ma_sym_dwfl_resolve(struct ma_sym_module *m, struct ma_sym_entry *e);
 

@@ -12,13 +12,18 @@
 #include <stdlib.h>
 #include <string.h>
 #include <dirent.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
 
 #include "../symbols/fixture.h"
 #include "../symbols/fixture_util.h"
+#include "frames.h"
 #include "symbols.h"
+#include "symbols_ahead.h"
 
 #define MISMATCH "build-id mismatch: the file changed since the recording"
 
@@ -510,10 +515,156 @@ static void test_no_local_files(void **state)
 	fx_tmpdir_remove(dir);
 }
 
+/* Bytes written to stderr so far, stderr going to file f. */
+static long stderr_bytes(const char *f)
+{
+	FILE *fp;
+	long n;
+
+	fflush(stderr);
+	assert_non_null(fp = fopen(f, "r"));
+	assert_int_equal(fseek(fp, 0, SEEK_END), 0);
+	n = ftell(fp);
+	fclose(fp);
+	return n;
+}
+
+/* Loading every module ahead says nothing on stderr, even for a module
+ * whose file changed: that is said once, when the module is first used;
+ * with stop set, nothing is loaded ahead and resolving loads as needed. */
+static void test_load_all_quiet(void **state)
+{
+	char *dir = fx_tmpdir(), *copy, *err;
+	uint64_t addr = addr_in(&inl, "ma_fx_outer");
+	struct fx_module changed = inl;
+	atomic_int go = 0, stop = 1;
+	int saved, fd;
+
+	(void)state;
+	assert_non_null(dir);
+	/* a path of its own: a problem is said once per path and process */
+	assert_true(asprintf(&copy, "%s/quiet.so", dir) > 0);
+	assert_true(asprintf(&err, "%s/stderr", dir) > 0);
+	assert_int_equal(fx_run("cp '%s' '%s'", inl.path, copy), 0);
+	changed.build_id[0] ^= 0xff;
+	fflush(stderr);
+	saved = dup(2);
+	assert_true((fd = open(err, O_WRONLY | O_CREAT | O_TRUNC, 0600)) >= 0);
+	assert_int_equal(dup2(fd, 2), 2);
+	close(fd);
+
+	struct ma_symbols *s = ma_symbols_new(NULL);
+	assert_int_equal(add(s, 1, &changed, copy, 0), 0);
+	assert_int_equal(add(s, 2, &cxx, cxx.path, 0), 0);
+	ma_symbols_load_all(s, &go);
+	assert_int_equal(stderr_bytes(err), 0);
+	struct ma_frame_info out[4];
+	assert_int_equal(ma_symbols_resolve(s, addr_in(&cxx, "ma_fx_cxx_entry"), 1, out, 4), 1);
+	assert_non_null(out[0].function);
+	assert_int_equal(stderr_bytes(err), 0);
+	expect_bare(s, 1, addr, copy, MISMATCH);
+	long said = stderr_bytes(err);
+	assert_true(said > 0);
+	expect_bare(s, 1, addr, copy, MISMATCH);
+	assert_int_equal(stderr_bytes(err), said);
+	ma_symbols_free(s);
+
+	s = ma_symbols_new(NULL);
+	assert_int_equal(add(s, 1, &inl, inl.path, 0), 0);
+	ma_symbols_load_all(s, &stop);
+	expect_inline_chain(s, addr, inl.path);
+	ma_symbols_free(s);
+
+	fflush(stderr);
+	assert_int_equal(dup2(saved, 2), 2);
+	close(saved);
+	free(copy);
+	free(err);
+	fx_tmpdir_remove(dir);
+}
+
+static int cpu_count(void)
+{
+	cpu_set_t set;
+
+	return sched_getaffinity(0, sizeof(set), &set) == 0 ? CPU_COUNT(&set) : 1;
+}
+
+/* Waits up to 20 s for the thread; 1 when it finished. */
+static int wait_ready(struct ma_symbols_ahead *p)
+{
+	for (int i = 0; i < 2000 && !ma_symbols_ahead_ready(p); i++)
+		nanosleep(&(struct timespec){ 0, 10000000 }, NULL);
+	return ma_symbols_ahead_ready(p);
+}
+
+/* The symbolizer loaded on a thread: taken over once finished, with the
+ * events registered so far, and the later ones registered by the taker;
+ * or left to the thread when not finished, which then frees it and lets
+ * the next one start. */
+static void test_symbols_ahead(void **state)
+{
+	const struct ma_module mods[] = {
+		{ 1, inl.bias, inl.lo, inl.hi, 0, UINT64_MAX, inl.path,
+		  inl.build_id, inl.build_id_len },
+		{ 2, cxx.bias, cxx.lo, cxx.hi, 0, 5, cxx.path, cxx.build_id, cxx.build_id_len },
+	};
+	const struct ma_modev log[] = {
+		{ .ts = 0, .mod = 0 },
+		{ .ts = 0, .mod = 1 },
+		{ .ts = 5, .id = 2, .gone = 1 },
+	};
+	uint64_t in_cxx = addr_in(&cxx, "ma_fx_cxx_entry");
+	struct ma_frame_info out[4];
+	struct ma_symbols_ahead *p;
+	struct ma_symbols *s;
+	size_t fed = 0;
+
+	(void)state;
+	p = ma_symbols_ahead_start(NULL, mods, log, 2);
+	if (cpu_count() < 2) {   /* never a thread on one CPU */
+		assert_null(p);
+		return;
+	}
+	assert_non_null(p);
+	assert_null(ma_symbols_ahead_start(NULL, mods, log, 2));   /* one at a time */
+	assert_true(wait_ready(p));
+	assert_non_null(s = ma_symbols_ahead_take(p, &fed));
+	assert_int_equal(fed, 2);
+	assert_int_equal(ma_symbols_feed(s, mods, log, fed, 3), 0);
+	expect_inline_chain(s, addr_in(&inl, "ma_fx_outer"), inl.path);
+	assert_int_equal(ma_symbols_resolve(s, in_cxx, 4, out, 4), 1);
+	assert_non_null(out[0].function);
+	assert_int_equal(ma_symbols_resolve(s, in_cxx, 6, out, 4), 1);   /* gone */
+	assert_null(out[0].function);
+	assert_null(out[0].module);
+	ma_symbols_free(s);
+
+	/* Taken at once: finished or not, nothing leaks (under ASan) and the
+	 * next thread can start once this one is through. */
+	assert_non_null(p = ma_symbols_ahead_start(NULL, mods, log, 3));
+	s = ma_symbols_ahead_take(p, &fed);
+	if (s) {
+		assert_int_equal(fed, 3);
+		ma_symbols_free(s);
+	}
+	p = NULL;
+	for (int i = 0; i < 2000 && !p; i++)
+		if (!(p = ma_symbols_ahead_start(NULL, mods, log, 1)))
+			nanosleep(&(struct timespec){ 0, 10000000 }, NULL);
+	assert_non_null(p);
+	assert_true(wait_ready(p));
+	ma_symbols_free(ma_symbols_ahead_take(p, &fed));
+	assert_int_equal(fed, 1);
+	assert_null(ma_symbols_ahead_take(NULL, &fed));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_inlined_chain),
+		cmocka_unit_test(test_load_all_quiet),
+		cmocka_unit_test(test_symbols_ahead),
 		cmocka_unit_test(test_cxx_name),
 		cmocka_unit_test(test_rust_names),
 		cmocka_unit_test(test_unknown_address),
