@@ -627,7 +627,7 @@ struct dec {
 	uint64_t fn;    /* from the kind byte */
 };
 
-static uint64_t d_v(struct dec *d, int s)
+static inline __attribute__((always_inline)) uint64_t d_v(struct dec *d, int s)
 {
 	const uint8_t *q = d->st->cur[s];
 	uint64_t v = 0;
@@ -648,7 +648,7 @@ static int64_t d_z(struct dec *d, int s)
 }
 
 /* A timestamp delta (ma_enc_dt; version 2 wrote dt itself). */
-static uint64_t d_dt(struct dec *d)
+static inline __attribute__((always_inline)) uint64_t d_dt(struct dec *d)
 {
 	uint64_t c = d_v(d, MA_S_TS);
 
@@ -665,7 +665,7 @@ static uint64_t d_dt(struct dec *d)
 	return (c >> 1) << 16;
 }
 
-static uint64_t d_ts(struct dec *d)
+static inline __attribute__((always_inline)) uint64_t d_ts(struct dec *d)
 {
 	uint64_t dt = d_dt(d);
 
@@ -707,7 +707,7 @@ static struct ma_bytes d_s(struct dec *d)
  * delta from the last address of its direction (dir: 0 acquired, 1
  * released; version 2: of either); then it joins its own direction's
  * window. */
-static uint64_t d_addr(struct dec *d, int dir, const uint64_t *other, uint64_t nother,
+static inline __attribute__((always_inline)) uint64_t d_addr(struct dec *d, int dir, const uint64_t *other, uint64_t nother,
 		       uint64_t *own, uint64_t *nown)
 {
 	struct ma_codec_state *st = d->st;
@@ -747,7 +747,7 @@ static uint64_t d_rel(struct dec *d)
 }
 
 /* A stack code; *slot is its dictionary entry, or -1 for none. */
-static uint64_t d_stack(struct dec *d, int64_t *slot)
+static inline __attribute__((always_inline)) uint64_t d_stack(struct dec *d, int64_t *slot)
 {
 	struct ma_codec_state *st = d->st;
 	uint64_t code = d_v(d, MA_S_STACK), id;
