@@ -96,33 +96,43 @@ static void note_damage(struct ma_trace *t, uint64_t off, const char *why)
 	snprintf(in->damage, sizeof(in->damage), "%s", why);
 }
 
-/* Walks every chunk; stops at the first damaged one.  -1 only when out of
- * memory. */
+/* Indexes every chunk up to the first damaged one (checked by
+ * ma_rd_check_all).  -1 only when out of memory. */
 static int scan(struct ma_trace *t)
 {
 	struct ma_rd_buf buf = { NULL, 0 };
+	struct ma_rd_head *v = NULL;
 	struct ma_chunk_hdr h;
-	uint64_t off = MA_FILE_PREFIX_LEN;
+	uint64_t end;
 	char why[256];
-	int r, ret = 0;
+	int damaged, ret = 0;
+	ssize_t k = ma_rd_check_all(&t->f, &v, &end, &damaged, why, sizeof(why));
 
-	for (uint64_t ordinal = 0;; ordinal++) {
-		r = ma_rd_chunk_read(&t->f, off, ordinal, &h, &buf, 1, why, sizeof(why));
-		if (r > 0)
-			break;
-		if (r < 0) {
-			note_damage(t, off, why);
-			break;
+	if (k < 0)
+		return -1;
+	for (ssize_t i = 0; i < k && !ret; i++) {
+		const uint8_t *raw = NULL;
+		/* the header and trailer: their first record, read again */
+		if (v[i].h.kind != MA_CHUNK_RECORDS) {
+			if (ma_rd_chunk_read(&t->f, v[i].off, (uint64_t)i, &h, &buf, 0, why,
+					     sizeof(why)) != 0) {
+				k = i;
+				damaged = 1;
+				end = v[i].off;
+				break;
+			}
+			raw = buf.ptr;
 		}
-		if (index_add(t, &h, off, ordinal) < 0 || note_chunk(t, &h, buf.ptr) < 0) {
+		if (index_add(t, &v[i].h, v[i].off, (uint64_t)i) < 0 ||
+		    note_chunk(t, &v[i].h, raw) < 0)
 			ret = -1;
-			break;
-		}
-		off += MA_CHUNK_HDR_LEN + h.stored_len;
 	}
-	t->info.bytes_read = off;
-	t->info.bytes_lost = t->f.size - off;
+	if (!ret && damaged)
+		note_damage(t, end, why);
+	t->info.bytes_read = end;
+	t->info.bytes_lost = t->f.size - end;
 	ma_rd_buf_free(&buf);
+	free(v);
 	return ret;
 }
 

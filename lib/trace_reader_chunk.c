@@ -160,9 +160,7 @@ void ma_rd_file_close(struct ma_rd_file *f)
 	if (f->fd >= 0)
 		close(f->fd);
 	f->fd = -1;
-	ZSTD_freeDCtx(f->dctx);
-	f->dctx = NULL;
-	ma_rd_buf_free(&f->scratch);
+	ma_rd_file_unshare(f);
 }
 
 /* ---- one chunk ---- */
@@ -289,6 +287,33 @@ static const char *check_fits(const struct ma_rd_file *f, uint64_t off,
 	snprintf(why, len, "truncated, %llu of %u payload bytes present",
 		 (unsigned long long)room, h->stored_len);
 	return why;
+}
+
+int ma_rd_chunk_head(struct ma_rd_file *f, uint64_t off, uint64_t ordinal,
+		     struct ma_chunk_hdr *hdr, char *err, size_t errlen)
+{
+	char why[160];
+	const char *bad;
+
+	if (off >= f->size)
+		return 1;
+	bad = read_hdr(f, off, hdr, why, sizeof(why));
+	if (!bad)
+		bad = check_hdr(hdr, ordinal, why, sizeof(why));
+	if (!bad)
+		bad = check_fits(f, off, hdr, why, sizeof(why));
+	if (!bad)
+		return 0;
+	set_err(err, errlen, "chunk %llu at offset %llu: %s", (unsigned long long)ordinal,
+		(unsigned long long)off, bad);
+	return -1;
+}
+
+void ma_rd_file_unshare(struct ma_rd_file *f)
+{
+	ZSTD_freeDCtx(f->dctx);
+	f->dctx = NULL;
+	ma_rd_buf_free(&f->scratch);
 }
 
 int ma_rd_chunk_read(struct ma_rd_file *f, uint64_t off, uint64_t ordinal,

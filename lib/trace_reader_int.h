@@ -6,6 +6,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 #include <zstd.h>
 
 #include "trace_reader.h"
@@ -41,6 +42,30 @@ void ma_rd_file_close(struct ma_rd_file *f);
 int ma_rd_chunk_read(struct ma_rd_file *f, uint64_t off, uint64_t ordinal,
 		     struct ma_chunk_hdr *hdr, struct ma_rd_buf *out, int decode,
 		     char *err, size_t errlen);
+
+/* The checks of ma_rd_chunk_read() that need only the chunk's header
+ * (magic, kind, lengths, that the payload lies within the file): 0 with
+ * *hdr filled, 1 at the end of the file, -1 with the same message. */
+int ma_rd_chunk_head(struct ma_rd_file *f, uint64_t off, uint64_t ordinal,
+		     struct ma_chunk_hdr *hdr, char *err, size_t errlen);
+/* A chunk's offset and header. */
+struct ma_rd_head {
+	uint64_t off;
+	struct ma_chunk_hdr h;
+};
+
+/* Checks the chunks from the start of the file as ma_rd_chunk_read()
+ * with decoding does, up to the first damaged one (trace_reader_scan.c):
+ * returns k, the number of good ones, the first k of *out (malloc'd,
+ * the caller frees it); *damaged set and the reason in why when chunk k
+ * is damaged; *end the offset where good chunks end.  -1 when out of
+ * memory. */
+ssize_t ma_rd_check_all(const struct ma_rd_file *f, struct ma_rd_head **out, uint64_t *end,
+			int *damaged, char *why, size_t whylen);
+/* Frees what a copy of an open file made for itself (its decompression
+ * context and scratch buffer), leaving the descriptor: a copy shares the
+ * original's, and pread(2) may be used by two threads at once. */
+void ma_rd_file_unshare(struct ma_rd_file *f);
 
 /* Decodes the first record of a checked chunk (the process header, the
  * trailer) of a file of that format version; 0 or -1.  Its strings point
