@@ -450,6 +450,17 @@ static void test_bit_flip(void **state)
 	write_interleaved(0);
 	poke(c[2].offset + 20, 0x01);   /* the seq field: covered by the CRC */
 	check_damage_at(c, 2, "checksum mismatch");
+	/* Two damaged chunks, whichever thread of the open's check finds
+	 * which first: the earlier one in the file is the damage. */
+	write_interleaved(1);
+	assert_int_equal(chunks_of(c, 16), 7);
+	poke(c[5].offset + MA_CHUNK_HDR_LEN + 2, 0x10);
+	poke(c[1].offset + MA_CHUNK_HDR_LEN + 1, 0x04);
+	check_damage_at(c, 1, "checksum mismatch");
+	write_interleaved(1);
+	poke(c[6].offset + 1, 0x01);    /* a header the walk stops at */
+	poke(c[3].offset + MA_CHUNK_HDR_LEN + 1, 0x04);
+	check_damage_at(c, 3, "checksum mismatch");
 }
 
 static void test_truncated(void **state)
