@@ -101,9 +101,9 @@ static int have_thread(struct ma_latest *l, uint32_t thread)
 	return 0;
 }
 
-int ma_latest_alloc(struct ma_latest *l, uint32_t thread, uint64_t addr)
+int ma_latest_alloc(struct ma_latest *l, uint32_t thread, uint64_t addr, int replaced)
 {
-	uint64_t was = take(l, addr);
+	uint64_t was = replaced ? take(l, addr) : 0;
 
 	if (was)                    /* a block whose release was never recorded */
 		l->addr[was - 1] = 0;

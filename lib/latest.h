@@ -31,9 +31,10 @@ struct ma_latest {
 void ma_latest_release(struct ma_latest *l);
 /* Forgets every block, keeps the memory. */
 void ma_latest_clear(struct ma_latest *l);
-/* Thread allocated a block at addr (not 0), which replaces any block
- * still recorded there.  0, or -1 when out of memory. */
-int ma_latest_alloc(struct ma_latest *l, uint32_t thread, uint64_t addr);
+/* Thread allocated a block at addr (not 0); replaced: it took the place
+ * of a live block whose release was never recorded (only then may addr
+ * be recorded already).  0, or -1 when out of memory. */
+int ma_latest_alloc(struct ma_latest *l, uint32_t thread, uint64_t addr, int replaced);
 /* The block at addr is gone.  1 when it was the latest allocation of its
  * thread, else 0. */
 int ma_latest_release_block(struct ma_latest *l, uint64_t addr);

@@ -162,7 +162,7 @@ static int alloc_block(struct ma_replay *r, uint32_t thread, uint64_t addr,
 	b.stack = (uint32_t)(s - r->stacks.v);
 	if ((k = ma_livemap_put(&r->live, &b, &old)) < 0)
 		return -1;
-	if (r->pass == 1 && addr && ma_latest_alloc(&r->latest, thread, addr) < 0)
+	if (r->pass == 1 && addr && ma_latest_alloc(&r->latest, thread, addr, k == 1) < 0)
 		return -1;
 	if (r->pass == 1 && !r->sym.ahead_tried)   /* the modules are in by now */
 		ma_symctx_ahead(&r->sym);

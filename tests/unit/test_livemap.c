@@ -278,44 +278,44 @@ static void test_latest(void **state)
 
 	(void)state;
 	/* freed at once */
-	assert_int_equal(ma_latest_alloc(&l, 1, 0xa0), 0);
+	assert_int_equal(ma_latest_alloc(&l, 1, 0xa0, 0), 0);
 	assert_int_equal(ma_latest_release_block(&l, 0xa0), 1);
 	/* another allocation came between */
-	assert_int_equal(ma_latest_alloc(&l, 1, 0xa0), 0);
-	assert_int_equal(ma_latest_alloc(&l, 1, 0xb0), 0);
+	assert_int_equal(ma_latest_alloc(&l, 1, 0xa0, 0), 0);
+	assert_int_equal(ma_latest_alloc(&l, 1, 0xb0, 0), 0);
 	assert_int_equal(ma_latest_release_block(&l, 0xa0), 0);
 	/* another thread's allocation does not count */
-	assert_int_equal(ma_latest_alloc(&l, 2, 0xc0), 0);
+	assert_int_equal(ma_latest_alloc(&l, 2, 0xc0, 0), 0);
 	assert_int_equal(ma_latest_release_block(&l, 0xb0), 1);
 	/* thread 1 freed its latest (0xb0); thread 2 gets 0xb0; thread 1
 	 * allocating again must not take thread 2's latest away */
-	assert_int_equal(ma_latest_alloc(&l, 2, 0xb0), 0);   /* 0xc0 no longer */
-	assert_int_equal(ma_latest_alloc(&l, 1, 0xd0), 0);
+	assert_int_equal(ma_latest_alloc(&l, 2, 0xb0, 0), 0);   /* 0xc0 no longer */
+	assert_int_equal(ma_latest_alloc(&l, 1, 0xd0, 0), 0);
 	assert_int_equal(ma_latest_release_block(&l, 0xc0), 0);
 	assert_int_equal(ma_latest_release_block(&l, 0xb0), 1);
 	/* a block allocated again without its release: thread 1's 0xd0 is
 	 * gone, thread 3's is the latest there */
-	assert_int_equal(ma_latest_alloc(&l, 3, 0xd0), 0);
-	assert_int_equal(ma_latest_alloc(&l, 1, 0xe0), 0);
+	assert_int_equal(ma_latest_alloc(&l, 3, 0xd0, 1), 0);
+	assert_int_equal(ma_latest_alloc(&l, 1, 0xe0, 0), 0);
 	assert_int_equal(ma_latest_release_block(&l, 0xd0), 1);
 	assert_int_equal(ma_latest_release_block(&l, 0xd0), 0);
 	assert_int_equal(ma_latest_release_block(&l, 0xe0), 1);
 	/* threads not followed */
-	assert_int_equal(ma_latest_alloc(&l, MA_LATEST_MAX_THREADS, 0xf0), 0);
+	assert_int_equal(ma_latest_alloc(&l, MA_LATEST_MAX_THREADS, 0xf0, 0), 0);
 	assert_int_equal(ma_latest_release_block(&l, 0xf0), 0);
 	/* many threads at once: the table grows, each keeps its own */
 	for (uint32_t t = 0; t < 5000; t++)
-		assert_int_equal(ma_latest_alloc(&l, t, 0x10000 + 16 * (uint64_t)t), 0);
+		assert_int_equal(ma_latest_alloc(&l, t, 0x10000 + 16 * (uint64_t)t, 0), 0);
 	assert_int_equal(l.count, 5000);
 	for (uint32_t t = 0; t < 5000; t += 2)
-		assert_int_equal(ma_latest_alloc(&l, t, 0x900000 + 16 * (uint64_t)t), 0);
+		assert_int_equal(ma_latest_alloc(&l, t, 0x900000 + 16 * (uint64_t)t, 0), 0);
 	for (uint32_t t = 0; t < 5000; t++)
 		assert_int_equal(ma_latest_release_block(&l, 0x10000 + 16 * (uint64_t)t), t % 2);
 	assert_int_equal(l.count, 2500);
 	ma_latest_clear(&l);
 	assert_int_equal(l.count, 0);
 	assert_int_equal(ma_latest_release_block(&l, 0x900000), 0);
-	assert_int_equal(ma_latest_alloc(&l, 7, 0x900000), 0);
+	assert_int_equal(ma_latest_alloc(&l, 7, 0x900000, 0), 0);
 	assert_int_equal(ma_latest_release_block(&l, 0x900000), 1);
 	ma_latest_release(&l);
 }
