@@ -168,16 +168,28 @@ static void progress(struct ma_analysis_private *pv, const struct ma_analysis_op
 			    pv->progress_total);
 }
 
-/* Next record; 0 at the end or at damage, which is noted for the report.
+/* Next record, left where the look-ahead holds it (valid until the next
+ * call); NULL at the end or at damage, which is noted for the report.
  * Read through the look-ahead, which warms the live map for the records
  * to come. */
-static int next(struct ma_input *in, struct ma_record *rec)
+static const struct ma_record *next_ref(struct ma_input *in)
 {
-	int k = ma_lookahead_next(&in->ahead, in->trace, &in->r.live, rec);
+	const struct ma_record *rec;
+	int k = ma_lookahead_next_ref(&in->ahead, in->trace, &in->r.live, &rec);
 
 	if (k < 0 && !in->next_error[0])
 		snprintf(in->next_error, sizeof(in->next_error), "%s", ma_trace_error(in->trace));
-	return k > 0;
+	return k > 0 ? rec : NULL;
+}
+
+/* The same, copied into *rec: 0 at the end or at damage. */
+static int next(struct ma_input *in, struct ma_record *rec)
+{
+	const struct ma_record *r = next_ref(in);
+
+	if (r)
+		*rec = *r;
+	return r != NULL;
 }
 
 /* Point markers, for the timeline. */
@@ -222,16 +234,16 @@ static int first_pass(struct ma_analysis_private *pv, const struct ma_analysis_o
 		      struct ma_input *in)
 {
 	struct ma_replay *r = &in->r;
-	struct ma_record rec;
+	const struct ma_record *rec;
 	struct ma_livemap_iter i = { 0 };
 	struct ma_block blk, *b = &blk;
 
 	if (ma_replay_begin(r, 1) < 0 || ma_replay_observe(r, MA_EV_BEGIN, 0, NULL) < 0)
 		return -1;
-	while (next(in, &rec)) {
-		if (ma_replay_record(r, &rec) < 0)
+	while ((rec = next_ref(in))) {
+		if (ma_replay_record(r, rec) < 0)
 			return -1;
-		if (rec.tag == MA_REC_MARKER && keep_marker(pv, in, &rec) < 0)
+		if (rec->tag == MA_REC_MARKER && keep_marker(pv, in, rec) < 0)
 			return -1;
 		if ((r->index & 0xffff) == 0)
 			progress(pv, o, in);

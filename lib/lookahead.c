@@ -70,8 +70,8 @@ static void fill(struct ma_lookahead *la, struct ma_trace *t, const struct ma_li
 	}
 }
 
-int ma_lookahead_next(struct ma_lookahead *la, struct ma_trace *t,
-		      const struct ma_livemap *live, struct ma_record *rec)
+int ma_lookahead_next_ref(struct ma_lookahead *la, struct ma_trace *t,
+			  const struct ma_livemap *live, const struct ma_record **rec)
 {
 	/* A record with pointers is the newest read: once it has been handed
 	 * out, this call says the caller is done with it. */
@@ -80,10 +80,21 @@ int ma_lookahead_next(struct ma_lookahead *la, struct ma_trace *t,
 	fill(la, t, live);
 	if (!la->n)
 		return la->last;
-	*rec = la->ring[la->head];
+	*rec = &la->ring[la->head];
 	la->head = (la->head + 1) & (MA_LOOKAHEAD_DEPTH - 1);
 	la->n--;
 	return 1;
+}
+
+int ma_lookahead_next(struct ma_lookahead *la, struct ma_trace *t,
+		      const struct ma_livemap *live, struct ma_record *rec)
+{
+	const struct ma_record *r;
+	int k = ma_lookahead_next_ref(la, t, live, &r);
+
+	if (k > 0)
+		*rec = *r;
+	return k;
 }
 
 int ma_lookahead_rewind(struct ma_lookahead *la, struct ma_trace *t)

@@ -40,6 +40,10 @@ struct ma_lookahead {
  * are only prefetched, never read or written here. */
 int ma_lookahead_next(struct ma_lookahead *la, struct ma_trace *t,
 		      const struct ma_livemap *live, struct ma_record *rec);
+/* The same without copying the record: *rec points into la, valid until
+ * the next call (the slot is refilled only then). */
+int ma_lookahead_next_ref(struct ma_lookahead *la, struct ma_trace *t,
+			  const struct ma_livemap *live, const struct ma_record **rec);
 /* Forgets the records read ahead and rewinds t (ma_trace_rewind). */
 int ma_lookahead_rewind(struct ma_lookahead *la, struct ma_trace *t);
 
