@@ -35,6 +35,7 @@ void ma_symctx_release(struct ma_symctx *c)
 		ma_symbols_free(c->sym);
 	free(c->mods);
 	free(c->log);
+	free(c->wanted);
 	memset(c, 0, sizeof(*c));
 }
 
@@ -98,12 +99,35 @@ void ma_symctx_ahead(struct ma_symctx *c)
 	if (c->ahead_tried)
 		return;
 	c->ahead_tried = 1;
-	if (c->symbolize && !c->sym && c->nlog)
-		c->ahead = ma_symbols_ahead_start(&c->so, c->mods, c->log, c->nlog);
+	if (!c->symbolize || c->sym || !c->nlog || !(c->wanted = calloc(c->nmods, 1)))
+		return;
+	c->ahead = ma_symbols_ahead_start(&c->so, c->mods, c->log, c->nlog);
+	c->ahead_n = c->ahead ? c->nmods : 0;
 }
 
-/* The symbolizer with every module event so far: the one loaded ahead
- * when it is ready, else a new one.  NULL when out of memory. */
+void ma_symctx_want(struct ma_symctx *c, const uint64_t *addrs, uint32_t depth)
+{
+	size_t h = c->want_hint;
+
+	for (uint32_t i = 0; i < depth && c->ahead; i++) {
+		uint64_t a = addrs[i];
+		if (h >= c->ahead_n || a < c->mods[h].lo || a >= c->mods[h].hi) {
+			for (h = c->ahead_n; h-- > 0;)
+				if (a >= c->mods[h].lo && a < c->mods[h].hi)
+					break;
+			if (h >= c->ahead_n)
+				continue;   /* in no module known to the thread */
+		}
+		if (!c->wanted[h]) {
+			c->wanted[h] = 1;
+			ma_symbols_ahead_want(c->ahead, h);
+		}
+	}
+	c->want_hint = h;
+}
+
+/* The symbolizer with every module event so far: the one loaded ahead,
+ * if any, else a new one.  NULL when out of memory. */
 static struct ma_symbols *symbols(struct ma_symctx *c)
 {
 	if (!c->sym) {

@@ -37,6 +37,9 @@ struct ma_symctx {
 	struct ma_symbols *sym;
 	size_t nfed;                 /* events registered in sym */
 	struct ma_symbols_ahead *ahead;
+	size_t ahead_n;              /* modules registered in it */
+	unsigned char *wanted;       /* by module, < ahead_n: asked for */
+	size_t want_hint;            /* the module the last frame fell in */
 	int ahead_tried;
 	struct ma_pool *pool;        /* owns every string and frame handed out */
 };
@@ -48,9 +51,12 @@ void ma_symctx_release(struct ma_symctx *c);
 int ma_symctx_add_module(struct ma_symctx *c, const struct ma_rec_module *m, uint64_t ts);
 /* -1 when out of memory. */
 int ma_symctx_module_gone(struct ma_symctx *c, uint64_t id, uint64_t ts);
-/* Starts loading the modules known so far on a thread of its own
- * (symbols_ahead.h), the first time only. */
+/* Registers the modules known so far in a symbolizer for a thread of
+ * its own to load (symbols_ahead.h), the first time only. */
 void ma_symctx_ahead(struct ma_symctx *c);
+/* The modules these return addresses fall in are wanted by the thread
+ * (nothing without one). */
+void ma_symctx_want(struct ma_symctx *c, const uint64_t *addrs, uint32_t depth);
 
 /* The frames of a stack a report shows, innermost first. */
 int ma_symctx_stack(struct ma_symctx *c, const uint64_t *addrs, uint32_t depth,

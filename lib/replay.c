@@ -8,6 +8,9 @@
 #include "histogram.h"
 
 #define MAX_STACK_DEPTH 4096
+/* A trace of fewer records replays in less time than loading its modules
+ * takes: its symbolizer is not loaded ahead. */
+#define AHEAD_MIN_RECORDS 500000
 
 _Static_assert(MA_FN_COUNT <= 256, "a block keeps its fn in a byte");
 
@@ -148,6 +151,20 @@ static void timeline_point(struct ma_replay *r, uint64_t rss)
 				r->maps.bytes, rss);
 }
 
+/* At the first allocation, the modules are in: a long trace has them
+ * loaded on a second core while it is replayed (symbols_ahead.h), each
+ * as the first stack that uses it is defined. */
+static void start_symbols(struct ma_replay *r)
+{
+	if (r->info->records < AHEAD_MIN_RECORDS) {
+		r->sym.ahead_tried = 1;
+		return;
+	}
+	ma_symctx_ahead(&r->sym);
+	for (size_t i = 0; i < r->stacks.n && r->sym.ahead; i++)
+		ma_symctx_want(&r->sym, r->stacks.v[i].frames, r->stacks.v[i].depth);
+}
+
 /* fn < MA_FN_COUNT. */
 static int alloc_block(struct ma_replay *r, uint32_t thread, uint64_t addr,
 		       uint64_t size, uint64_t stack, uint64_t fn)
@@ -164,8 +181,8 @@ static int alloc_block(struct ma_replay *r, uint32_t thread, uint64_t addr,
 		return -1;
 	if (r->pass == 1 && addr && ma_latest_alloc(&r->latest, thread, addr, k == 1) < 0)
 		return -1;
-	if (r->pass == 1 && !r->sym.ahead_tried)   /* the modules are in by now */
-		ma_symctx_ahead(&r->sym);
+	if (r->pass == 1 && !r->sym.ahead_tried)
+		start_symbols(r);
 	if (k == 1) {   /* its release was never recorded: it is gone */
 		r->heap_live -= old.size;
 		if (ma_replay_observe(r, MA_EV_FREE, old.size, NULL) < 0)
@@ -378,6 +395,7 @@ static int on_stack(struct ma_replay *r, const struct ma_rec_stack *st)
 	n = ma_stack_frames(st, r->frames_buf, st->depth);
 	if (n <= 0)
 		return 0;
+	ma_symctx_want(&r->sym, r->frames_buf, (uint32_t)n);
 	return ma_stacktab_define(&r->stacks, st->id, r->frames_buf, (uint32_t)n);
 }
 

@@ -227,9 +227,8 @@ const char *ma_symbols_module_problem(struct ma_symbols *s, uint64_t id)
 	return m->problem;
 }
 
-void ma_symbols_load_all(struct ma_symbols *s, atomic_int *stop)
+void ma_symbols_load(struct ma_symbols *s, size_t k)
 {
-	for (size_t i = 0; i < s->nmods && !atomic_load_explicit(stop, memory_order_relaxed); i++)
-		if (s->mods[i]->state == MA_SYM_UNLOADED)
-			ma_sym_module_load(s, s->mods[i]);
+	if (k < s->nmods && s->mods[k]->state == MA_SYM_UNLOADED)
+		ma_sym_module_load(s, s->mods[k]);
 }

@@ -18,7 +18,6 @@
 #ifndef MA_SYMBOLS_H
 #define MA_SYMBOLS_H
 
-#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -62,13 +61,14 @@ void ma_symbols_module_gone(struct ma_symbols *s, uint64_t id, uint64_t ts);
 int ma_symbols_resolve(struct ma_symbols *s, uint64_t addr, uint64_t ts,
 		       struct ma_frame_info *out, int max);
 
-/* Loads every module registered and not loaded yet, as the first address
- * resolved in it would (its file, symbol table and DWARF), so that
- * resolving is quick afterwards; stops before the next module once *stop
- * is set.  Says nothing on stderr: a module's problem is said when it is
- * first used.  Another thread may run this while the caller does other
- * work, as long as it leaves s alone until this returns. */
-void ma_symbols_load_all(struct ma_symbols *s, atomic_int *stop);
+/* Loads the k-th module registered, if it is not loaded yet, as the
+ * first address resolved in it would (its file, symbol table and DWARF),
+ * so that resolving is quick afterwards.  Says nothing on stderr: a
+ * module's problem is said when it is first used.  Valid only before the
+ * first ma_symbols_resolve() or ma_symbols_module_problem() (which sort
+ * the modules).  Another thread may run this while the caller does other
+ * work, as long as it leaves s alone meanwhile. */
+void ma_symbols_load(struct ma_symbols *s, size_t k);
 
 /* Why a module's names cannot be trusted or found ("build-id mismatch:
  * the file changed since the recording", "file not found", "no debug

@@ -9,14 +9,17 @@
 
 #include "frames.h"
 
-enum { RUNNING, DONE, ABANDONED };
-
 struct ma_symbols_ahead {
 	struct ma_symbols *s;
-	size_t fed;
+	size_t fed;             /* events registered in s */
+	size_t nmods;           /* modules registered in s */
 	pthread_t thread;
-	atomic_int state;
-	atomic_int stop;
+	pthread_mutex_t mu;     /* guards what follows */
+	pthread_cond_t cv;
+	unsigned char *state;   /* by module: 0, 1 wanted, 2 loaded */
+	size_t *queue;          /* modules wanted, in order */
+	size_t nqueue, next;    /* queued, taken by the thread */
+	int stop;
 };
 
 /* One loading thread at a time, whatever the number of traces. */
@@ -37,18 +40,28 @@ int ma_symbols_feed(struct ma_symbols *s, const struct ma_module *mods,
 	return 0;
 }
 
+/* Loads the modules wanted, in the order they were wanted, until told to
+ * stop; the one it is loading when told is finished first. */
 static void *run(void *arg)
 {
 	struct ma_symbols_ahead *p = arg;
-	int expect = RUNNING;
 
-	ma_symbols_load_all(p->s, &p->stop);
-	atomic_store(&busy, 0);
-	if (!atomic_compare_exchange_strong(&p->state, &expect, DONE)) {
-		/* abandoned: nobody will take it */
-		ma_symbols_free(p->s);
-		free(p);
+	pthread_mutex_lock(&p->mu);
+	for (;;) {
+		size_t k;
+		if (p->stop)
+			break;
+		if (p->next == p->nqueue) {
+			pthread_cond_wait(&p->cv, &p->mu);
+			continue;
+		}
+		k = p->queue[p->next++];
+		pthread_mutex_unlock(&p->mu);
+		ma_symbols_load(p->s, k);
+		pthread_mutex_lock(&p->mu);
+		p->state[k] = 2;
 	}
+	pthread_mutex_unlock(&p->mu);
 	return NULL;
 }
 
@@ -57,6 +70,15 @@ static int cpus(void)
 	cpu_set_t set;
 
 	return sched_getaffinity(0, sizeof(set), &set) == 0 ? CPU_COUNT(&set) : 1;
+}
+
+static void ahead_free(struct ma_symbols_ahead *p)
+{
+	pthread_cond_destroy(&p->cv);
+	pthread_mutex_destroy(&p->mu);
+	free(p->state);
+	free(p->queue);
+	free(p);
 }
 
 struct ma_symbols_ahead *ma_symbols_ahead_start(const struct ma_symbols_opts *opts,
@@ -70,13 +92,17 @@ struct ma_symbols_ahead *ma_symbols_ahead_start(const struct ma_symbols_opts *op
 		return NULL;
 	if (!(p = calloc(1, sizeof(*p))))
 		goto fail;
-	atomic_init(&p->state, RUNNING);
-	atomic_init(&p->stop, 0);
+	pthread_mutex_init(&p->mu, NULL);
+	pthread_cond_init(&p->cv, NULL);
 	p->fed = n;
-	if (!(p->s = ma_symbols_new(opts)) || ma_symbols_feed(p->s, mods, log, 0, n) < 0 ||
+	for (size_t i = 0; i < n; i++)
+		p->nmods += !log[i].gone;
+	if (!(p->state = calloc(p->nmods + 1, 1)) ||
+	    !(p->queue = malloc((p->nmods + 1) * sizeof(*p->queue))) ||
+	    !(p->s = ma_symbols_new(opts)) || ma_symbols_feed(p->s, mods, log, 0, n) < 0 ||
 	    pthread_create(&p->thread, NULL, run, p) != 0) {
 		ma_symbols_free(p->s);
-		free(p);
+		ahead_free(p);
 		goto fail;
 	}
 	return p;
@@ -85,28 +111,44 @@ fail:
 	return NULL;
 }
 
-int ma_symbols_ahead_ready(struct ma_symbols_ahead *p)
+int ma_symbols_ahead_want(struct ma_symbols_ahead *p, size_t mod)
 {
-	return atomic_load(&p->state) == DONE;
+	if (!p || mod >= p->nmods)
+		return 0;
+	pthread_mutex_lock(&p->mu);
+	if (!p->state[mod]) {
+		p->state[mod] = 1;
+		p->queue[p->nqueue++] = mod;
+		pthread_cond_signal(&p->cv);
+	}
+	pthread_mutex_unlock(&p->mu);
+	return 1;
+}
+
+int ma_symbols_ahead_loaded(struct ma_symbols_ahead *p, size_t mod)
+{
+	int loaded;
+
+	pthread_mutex_lock(&p->mu);
+	loaded = mod < p->nmods && p->state[mod] == 2;
+	pthread_mutex_unlock(&p->mu);
+	return loaded;
 }
 
 struct ma_symbols *ma_symbols_ahead_take(struct ma_symbols_ahead *p, size_t *fed)
 {
-	int expect = RUNNING;
 	struct ma_symbols *s;
-	pthread_t thread;
 
 	if (!p)
 		return NULL;
-	thread = p->thread;   /* once abandoned, p is the thread's to free */
-	atomic_store(&p->stop, 1);
-	if (atomic_compare_exchange_strong(&p->state, &expect, ABANDONED)) {
-		pthread_detach(thread);
-		return NULL;
-	}
+	pthread_mutex_lock(&p->mu);
+	p->stop = 1;
+	pthread_cond_signal(&p->cv);
+	pthread_mutex_unlock(&p->mu);
 	pthread_join(p->thread, NULL);
+	atomic_store(&busy, 0);
 	s = p->s;
 	*fed = p->fed;
-	free(p);
+	ahead_free(p);
 	return s;
 }

@@ -99,9 +99,9 @@ int ma_sym_find_debuginfo(Dwfl_Module *mod, void **userdata, const char *modname
 int ma_sym_dwfl_init(struct ma_symbols *s, const struct ma_symbols_opts *opts);
 void ma_sym_dwfl_end(struct ma_symbols *s);
 /* Reports m to libdwfl the first time it is needed and checks it.  A
- * problem it finds is said on stderr only by ma_sym_module_note(), when
- * the module is used: a module loaded ahead (ma_symbols_load_all) that
- * no report needs says nothing. */
+ * problem it finds is said on stderr only by ma_sym_module_use(), when
+ * the module is used: a module loaded ahead (ma_symbols_load) that no
+ * report needs says nothing. */
 void ma_sym_module_load(struct ma_symbols *s, struct ma_sym_module *m);
 /* Loads m if it is not yet, and says its problem if it has one to say. */
 void ma_sym_module_use(struct ma_symbols *s, struct ma_sym_module *m);

@@ -529,15 +529,13 @@ static long stderr_bytes(const char *f)
 	return n;
 }
 
-/* Loading every module ahead says nothing on stderr, even for a module
- * whose file changed: that is said once, when the module is first used;
- * with stop set, nothing is loaded ahead and resolving loads as needed. */
-static void test_load_all_quiet(void **state)
+/* Loading modules ahead says nothing on stderr, even for a module whose
+ * file changed: that is said once, when the module is first used. */
+static void test_load_ahead_quiet(void **state)
 {
 	char *dir = fx_tmpdir(), *copy, *err;
 	uint64_t addr = addr_in(&inl, "ma_fx_outer");
 	struct fx_module changed = inl;
-	atomic_int go = 0, stop = 1;
 	int saved, fd;
 
 	(void)state;
@@ -556,7 +554,9 @@ static void test_load_all_quiet(void **state)
 	struct ma_symbols *s = ma_symbols_new(NULL);
 	assert_int_equal(add(s, 1, &changed, copy, 0), 0);
 	assert_int_equal(add(s, 2, &cxx, cxx.path, 0), 0);
-	ma_symbols_load_all(s, &go);
+	ma_symbols_load(s, 0);
+	ma_symbols_load(s, 1);
+	ma_symbols_load(s, 2);   /* no such module: nothing */
 	assert_int_equal(stderr_bytes(err), 0);
 	struct ma_frame_info out[4];
 	assert_int_equal(ma_symbols_resolve(s, addr_in(&cxx, "ma_fx_cxx_entry"), 1, out, 4), 1);
@@ -567,12 +567,6 @@ static void test_load_all_quiet(void **state)
 	assert_true(said > 0);
 	expect_bare(s, 1, addr, copy, MISMATCH);
 	assert_int_equal(stderr_bytes(err), said);
-	ma_symbols_free(s);
-
-	s = ma_symbols_new(NULL);
-	assert_int_equal(add(s, 1, &inl, inl.path, 0), 0);
-	ma_symbols_load_all(s, &stop);
-	expect_inline_chain(s, addr, inl.path);
 	ma_symbols_free(s);
 
 	fflush(stderr);
@@ -590,18 +584,18 @@ static int cpu_count(void)
 	return sched_getaffinity(0, sizeof(set), &set) == 0 ? CPU_COUNT(&set) : 1;
 }
 
-/* Waits up to 20 s for the thread; 1 when it finished. */
-static int wait_ready(struct ma_symbols_ahead *p)
+/* Waits up to 20 s for module mod to be loaded by the thread. */
+static int wait_loaded(struct ma_symbols_ahead *p, size_t mod)
 {
-	for (int i = 0; i < 2000 && !ma_symbols_ahead_ready(p); i++)
+	for (int i = 0; i < 2000 && !ma_symbols_ahead_loaded(p, mod); i++)
 		nanosleep(&(struct timespec){ 0, 10000000 }, NULL);
-	return ma_symbols_ahead_ready(p);
+	return ma_symbols_ahead_loaded(p, mod);
 }
 
-/* The symbolizer loaded on a thread: taken over once finished, with the
- * events registered so far, and the later ones registered by the taker;
- * or left to the thread when not finished, which then frees it and lets
- * the next one start. */
+/* The symbolizer loaded on a thread: the modules wanted are loaded in
+ * turn, those not wanted are not; it is taken over with the events
+ * registered so far, the later ones registered by the taker; one thread
+ * at a time. */
 static void test_symbols_ahead(void **state)
 {
 	const struct ma_module mods[] = {
@@ -628,7 +622,10 @@ static void test_symbols_ahead(void **state)
 	}
 	assert_non_null(p);
 	assert_null(ma_symbols_ahead_start(NULL, mods, log, 2));   /* one at a time */
-	assert_true(wait_ready(p));
+	assert_int_equal(ma_symbols_ahead_want(p, 1), 1);
+	assert_int_equal(ma_symbols_ahead_want(p, 2), 0);   /* not registered */
+	assert_true(wait_loaded(p, 1));
+	assert_false(ma_symbols_ahead_loaded(p, 0));        /* never wanted */
 	assert_non_null(s = ma_symbols_ahead_take(p, &fed));
 	assert_int_equal(fed, 2);
 	assert_int_equal(ma_symbols_feed(s, mods, log, fed, 3), 0);
@@ -640,20 +637,14 @@ static void test_symbols_ahead(void **state)
 	assert_null(out[0].module);
 	ma_symbols_free(s);
 
-	/* Taken at once: finished or not, nothing leaks (under ASan) and the
-	 * next thread can start once this one is through. */
+	/* Taken at once, whatever it has loaded: the next one may start. */
 	assert_non_null(p = ma_symbols_ahead_start(NULL, mods, log, 3));
-	s = ma_symbols_ahead_take(p, &fed);
-	if (s) {
-		assert_int_equal(fed, 3);
-		ma_symbols_free(s);
-	}
-	p = NULL;
-	for (int i = 0; i < 2000 && !p; i++)
-		if (!(p = ma_symbols_ahead_start(NULL, mods, log, 1)))
-			nanosleep(&(struct timespec){ 0, 10000000 }, NULL);
-	assert_non_null(p);
-	assert_true(wait_ready(p));
+	assert_int_equal(ma_symbols_ahead_want(p, 0), 1);
+	assert_non_null(s = ma_symbols_ahead_take(p, &fed));
+	assert_int_equal(fed, 3);
+	expect_inline_chain(s, addr_in(&inl, "ma_fx_outer"), inl.path);
+	ma_symbols_free(s);
+	assert_non_null(p = ma_symbols_ahead_start(NULL, mods, log, 1));
 	ma_symbols_free(ma_symbols_ahead_take(p, &fed));
 	assert_int_equal(fed, 1);
 	assert_null(ma_symbols_ahead_take(NULL, &fed));
@@ -663,7 +654,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_inlined_chain),
-		cmocka_unit_test(test_load_all_quiet),
+		cmocka_unit_test(test_load_ahead_quiet),
 		cmocka_unit_test(test_symbols_ahead),
 		cmocka_unit_test(test_cxx_name),
 		cmocka_unit_test(test_rust_names),
