@@ -289,6 +289,26 @@ static const char *check_fits(const struct ma_rd_file *f, uint64_t off,
 	return why;
 }
 
+/* The checks that need only the header, read at off: a reason or NULL. */
+static const char *head_checks(struct ma_rd_file *f, uint64_t off, uint64_t ordinal,
+			       struct ma_chunk_hdr *hdr, char *why, size_t len)
+{
+	const char *bad = read_hdr(f, off, hdr, why, len);
+
+	if (!bad)
+		bad = check_hdr(hdr, ordinal, why, len);
+	if (!bad)
+		bad = check_fits(f, off, hdr, why, len);
+	return bad;
+}
+
+static int chunk_err(char *err, size_t errlen, uint64_t ordinal, uint64_t off, const char *bad)
+{
+	set_err(err, errlen, "chunk %llu at offset %llu: %s", (unsigned long long)ordinal,
+		(unsigned long long)off, bad);
+	return -1;
+}
+
 int ma_rd_chunk_head(struct ma_rd_file *f, uint64_t off, uint64_t ordinal,
 		     struct ma_chunk_hdr *hdr, char *err, size_t errlen)
 {
@@ -297,16 +317,8 @@ int ma_rd_chunk_head(struct ma_rd_file *f, uint64_t off, uint64_t ordinal,
 
 	if (off >= f->size)
 		return 1;
-	bad = read_hdr(f, off, hdr, why, sizeof(why));
-	if (!bad)
-		bad = check_hdr(hdr, ordinal, why, sizeof(why));
-	if (!bad)
-		bad = check_fits(f, off, hdr, why, sizeof(why));
-	if (!bad)
-		return 0;
-	set_err(err, errlen, "chunk %llu at offset %llu: %s", (unsigned long long)ordinal,
-		(unsigned long long)off, bad);
-	return -1;
+	bad = head_checks(f, off, ordinal, hdr, why, sizeof(why));
+	return bad ? chunk_err(err, errlen, ordinal, off, bad) : 0;
 }
 
 void ma_rd_file_unshare(struct ma_rd_file *f)
@@ -325,20 +337,12 @@ int ma_rd_chunk_read(struct ma_rd_file *f, uint64_t off, uint64_t ordinal,
 
 	if (off >= f->size)
 		return 1;
-	bad = read_hdr(f, off, hdr, why, sizeof(why));
-	if (!bad)
-		bad = check_hdr(hdr, ordinal, why, sizeof(why));
-	if (!bad)
-		bad = check_fits(f, off, hdr, why, sizeof(why));
+	bad = head_checks(f, off, ordinal, hdr, why, sizeof(why));
 	if (!bad)
 		bad = read_payload(f, off, hdr, out, why, sizeof(why));
 	if (!bad && decode)
 		bad = check_records(hdr, out->ptr, f->version);
-	if (!bad)
-		return 0;
-	set_err(err, errlen, "chunk %llu at offset %llu: %s", (unsigned long long)ordinal,
-		(unsigned long long)off, bad);
-	return -1;
+	return bad ? chunk_err(err, errlen, ordinal, off, bad) : 0;
 }
 
 int ma_rd_first_record(const struct ma_chunk_hdr *hdr, const uint8_t *raw, uint32_t version,
