@@ -256,7 +256,7 @@ static const char *read_payload(struct ma_rd_file *f, uint64_t off, const struct
 	return NULL;
 }
 
-static const char *read_hdr(struct ma_rd_file *f, uint64_t off, struct ma_chunk_hdr *h,
+static const char *read_hdr(const struct ma_rd_file *f, uint64_t off, struct ma_chunk_hdr *h,
 			    char *why, size_t len)
 {
 	uint8_t raw[MA_CHUNK_HDR_LEN];
@@ -290,7 +290,7 @@ static const char *check_fits(const struct ma_rd_file *f, uint64_t off,
 }
 
 /* The checks that need only the header, read at off: a reason or NULL. */
-static const char *head_checks(struct ma_rd_file *f, uint64_t off, uint64_t ordinal,
+static const char *head_checks(const struct ma_rd_file *f, uint64_t off, uint64_t ordinal,
 			       struct ma_chunk_hdr *hdr, char *why, size_t len)
 {
 	const char *bad = read_hdr(f, off, hdr, why, len);
@@ -309,7 +309,7 @@ static int chunk_err(char *err, size_t errlen, uint64_t ordinal, uint64_t off, c
 	return -1;
 }
 
-int ma_rd_chunk_head(struct ma_rd_file *f, uint64_t off, uint64_t ordinal,
+int ma_rd_chunk_head(const struct ma_rd_file *f, uint64_t off, uint64_t ordinal,
 		     struct ma_chunk_hdr *hdr, char *err, size_t errlen)
 {
 	char why[160];

@@ -46,7 +46,7 @@ int ma_rd_chunk_read(struct ma_rd_file *f, uint64_t off, uint64_t ordinal,
 /* The checks of ma_rd_chunk_read() that need only the chunk's header
  * (magic, kind, lengths, that the payload lies within the file): 0 with
  * *hdr filled, 1 at the end of the file, -1 with the same message. */
-int ma_rd_chunk_head(struct ma_rd_file *f, uint64_t off, uint64_t ordinal,
+int ma_rd_chunk_head(const struct ma_rd_file *f, uint64_t off, uint64_t ordinal,
 		     struct ma_chunk_hdr *hdr, char *err, size_t errlen);
 /* A chunk's offset and header. */
 struct ma_rd_head {

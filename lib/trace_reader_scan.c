@@ -101,14 +101,13 @@ ssize_t ma_rd_check_all(const struct ma_rd_file *f, struct ma_rd_head **out, uin
 	struct ma_rd_head *v = NULL;
 	size_t n = 0, cap = 0, bad;
 	uint64_t off = MA_FILE_PREFIX_LEN;
-	struct ma_rd_file hf = *f;   /* headers only: no buffers made */
 	struct ma_chunk_hdr h;
 	char hwhy[256];
 	int r;
 
 	*damaged = 0;
 	for (;;) {
-		r = ma_rd_chunk_head(&hf, off, n, &h, hwhy, sizeof(hwhy));
+		r = ma_rd_chunk_head(f, off, n, &h, hwhy, sizeof(hwhy));
 		if (r != 0)
 			break;
 		if (n == cap) {
