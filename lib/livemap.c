@@ -99,7 +99,7 @@ static int pack(struct ma_livemap *m, const struct ma_block *b, uint64_t *info)
 			(uint64_t)b->stack << 7 | b->size << SIZE_SHIFT;
 		return 0;
 	}
-	if (m->big_free != NO_BIG) {
+	if (m->big_free != NO_BIG) {   /* a free entry's stack links the next */
 		i = m->big_free;
 		m->big_free = m->big[i].stack;
 	} else {
@@ -342,15 +342,25 @@ int ma_livemap_put(struct ma_livemap *m, const struct ma_block *b, struct ma_blo
 	return 0;
 }
 
-int ma_livemap_get(const struct ma_livemap *m, uint64_t addr, struct ma_block *out)
+/* The slot holding addr, its segment in *seg; NULL when absent. */
+static struct ma_lmslot *lookup(const struct ma_livemap *m, uint64_t addr, struct ma_lmseg **seg)
 {
 	uint64_t h = ma_livemap_hash(addr);
 	struct ma_lmslot *p;
 
 	if (!m->nsegs || !addr)
-		return 0;
-	p = find_slot(ma_livemap_seg(m, h), h, addr);
-	if (!p->addr)
+		return NULL;
+	*seg = ma_livemap_seg(m, h);
+	p = find_slot(*seg, h, addr);
+	return p->addr ? p : NULL;
+}
+
+int ma_livemap_get(const struct ma_livemap *m, uint64_t addr, struct ma_block *out)
+{
+	struct ma_lmseg *s;
+	struct ma_lmslot *p = lookup(m, addr, &s);
+
+	if (!p)
 		return 0;
 	unpack(m, p, out);
 	return 1;
@@ -360,16 +370,11 @@ int ma_livemap_get(const struct ma_livemap *m, uint64_t addr, struct ma_block *o
  * hole when their home slot allows it, so lookups never need tombstones. */
 int ma_livemap_remove(struct ma_livemap *m, uint64_t addr, struct ma_block *out)
 {
-	uint64_t h = ma_livemap_hash(addr);
 	struct ma_lmseg *s;
-	struct ma_lmslot *p;
+	struct ma_lmslot *p = lookup(m, addr, &s);
 	size_t hole, i;
 
-	if (!m->nsegs || !addr)
-		return 0;
-	s = ma_livemap_seg(m, h);
-	p = find_slot(s, h, addr);
-	if (!p->addr)
+	if (!p)
 		return 0;
 	if (out)
 		unpack(m, p, out);
