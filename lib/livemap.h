@@ -111,7 +111,8 @@ static inline size_t ma_livemap_slot(uint64_t h, size_t mask)
  * loading its home slot.  The map may grow before then; the hint is then
  * wasted, never wrong.  Always inlined: GCC takes a function that only
  * prefetches for one without effects and drops the calls to it. */
-static inline __attribute__((always_inline)) void ma_livemap_prefetch(const struct ma_livemap *m, uint64_t addr)
+static inline __attribute__((always_inline)) void ma_livemap_prefetch(const struct ma_livemap *m,
+								       uint64_t addr)
 {
 	const struct ma_lmseg *s;
 	uint64_t h;

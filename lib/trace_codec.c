@@ -707,8 +707,8 @@ static struct ma_bytes d_s(struct dec *d)
  * delta from the last address of its direction (dir: 0 acquired, 1
  * released; version 2: of either); then it joins its own direction's
  * window. */
-static inline __attribute__((always_inline)) uint64_t d_addr(struct dec *d, int dir, const uint64_t *other, uint64_t nother,
-		       uint64_t *own, uint64_t *nown)
+static inline __attribute__((always_inline)) uint64_t d_addr(struct dec *d, int dir,
+		const uint64_t *other, uint64_t nother, uint64_t *own, uint64_t *nown)
 {
 	struct ma_codec_state *st = d->st;
 	uint64_t code = d_v(d, MA_S_ADDR), a;
