@@ -78,6 +78,10 @@ void probe_chunk_warm(struct probe_chunkbuf *b);
  * 0, or -1 when a record did not fit or the range is damaged. */
 int probe_chunk_add_ring(struct probe_chunkbuf *b, const uint64_t *words, uint64_t mask,
 			 uint64_t from, uint64_t to);
+/* Releases less allocations (a realloc is neither) that probe_chunk_add_ring
+ * has encoded, all threads together: how much the allocator's free lists
+ * may have grown, for the sampler's cost estimate of mallinfo2. */
+extern int64_t probe_chunk_net_frees;
 /* Finishes the chunk and appends it to the trace (probe_out_fd) with one
  * write(2).  Returns 0, or -1 when the write failed (the records are
  * counted in probe_write_failures). */

@@ -8,8 +8,11 @@
  * checks.  Every other kind takes the generic path through a struct
  * ma_record.  A record is read in place unless it wraps the end of the
  * ring. */
+#include "atomic.h"
 #include "chunk.h"
 #include "trace_codec_int.h"
+
+int64_t probe_chunk_net_frees;
 
 /* ma_record_max_size's margin beyond strings and frames. */
 #define RECORD_FIXED_MAX (2 + 18 * MA_VARINT_MAX)
@@ -97,20 +100,27 @@ static inline void put_realloc(struct probe_chunkbuf *b, struct cursors *c, cons
 static int add_ring_checked(struct probe_chunkbuf *b, const uint64_t *words, uint64_t mask,
 			    uint64_t from, uint64_t to)
 {
+	int64_t net = 0;
 	int rc = 0;
 
 	while (from < to) {
 		uint64_t hdr = words[from & mask];
 		uint32_t n = PROBE_RAW_LEN(hdr);
+		uint8_t tag = PROBE_RAW_TAG(hdr);
 
-		if (n == 0 || n > PROBE_RAW_MAX_WORDS || from + n > to)
-			return -1; /* cannot happen: the ring is ours */
+		if (n == 0 || n > PROBE_RAW_MAX_WORDS || from + n > to) {
+			rc = -1; /* cannot happen: the ring is ours */
+			break;
+		}
 		for (uint32_t i = 0; i < n; i++)
 			b->scratch[i] = words[(from + i) & mask];
 		if (probe_chunk_add_raw(b, b->scratch) < 0)
 			rc = -1;
+		net += tag == MA_REC_FREE ? 1 :
+		       tag == MA_REC_ALLOC || tag == MA_REC_ALLOC_ALIGNED ? -1 : 0;
 		from += n;
 	}
+	ma_atomic_add_relaxed(&probe_chunk_net_frees, net);
 	return rc;
 }
 
@@ -137,7 +147,7 @@ int probe_chunk_add_ring(struct probe_chunkbuf *b, const uint64_t *words, uint64
 			 uint64_t from, uint64_t to)
 {
 	struct cursors c;
-	uint32_t nrec = 0;
+	uint32_t nrec = 0, nfree = 0, nalloc = 0;
 	int rc = 0;
 
 	probe_chunk_warm(b);
@@ -158,8 +168,10 @@ int probe_chunk_add_ring(struct probe_chunkbuf *b, const uint64_t *words, uint64
 		from += n;
 		if (tag == MA_REC_FREE) {
 			put_free(b, &c, w);
+			nfree++;
 		} else if (tag == MA_REC_ALLOC || tag == MA_REC_ALLOC_ALIGNED) {
 			put_alloc(b, &c, tag, w);
+			nalloc++;
 		} else if (tag == MA_REC_REALLOC) {
 			put_realloc(b, &c, w);
 		} else {
@@ -173,5 +185,6 @@ int probe_chunk_add_ring(struct probe_chunkbuf *b, const uint64_t *words, uint64
 	}
 	cursors_store(&c, b);
 	b->nrec += nrec;
+	ma_atomic_add_relaxed(&probe_chunk_net_frees, (int64_t)nfree - (int64_t)nalloc);
 	return rc;
 }

@@ -18,7 +18,7 @@ probe_core_sources = \
 	probes/ring.h probes/ring.c probes/stacktab.h probes/stacktab.c \
 	probes/cfi.h probes/cfi.c probes/fastunwind.h probes/fastunwind.c \
 	probes/unwind.c probes/record.c probes/thread.c probes/clock.h probes/clock.c \
-	probes/writer.h probes/writer.c probes/sampler.c probes/modules.c \
+	probes/writer.h probes/writer.c probes/mallinfo_cost.h probes/sampler.c probes/modules.c \
 	probes/config.c probes/output.c probes/fork.c probes/exit.c \
 	lib/trace_format.h lib/trace_codec.h lib/trace_codec_int.h lib/trace_codec.c
 probe_core_libs = $(LIBUNWIND_LIBS) $(ZSTD_LIBS) -lpthread
@@ -68,6 +68,15 @@ tests_unit_test_chunk_ring_SOURCES = tests/unit/test_chunk_ring.c
 tests_unit_test_chunk_ring_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/probes
 tests_unit_test_chunk_ring_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 tests_unit_test_chunk_ring_LDADD = probes/libprobecore-check.la $(CMOCKA_LIBS) $(probe_core_libs)
+
+# When the writer may call mallinfo2, by its expected cost.
+check_PROGRAMS += tests/unit/test_mallinfo_cost
+TESTS += tests/unit/test_mallinfo_cost
+UNIT_TESTS += tests/unit/test_mallinfo_cost
+tests_unit_test_mallinfo_cost_SOURCES = tests/unit/test_mallinfo_cost.c
+tests_unit_test_mallinfo_cost_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/probes
+tests_unit_test_mallinfo_cost_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_unit_test_mallinfo_cost_LDADD = $(CMOCKA_LIBS)
 
 # The CFI reader on hand-built CIE and FDE bytes.
 check_PROGRAMS += tests/unit/test_cfi

@@ -18,27 +18,21 @@
 #include <unistd.h>
 
 #include "atomic.h"
+#include "chunk.h"
+#include "mallinfo_cost.h"
 #include "os.h"
 #include "probe.h"
 #include "rawrec.h"
 #include "ring.h"
 
 #define FILEMAP_EVERY_NS 250000000ull
-/* mallinfo2 walks every free chunk of every arena, each arena locked
- * meanwhile: a few milliseconds on a heap of a few hundred thousand
- * blocks, a quarter of a perl run at one call per 10 ms.  So the next call
- * comes no sooner than MALLINFO_SPACING times the CPU time the last one
- * took (time spent waiting for an arena's lock costs nothing and does not
- * count), and at least once a second: about 2 % of a core at most.  On
- * a small heap that is every sample.  The analyzer counts a sample taken
- * without it for the last one that had it, so the spacing does not pull
- * its figures towards the cheap moments (docs/metrics.md). */
-#define MALLINFO_SPACING 50u
-#define MALLINFO_MAX_GAP_NS 1000000000ull
 #define FILEMAP_MIN_SIZE PROBE_FILEMAP_MIN_SIZE
 
 int probe_file_mapped;
-static uint64_t mallinfo_next;
+
+#ifdef HAVE_MALLINFO2
+static struct mallinfo_cost mallinfo_cost = MALLINFO_COST_INIT;
+#endif
 
 /* Kept open (at a hidden number) and re-read from offset 0, so that the
  * probe never takes one of the program's low descriptor numbers, even
@@ -288,13 +282,14 @@ void probe_sampler_take(uint64_t *w)
 	for (int i = 3; i < 13; i++)
 		w[i] = 0;
 #ifdef HAVE_MALLINFO2
-	if (now >= mallinfo_next) {
+	int64_t net = ma_atomic_load_relaxed(&probe_chunk_net_frees);
+
+	if (probe_mallinfo_due(&mallinfo_cost, now, net)) {
 		uint64_t t0 = thread_cpu_ns();
 		struct mallinfo2 mi = mallinfo2();
-		uint64_t took = thread_cpu_ns() - t0;
 
-		mallinfo_next = now + (took < MALLINFO_MAX_GAP_NS / MALLINFO_SPACING ?
-				       took * MALLINFO_SPACING : MALLINFO_MAX_GAP_NS);
+		probe_mallinfo_called(&mallinfo_cost, now, net, thread_cpu_ns() - t0,
+				      mi.ordblks + mi.smblks);
 		w[3] = mi.arena;
 		w[4] = mi.ordblks;
 		w[5] = mi.hblks;

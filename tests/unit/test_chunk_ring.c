@@ -9,7 +9,9 @@
  * addresses and stacks in a chunk than the address window and the stack
  * dictionary hold; timestamps that step back, reallocs whose second
  * timestamp is earlier than the first; coarse and exact chunks; and
- * buffers too small for the range, where records are dropped.
+ * buffers too small for the range, where records are dropped.  Either
+ * way, probe_chunk_net_frees grows by the releases less the allocations
+ * of the range.
  *
  * Both paths share the field coders, so the bytes of all chunks are also
  * hashed and compared with the hash the encoder gave before the direct
@@ -270,13 +272,17 @@ static void run(uint64_t seed, uint64_t nstacks, uint64_t max_words, size_t cap,
 		uint64_t from = pos + below(&g, RING_WORDS), to = from;
 		uint64_t len = 1 + below(&g, max_words);
 		int coarse = (int)below(&g, 2);
+		int64_t net = 0, net_before = probe_chunk_net_frees;
 		int rf, rr;
 
 		while (to - from < len) {
 			uint32_t n = raw_record(&g, w);
+			uint8_t tag = PROBE_RAW_TAG(w[0]);
 
 			if (to + n - from > RING_WORDS)
 				break;
+			net += tag == MA_REC_FREE ? 1 :
+			       tag == MA_REC_ALLOC || tag == MA_REC_ALLOC_ALIGNED ? -1 : 0;
 			for (uint32_t i = 0; i < n; i++)
 				ring[(to + i) & MASK] = w[i];
 			to += n;
@@ -285,6 +291,7 @@ static void run(uint64_t seed, uint64_t nstacks, uint64_t max_words, size_t cap,
 		probe_chunk_begin(ref);
 		fast->coarse = ref->coarse = coarse;
 		rf = probe_chunk_add_ring(fast, ring, MASK, from, to);
+		assert_int_equal(probe_chunk_net_frees - net_before, net);
 		rr = add_each(ref, ring, from, to);
 		assert_int_equal(rf, rr);
 		assert_same_chunk(fast, ref);
