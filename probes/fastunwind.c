@@ -346,17 +346,21 @@ int probe_fu_walk(const struct probe_fu_start *s, uint64_t *ips, int max,
 	uint64_t bp_at = 0; /* where bp was read from; 0: it is s->bp */
 	int n = 0, bp_lost = 0;
 
-	if (!t)
-		return -1;
 	if (rd) {
 		rd->n = 0;
 		rd->bp_used = 0;
 		rd->gen = ma_atomic_load_acquire(&generation);
 	}
 	while (n < max) {
-		uint32_t r = lookup(t, ip);
+		uint32_t r;
 
+		/* The last frame wanted needs no rule: its caller is not. */
 		ips[n++] = ip;
+		if (n == max)
+			break;
+		if (!t)
+			return -1;
+		r = lookup(t, ip);
 		if (r & R_SLOW)
 			return -2;
 		if ((r & R_CONF) < 2)

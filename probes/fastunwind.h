@@ -49,7 +49,9 @@ struct probe_fu_reads {
 };
 
 /* Walks from s by trusted rules, writing at most max return addresses
- * (innermost first) and, when rd is not NULL, the words it read.  Returns
+ * (innermost first) and, when rd is not NULL, the words it read.  The
+ * max-th frame's own rule is not asked for (a slow walk that stops there
+ * never teaches it).  Returns
  * the depth, -1 when a rule is not known or not yet trusted (a slow walk
  * will teach it), -2 when an address is slow-only. */
 int probe_fu_walk(const struct probe_fu_start *s, uint64_t *ips, int max,

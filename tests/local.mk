@@ -9,7 +9,7 @@ check_PROGRAMS += tests/progs/sites tests/progs/threads tests/progs/forks \
 	tests/progs/plugin tests/progs/allocfns tests/progs/newdel \
 	tests/progs/mmapfile tests/progs/killme tests/progs/static_hello \
 	tests/progs/htcompare tests/progs/newops tests/progs/manysites \
-	tests/progs/paced
+	tests/progs/paced tests/progs/deepchain
 tests_progs_sites_SOURCES = tests/progs/sites.c tests/progs/progs.h
 tests_progs_sites_CFLAGS = $(progs_cflags)
 tests_progs_threads_SOURCES = tests/progs/threads.c tests/progs/progs.h
@@ -32,6 +32,8 @@ tests_progs_htcompare_SOURCES = tests/progs/htcompare.c tests/progs/progs.h
 tests_progs_htcompare_CFLAGS = $(progs_cflags)
 tests_progs_manysites_SOURCES = tests/progs/manysites.c tests/progs/progs.h
 tests_progs_manysites_CFLAGS = $(progs_cflags)
+tests_progs_deepchain_SOURCES = tests/progs/deepchain.c tests/progs/progs.h
+tests_progs_deepchain_CFLAGS = $(progs_cflags)
 tests_progs_paced_SOURCES = tests/progs/paced.c tests/progs/progs.h
 tests_progs_paced_CFLAGS = $(progs_cflags)
 tests_progs_static_hello_SOURCES = tests/progs/static_hello.c tests/progs/progs.h

@@ -46,3 +46,26 @@ expect "stacks" 8192 "$(count records stack "$t")"
 expect "bytes allocated" \
 	"$(python3 -c 'print(3 * sum((i + 1) + (i + 2) for i in range(4096)))')" \
 	"$(python3 -c 'import json; print(json.load(open("report.json"))["summary"]["bytes_allocated"])')"
+
+# A chain deeper than the frames kept (tests/progs/deepchain: 80 functions,
+# entered from 300 different stack depths, so whole walks are not found
+# again in the memo): the last frame kept needs no rule, so the fast walk
+# serves every capture once the chain's rules are learnt -- at the
+# default 64 frames, at 2 and at 1.  (When the walk also asked for the
+# rule of the last frame, which a slow walk stopping there never teaches,
+# every capture was a slow walk: 601 of them.)
+for depth in 64 2 1; do
+	MEMORY_ANALYZER_UNWIND=check MEMORY_ANALYZER_DEPTH=$depth record -- "$PROGS/deepchain"
+	expect "deepchain $depth: status" 0 "$rc"
+	t=$(one_trace)
+	set -- $(check_line)
+	[ $# = 4 ] || { cat err >&2; fail "no unwind check line"; }
+	expect "deepchain $depth: mismatches" 0 "$2"
+	[ "$1" -le 4 ] || fail "deepchain $depth: $1 slow walks for 600 captures of one stack"
+	pass "deepchain $depth: $1 slow walks"
+	expect "deepchain $depth: malloc calls" 600 "$(count functions malloc "$t")"
+	expect "deepchain $depth: stacks" 1 "$(count records stack "$t")"
+	want=$(python3 -c "print(';'.join('c%d' % i for i in range(80 - $depth, 80)) + ' 600')")
+	expect "deepchain $depth: the stack" "$want" \
+		"$("$MA" --format collapsed --weight calls "$t")"
+done
