@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sitenode.h"
 #include "symbols.h"
 #include "symbols_ahead.h"
 
@@ -295,53 +296,21 @@ int ma_symctx_stack(struct ma_symctx *c, const uint64_t *addrs, uint32_t depth,
 }
 
 /* v in lowercase hex without leading zeros, as "%" PRIx64 prints it. */
-static size_t put_hex(char *out, uint64_t v)
-{
-	char tmp[16];
-	size_t n = 0;
-
-	do {
-		tmp[n++] = "0123456789abcdef"[v & 15];
-		v >>= 4;
-	} while (v);
-	for (size_t i = 0; i < n; i++)
-		out[i] = tmp[n - 1 - i];
-	return n;
-}
-
-/* "path+1234;..." over every recorded frame: equal in a fork child and
- * in an exec'd process whatever the load addresses.  Built by hand:
- * snprintf took a sixth of a quick report's instructions here. */
-static const char *site_key(struct ma_symctx *c, const uint64_t *addrs, uint32_t depth,
+/* The site of every recorded frame as (module path, offset) pairs,
+ * outermost first into the pool's trie (sitenode.h): equal in a fork
+ * child and in an exec'd process whatever the load addresses. */
+static const void *site_key(struct ma_symctx *c, const uint64_t *addrs, uint32_t depth,
 			    uint64_t ts)
 {
-	size_t cap = 64 + (size_t)depth * 48, len = 0;
-	char *buf = malloc(cap);
-	const char *key;
+	const struct ma_sitenode *n = ma_sitenode_root(c->pool);
 
-	if (!buf)
-		return NULL;
-	for (uint32_t i = 0; i < depth; i++) {
+	for (uint32_t i = depth; n && i-- > 0;) {
 		const struct ma_module *m = module_at(c, addrs[i], ts);
-		const char *p = m ? m->path : "";
-		size_t plen = strlen(p), need = plen + 32;
-		if (len + need >= cap) {
-			char *b = realloc(buf, cap = (len + need) * 2);
-			if (!b) {
-				free(buf);
-				return NULL;
-			}
-			buf = b;
-		}
-		memcpy(buf + len, p, plen);
-		len += plen;
-		buf[len++] = '+';
-		len += put_hex(buf + len, m ? addrs[i] - m->bias : addrs[i]);
-		buf[len++] = ';';
+
+		n = ma_sitenode_get(c->pool, n, m ? m->path : "",
+				    m ? addrs[i] - m->bias : addrs[i]);
 	}
-	key = ma_pool_intern(c->pool, buf, len);
-	free(buf);
-	return key;
+	return n;
 }
 
 static const char *frame_key(struct ma_symctx *c, const struct ma_frame *f,
@@ -357,7 +326,7 @@ static const char *frame_key(struct ma_symctx *c, const struct ma_frame *f,
 	return ma_pool_str(c->pool, buf);
 }
 
-const char *ma_symctx_key(struct ma_symctx *c, const uint64_t *addrs, uint32_t depth,
+const void *ma_symctx_key(struct ma_symctx *c, const uint64_t *addrs, uint32_t depth,
 			  uint64_t ts, enum ma_group_by by, struct ma_stack *shown)
 {
 	struct ma_stack full;

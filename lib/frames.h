@@ -61,10 +61,11 @@ void ma_symctx_want(struct ma_symctx *c, const uint64_t *addrs, uint32_t depth);
 /* The frames of a stack a report shows, innermost first. */
 int ma_symctx_stack(struct ma_symctx *c, const uint64_t *addrs, uint32_t depth,
 		    uint64_t ts, struct ma_stack *out);
-/* The key a stack is grouped under (interned: compare pointers), and for
- * MA_GROUP_FUNCTION and MA_GROUP_MODULE the one frame shown for the group
- * into *shown.  NULL when out of memory. */
-const char *ma_symctx_key(struct ma_symctx *c, const uint64_t *addrs, uint32_t depth,
+/* The key a stack is grouped under (interned: compare pointers): for
+ * MA_GROUP_SITE a struct ma_sitenode (sitenode.h), else a string, and
+ * for MA_GROUP_FUNCTION and MA_GROUP_MODULE the one frame shown for the
+ * group into *shown.  NULL when out of memory. */
+const void *ma_symctx_key(struct ma_symctx *c, const uint64_t *addrs, uint32_t depth,
 			  uint64_t ts, enum ma_group_by by, struct ma_stack *shown);
 
 #endif

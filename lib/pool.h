@@ -14,6 +14,7 @@ struct ma_pool {
 	const char **strs;      /* open-addressing set of interned strings */
 	size_t *hashes;         /* and their hashes, slot for slot */
 	size_t mask, nstrs;
+	void *sites;            /* interned site nodes (sitenode.c), or NULL */
 };
 
 void ma_pool_init(struct ma_pool *p);

@@ -6,9 +6,10 @@
 #include <string.h>
 
 #include "replay.h"
+#include "sitenode.h"
 
 struct group {
-	const char *key;            /* interned: compared by address */
+	const void *key;            /* interned: compared by address */
 	struct ma_site sum;
 	struct ma_replay *rep;      /* the biggest member, whose stack is shown */
 	uint64_t rep_stack, rep_rank;
@@ -21,6 +22,7 @@ struct grouping {
 	uint32_t *index;            /* key hash -> position + 1 */
 	size_t mask;
 	enum ma_rank rank;
+	enum ma_group_by by;
 };
 
 static uint64_t rank_of(const struct ma_site *s, enum ma_rank rank)
@@ -39,7 +41,7 @@ static uint64_t rank_of(const struct ma_site *s, enum ma_rank rank)
 	}
 }
 
-static size_t slot(const struct grouping *g, const char *key)
+static size_t slot(const struct grouping *g, const void *key)
 {
 	uint64_t h = (uint64_t)(uintptr_t)key * 0x9e3779b97f4a7c15ull;
 	size_t i = (size_t)(h >> 20) & g->mask;
@@ -71,7 +73,7 @@ static int grow(struct grouping *g)
 	return 0;
 }
 
-static struct group *group_of(struct grouping *g, const char *key)
+static struct group *group_of(struct grouping *g, const void *key)
 {
 	size_t i;
 
@@ -93,7 +95,7 @@ static int add_site(struct grouping *g, struct ma_replay *r, const struct ma_raw
 	struct ma_site s = { raw->bytes, raw->blocks, raw->calls, raw->alloc_bytes,
 			     raw->dbytes, raw->dblocks, { NULL, 0 } };
 	struct ma_stack shown;
-	const char *key;
+	const void *key;
 	struct group *grp;
 
 	if (by == MA_GROUP_SITE && st && st->site_key) {
@@ -122,16 +124,20 @@ static int add_site(struct grouping *g, struct ma_replay *r, const struct ma_raw
 	return 0;
 }
 
+/* Biggest first; ties by blocks, then by key (a stack's text for
+ * sites, sitenode.h), so that the order never depends on addresses. */
 static int by_rank(const void *a, const void *b, void *arg)
 {
 	const struct group *x = a, *y = b;
-	enum ma_rank rank = *(const enum ma_rank *)arg;
-	uint64_t rx = rank_of(&x->sum, rank), ry = rank_of(&y->sum, rank);
+	const struct grouping *g = arg;
+	uint64_t rx = rank_of(&x->sum, g->rank), ry = rank_of(&y->sum, g->rank);
 
 	if (rx != ry)
 		return rx > ry ? -1 : 1;
 	if (x->sum.blocks != y->sum.blocks)
 		return x->sum.blocks > y->sum.blocks ? -1 : 1;
+	if (g->by == MA_GROUP_SITE)
+		return ma_sitenode_cmp(x->key, y->key);
 	return strcmp(x->key, y->key);
 }
 
@@ -165,7 +171,7 @@ int ma_sitelist_build(struct ma_pool *pool, const struct ma_sitesrc *src, size_t
 		      enum ma_group_by by, enum ma_rank rank, unsigned top,
 		      struct ma_site_list *out)
 {
-	struct grouping g = { .rank = rank };
+	struct grouping g = { .rank = rank, .by = by };
 	int rc = 0;
 
 	memset(out, 0, sizeof(*out));
@@ -178,7 +184,7 @@ int ma_sitelist_build(struct ma_pool *pool, const struct ma_sitesrc *src, size_t
 		}
 	if (!rc) {
 		if (g.n)
-			qsort_r(g.v, g.n, sizeof(*g.v), by_rank, &rank);
+			qsort_r(g.v, g.n, sizeof(*g.v), by_rank, &g);
 		out->total_sites = g.n;
 		rc = materialize(pool, &g, by, top, out);
 	}

@@ -29,7 +29,7 @@ struct ma_stackstat {
 	uint64_t peak_epoch, peak_blocks, peak_bytes;
 	/* Its key when sites are grouped by whole stack (sitelist.c), made
 	 * once: every list of the full report groups the same stacks. */
-	const char *site_key;
+	const void *site_key;
 };
 
 struct ma_stacktab {

@@ -5,7 +5,11 @@
  *   make_analysis_trace cut OUT        the same without a trailer
  *   make_analysis_trace churn N OUT    1000 blocks live, then N rounds of
  *                                      free + malloc over them: the live
- *                                      set stays the same whatever N */
+ *                                      set stays the same whatever N
+ *   make_analysis_trace stacks N OUT   N stacks 64 frames deep in a module
+ *                                      with a long path, sharing callers
+ *                                      as a program's do, one block leaked
+ *                                      through each */
 #include "config.h"
 
 #include <stdio.h>
@@ -63,6 +67,35 @@ static int churn(const char *path, unsigned long rounds)
 	return rc | tg_close(b, us + 1, 1);
 }
 
+/* Stack i's frame d (0 innermost) is the same for the stacks whose i
+ * agree but for the low d / 4 bits: each level of callers is shared by
+ * twice as many stacks as the one below it every four frames. */
+static int stacks(const char *path, unsigned long n)
+{
+	struct ma_trace_build *b = tg_open(path, 4444, 1, 0, 0);
+	struct ma_record m = { .tag = MA_REC_MODULE, .ts = TG_START };
+	uint64_t lib = 0x7f0000000000ull, us = 1;
+	int rc = 0;
+
+	if (!b)
+		return -1;
+	m.u.module = (struct ma_rec_module){ 2, lib, lib, lib + (1ull << 32),
+		tg_str("/usr/lib/x86_64-linux-gnu/libexample-with-a-long-name.so.1.2.3"), tg_str("") };
+	rc |= ma_trace_build_add(b, 0, &m, NULL);
+	for (unsigned long i = 0; i < n && !rc; i++) {
+		uint64_t frames[64];
+		struct ma_record s = { .tag = MA_REC_STACK, .ts = TG_START };
+
+		for (unsigned d = 0; d < 64; d++)
+			frames[d] = lib + (((uint64_t)(i >> (d / 4)) * 64 + d) << 4);
+		s.u.stack.id = 1 + i;
+		s.u.stack.depth = 64;
+		rc |= ma_trace_build_add(b, 0, &s, frames);
+		rc |= tg_alloc(b, 1, us++, 0x100000 + i * 64, 48, 1 + i, MA_FN_MALLOC);
+	}
+	return rc | tg_close(b, us + 1, 1);
+}
+
 int main(int argc, char **argv)
 {
 	int rc;
@@ -73,8 +106,10 @@ int main(int argc, char **argv)
 		rc = leaks(argv[2], 0);
 	else if (argc == 4 && !strcmp(argv[1], "churn"))
 		rc = churn(argv[3], strtoul(argv[2], NULL, 10));
+	else if (argc == 4 && !strcmp(argv[1], "stacks"))
+		rc = stacks(argv[3], strtoul(argv[2], NULL, 10));
 	else {
-		fprintf(stderr, "usage: make_analysis_trace leaks|cut OUT | churn N OUT\n");
+		fprintf(stderr, "usage: make_analysis_trace leaks|cut OUT | churn|stacks N OUT\n");
 		return 2;
 	}
 	if (rc) {

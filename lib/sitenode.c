@@ -1,0 +1,180 @@
+#include "config.h"
+
+#include "sitenode.h"
+
+#include <string.h>
+
+/* The set of nodes, in the pool's memory like the nodes: an
+ * open-addressing table of pointers, doubled when half full (the old
+ * tables stay in the pool until it is released: at most as much again). */
+struct ma_sitenode_set {
+	const struct ma_sitenode **slot;
+	size_t mask, n;
+	struct ma_sitenode root;
+};
+
+static struct ma_sitenode_set *set_of(struct ma_pool *p)
+{
+	if (!p->sites)
+		p->sites = ma_pool_alloc(p, sizeof(struct ma_sitenode_set));
+	return p->sites;
+}
+
+const struct ma_sitenode *ma_sitenode_root(struct ma_pool *p)
+{
+	struct ma_sitenode_set *s = set_of(p);
+
+	return s ? &s->root : NULL;
+}
+
+static size_t hash(const struct ma_sitenode *up, const char *path, uint64_t off)
+{
+	uint64_t h = (uint64_t)(uintptr_t)up * 0x9e3779b97f4a7c15ull;
+
+	h = (h ^ (uint64_t)(uintptr_t)path) * 0xff51afd7ed558ccdull;
+	h = (h ^ off) * 0xc4ceb9fe1a85ec53ull;
+	return (size_t)(h ^ (h >> 31));
+}
+
+static size_t find(const struct ma_sitenode_set *s, const struct ma_sitenode *up,
+		   const char *path, uint64_t off)
+{
+	size_t i = hash(up, path, off) & s->mask;
+
+	while (s->slot[i] &&
+	       (s->slot[i]->up != up || s->slot[i]->path != path || s->slot[i]->off != off))
+		i = (i + 1) & s->mask;
+	return i;
+}
+
+static int grow(struct ma_pool *p, struct ma_sitenode_set *s)
+{
+	size_t cap = s->slot ? (s->mask + 1) * 2 : 1024;
+	const struct ma_sitenode **old = s->slot;
+	size_t omask = s->mask;
+
+	if (!(s->slot = ma_pool_alloc(p, cap * sizeof(*s->slot)))) {
+		s->slot = old;
+		return -1;
+	}
+	s->mask = cap - 1;
+	for (size_t i = 0; old && i <= omask; i++)
+		if (old[i])
+			s->slot[find(s, old[i]->up, old[i]->path, old[i]->off)] = old[i];
+	return 0;
+}
+
+const struct ma_sitenode *ma_sitenode_get(struct ma_pool *p, const struct ma_sitenode *up,
+					  const char *path, uint64_t off)
+{
+	struct ma_sitenode_set *s = set_of(p);
+	struct ma_sitenode *n;
+	size_t i;
+
+	if (!s || ((!s->slot || (s->n + 1) * 2 > s->mask + 1) && grow(p, s) < 0))
+		return NULL;
+	i = find(s, up, path, off);
+	if (s->slot[i])
+		return s->slot[i];
+	if (!(n = ma_pool_alloc(p, sizeof(*n))))
+		return NULL;
+	*n = (struct ma_sitenode){ up, path, off };
+	s->slot[i] = n;
+	s->n++;
+	return n;
+}
+
+/* ---- the text, a character at a time ---- */
+
+/* Where a key's text is read: in node n's fragment "path+hex;", part 0
+ * the path, 1 the '+', 2 the hex digits, 3 the ';'. */
+struct cursor {
+	const struct ma_sitenode *n;
+	int part;
+	size_t i;
+	char hex[16];
+	size_t nhex;
+};
+
+static void enter(struct cursor *c, const struct ma_sitenode *n)
+{
+	uint64_t v;
+
+	c->n = n;
+	c->part = 0;
+	c->i = 0;
+	if (!n || !n->up)
+		return;
+	v = n->off;
+	c->nhex = 0;
+	do {
+		c->hex[15 - c->nhex++] = "0123456789abcdef"[v & 15];
+		v >>= 4;
+	} while (v);
+}
+
+/* The next character, 0 at the end of the text. */
+static unsigned char next(struct cursor *c)
+{
+	for (;;) {
+		if (!c->n || !c->n->up)
+			return 0;   /* the root: the empty text */
+		switch (c->part) {
+		case 0:
+			if (c->n->path[c->i])
+				return (unsigned char)c->n->path[c->i++];
+			c->part = 1;
+			continue;
+		case 1:
+			c->part = 2;
+			c->i = 0;
+			return '+';
+		case 2:
+			if (c->i < c->nhex)
+				return (unsigned char)c->hex[16 - c->nhex + c->i++];
+			c->part = 3;
+			continue;
+		default:
+			enter(c, c->n->up);
+			return ';';
+		}
+	}
+}
+
+int ma_sitenode_cmp(const struct ma_sitenode *a, const struct ma_sitenode *b)
+{
+	struct cursor x, y;
+
+	enter(&x, a);
+	enter(&y, b);
+	for (;;) {
+		unsigned char ca, cb;
+
+		/* At the start of the same node both texts go on alike. */
+		if (x.n == y.n && x.part == 0 && x.i == 0 && y.part == 0 && y.i == 0)
+			return 0;
+		ca = next(&x);
+		cb = next(&y);
+		if (ca != cb)
+			return ca < cb ? -1 : 1;
+		if (!ca)
+			return 0;
+	}
+}
+
+size_t ma_sitenode_text(const struct ma_sitenode *n, char *buf, size_t size)
+{
+	struct cursor c;
+	size_t len = 0;
+	unsigned char ch;
+
+	enter(&c, n);
+	while ((ch = next(&c))) {
+		if (len + 1 < size)
+			buf[len] = (char)ch;
+		len++;
+	}
+	if (size)
+		buf[len < size ? len : size - 1] = '\0';
+	return len;
+}
