@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sitenode.h"
+
 #define BLOCK_SIZE (64u << 10)
 
 struct ma_pool_block {
@@ -21,6 +23,7 @@ void ma_pool_init(struct ma_pool *p)
 
 void ma_pool_release(struct ma_pool *p)
 {
+	ma_sitenode_release(p);
 	while (p->blocks) {
 		struct ma_pool_block *b = p->blocks;
 		p->blocks = b->next;

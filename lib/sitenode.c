@@ -2,11 +2,12 @@
 
 #include "sitenode.h"
 
+#include <stdlib.h>
 #include <string.h>
 
-/* The set of nodes, in the pool's memory like the nodes: an
- * open-addressing table of pointers, doubled when half full (the old
- * tables stay in the pool until it is released: at most as much again). */
+/* The set of nodes: an open-addressing table of pointers, doubled when
+ * half full, malloc'd (ma_sitenode_release frees it with the pool); the
+ * set itself and the nodes are in the pool's memory. */
 struct ma_sitenode_set {
 	const struct ma_sitenode **slot;
 	size_t mask, n;
@@ -47,13 +48,13 @@ static size_t find(const struct ma_sitenode_set *s, const struct ma_sitenode *up
 	return i;
 }
 
-static int grow(struct ma_pool *p, struct ma_sitenode_set *s)
+static int grow(struct ma_sitenode_set *s)
 {
 	size_t cap = s->slot ? (s->mask + 1) * 2 : 1024;
 	const struct ma_sitenode **old = s->slot;
 	size_t omask = s->mask;
 
-	if (!(s->slot = ma_pool_alloc(p, cap * sizeof(*s->slot)))) {
+	if (!(s->slot = calloc(cap, sizeof(*s->slot)))) {
 		s->slot = old;
 		return -1;
 	}
@@ -61,7 +62,17 @@ static int grow(struct ma_pool *p, struct ma_sitenode_set *s)
 	for (size_t i = 0; old && i <= omask; i++)
 		if (old[i])
 			s->slot[find(s, old[i]->up, old[i]->path, old[i]->off)] = old[i];
+	free(old);
 	return 0;
+}
+
+void ma_sitenode_release(struct ma_pool *p)
+{
+	struct ma_sitenode_set *s = p->sites;
+
+	if (s)
+		free(s->slot);
+	p->sites = NULL;
 }
 
 const struct ma_sitenode *ma_sitenode_get(struct ma_pool *p, const struct ma_sitenode *up,
@@ -71,7 +82,7 @@ const struct ma_sitenode *ma_sitenode_get(struct ma_pool *p, const struct ma_sit
 	struct ma_sitenode *n;
 	size_t i;
 
-	if (!s || ((!s->slot || (s->n + 1) * 2 > s->mask + 1) && grow(p, s) < 0))
+	if (!s || ((!s->slot || (s->n + 1) * 2 > s->mask + 1) && grow(s) < 0))
 		return NULL;
 	i = find(s, up, path, off);
 	if (s->slot[i])

@@ -30,6 +30,9 @@ const struct ma_sitenode *ma_sitenode_root(struct ma_pool *p);
  * NULL when out of memory. */
 const struct ma_sitenode *ma_sitenode_get(struct ma_pool *p, const struct ma_sitenode *up,
 					  const char *path, uint64_t off);
+/* Frees what the pool's nodes need besides the pool's memory; called by
+ * ma_pool_release. */
+void ma_sitenode_release(struct ma_pool *p);
 /* strcmp of the two keys' texts, "path+hex;" innermost frame first,
  * without making them. */
 int ma_sitenode_cmp(const struct ma_sitenode *a, const struct ma_sitenode *b);
