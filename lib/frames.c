@@ -313,6 +313,28 @@ static const void *site_key(struct ma_symctx *c, const uint64_t *addrs, uint32_t
 	return n;
 }
 
+/* A function's group is its name in its source file (else its module):
+ * static functions of one name in two files (every C program has a few
+ * `init`s and `grow`s) are two groups.  "name\1where", so that groups
+ * tied in a list still come in the order of their names. */
+static const char *function_key(struct ma_symctx *c, const struct ma_frame *f)
+{
+	const char *where = f->file ? f->file : f->module ? f->module : "";
+	size_t n = strlen(f->function), w = strlen(where);
+	char stack_buf[256], *buf = n + w + 2 <= sizeof(stack_buf) ? stack_buf : malloc(n + w + 2);
+	const char *key;
+
+	if (!buf)
+		return NULL;
+	memcpy(buf, f->function, n);
+	buf[n] = '\1';
+	memcpy(buf + n + 1, where, w);
+	key = ma_pool_intern(c->pool, buf, n + 1 + w);
+	if (buf != stack_buf)
+		free(buf);
+	return key;
+}
+
 static const char *frame_key(struct ma_symctx *c, const struct ma_frame *f,
 			     enum ma_group_by by)
 {
@@ -321,7 +343,7 @@ static const char *frame_key(struct ma_symctx *c, const struct ma_frame *f,
 	if (by == MA_GROUP_MODULE)
 		return f->module ? f->module : ma_pool_str(c->pool, "[unknown]");
 	if (f->function)
-		return f->function;
+		return function_key(c, f);
 	snprintf(buf, sizeof(buf), "%s+0x%" PRIx64, base_name(f->module), f->offset);
 	return ma_pool_str(c->pool, buf);
 }

@@ -81,3 +81,18 @@ expect "--group-by site" "site; site_a sites 2880 60 2; site_c sites 1400 7 2" "
 expect "--group-by function" "function; site_a sites 2880 60 1; site_c sites 1400 7 1" \
 	"$(cat by-function.txt)"
 expect "--group-by module" "module; None sites 4280 67 1" "$(cat by-module.txt)"
+
+# Two static functions of one name in two files are two functions
+# (tests/progs/samename: grow in samename.c leaks 30 x 100 bytes, grow in
+# samename_b.c 20 x 40); they used to be one group of 50 blocks.
+record -- "$PROGS/samename"
+expect "samename: status" 0 "$rc"
+t=$(one_trace)
+"$MA" --report-type leaks --top 0 --format json --group-by function "$t" >same.json ||
+	fail "report --group-by function exited $?"
+expect "samename: --group-by function" \
+	"grow samename.c 3000 30; grow samename_b.c 800 20" \
+	"$(python3 -c 'import json, sys
+r = json.load(open(sys.argv[1]))
+print(*["%s %s %d %d" % (l["stack"][0]["function"], l["stack"][0]["file"].rsplit("/", 1)[-1],
+      l["bytes"], l["blocks"]) for l in r["leaks"]], sep="; ")' same.json)"
