@@ -287,8 +287,10 @@ void probe_sampler_take(uint64_t *w)
 	if (probe_mallinfo_due(&mallinfo_cost, now, net)) {
 		uint64_t t0 = thread_cpu_ns();
 		struct mallinfo2 mi = mallinfo2();
+		uint64_t t1 = thread_cpu_ns();
 
-		probe_mallinfo_called(&mallinfo_cost, now, net, thread_cpu_ns() - t0,
+		/* A clock that failed reads 0: then the call counts as free. */
+		probe_mallinfo_called(&mallinfo_cost, now, net, t0 && t1 > t0 ? t1 - t0 : 0,
 				      mi.ordblks + mi.smblks);
 		w[3] = mi.arena;
 		w[4] = mi.ordblks;
