@@ -295,7 +295,6 @@ int ma_symctx_stack(struct ma_symctx *c, const uint64_t *addrs, uint32_t depth,
 	return 0;
 }
 
-/* v in lowercase hex without leading zeros, as "%" PRIx64 prints it. */
 /* The site of every recorded frame as (module path, offset) pairs,
  * outermost first into the pool's trie (sitenode.h): equal in a fork
  * child and in an exec'd process whatever the load addresses. */
