@@ -3,7 +3,8 @@
  * another ("", "/l", "/l2", "/lib", ...) and offsets of every length:
  * two stacks get the same node exactly when their texts "path+hex;..."
  * (innermost frame first, as the key used to be) are equal;
- * ma_sitenode_cmp orders nodes as strcmp orders those texts; the text is
+ * ma_sitenode_cmp orders nodes as strcmp orders those texts, stacks that
+ * share their innermost frames and differ further out included; the text is
  * the one the old key builder wrote; nodes outlive the table's growth. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -71,13 +72,21 @@ static uint64_t offset(void)
 }
 
 /* Stacks that often share callers, as real ones do: a new stack starts
- * from an earlier one's outer frames. */
+ * from an earlier one's outer frames, and often also has its innermost
+ * ones (a malloc wrapper reached from many places). */
 static void make(struct stack *s, const struct stack *like)
 {
+	uint32_t inner = 0;
+
 	s->depth = (uint32_t)(rnd() % (MAXDEPTH + 1));
+	if (like && rnd() % 2)
+		inner = (uint32_t)(rnd() % (MAXDEPTH + 1));
 	for (uint32_t i = 0; i < s->depth; i++) {
 		uint32_t from_top = s->depth - 1 - i;
-		if (like && from_top < like->depth && rnd() % 4) {
+		if (like && i < inner && i < like->depth) {
+			s->path[i] = like->path[i];
+			s->off[i] = like->off[i];
+		} else if (like && from_top < like->depth && rnd() % 4) {
 			s->path[i] = like->path[like->depth - 1 - from_top];
 			s->off[i] = like->off[like->depth - 1 - from_top];
 		} else {
