@@ -6,7 +6,6 @@
 #include <string.h>
 
 #include "replay.h"
-#include "sitenode.h"
 
 struct group {
 	const void *key;            /* interned: compared by address */
@@ -14,6 +13,7 @@ struct group {
 	struct ma_replay *rep;      /* the biggest member, whose stack is shown */
 	uint64_t rep_stack, rep_rank;
 	struct ma_stack shown;      /* for function and module groups */
+	uint64_t first;             /* of site groups: the earliest member, see by_rank */
 };
 
 struct grouping {
@@ -88,8 +88,19 @@ static struct group *group_of(struct grouping *g, const void *key)
 	return &g->v[g->index[i] - 1];
 }
 
-static int add_site(struct grouping *g, struct ma_replay *r, const struct ma_rawsite *raw,
-		    enum ma_group_by by)
+/* Where a stack first came: its input, then its place in that input's
+ * stack table (in order of first sight); stacks never defined after
+ * every defined one, by id. */
+static uint64_t first_seen(size_t input, const struct ma_replay *r,
+			   const struct ma_stackstat *st, uint64_t id)
+{
+	uint64_t at = st ? (uint64_t)(st - r->stacks.v) : (1ull << 39) | (id & ((1ull << 39) - 1));
+
+	return (uint64_t)input << 40 | at;
+}
+
+static int add_site(struct grouping *g, size_t input, struct ma_replay *r,
+		    const struct ma_rawsite *raw, enum ma_group_by by)
 {
 	struct ma_stackstat *st = ma_stacktab_find(&r->stacks, raw->stack);
 	struct ma_site s = { raw->bytes, raw->blocks, raw->calls, raw->alloc_bytes,
@@ -109,6 +120,8 @@ static int add_site(struct grouping *g, struct ma_replay *r, const struct ma_raw
 	}
 	if (!key || !(grp = group_of(g, key)))
 		return -1;
+	if (!grp->rep || first_seen(input, r, st, raw->stack) < grp->first)
+		grp->first = first_seen(input, r, st, raw->stack);
 	grp->sum.bytes += s.bytes;
 	grp->sum.blocks += s.blocks;
 	grp->sum.calls += s.calls;
@@ -124,8 +137,11 @@ static int add_site(struct grouping *g, struct ma_replay *r, const struct ma_raw
 	return 0;
 }
 
-/* Biggest first; ties by blocks, then by key (a stack's text for
- * sites, sitenode.h), so that the order never depends on addresses. */
+/* Biggest first; ties by blocks, then bytes live and bytes allocated,
+ * then sites in the order their first stack came, functions and modules
+ * by name: never by addresses.  (Sites were ordered by the text of their
+ * frames until it stopped being made, sitenode.h; comparing nodes frame
+ * by frame was slow when thousands of deep stacks tie.) */
 static int by_rank(const void *a, const void *b, void *arg)
 {
 	const struct group *x = a, *y = b;
@@ -136,8 +152,12 @@ static int by_rank(const void *a, const void *b, void *arg)
 		return rx > ry ? -1 : 1;
 	if (x->sum.blocks != y->sum.blocks)
 		return x->sum.blocks > y->sum.blocks ? -1 : 1;
+	if (x->sum.bytes != y->sum.bytes)
+		return x->sum.bytes > y->sum.bytes ? -1 : 1;
+	if (x->sum.alloc_bytes != y->sum.alloc_bytes)
+		return x->sum.alloc_bytes > y->sum.alloc_bytes ? -1 : 1;
 	if (g->by == MA_GROUP_SITE)
-		return ma_sitenode_cmp(x->key, y->key);
+		return x->first < y->first ? -1 : x->first > y->first;
 	return strcmp(x->key, y->key);
 }
 
@@ -180,7 +200,7 @@ int ma_sitelist_build(struct ma_pool *pool, const struct ma_sitesrc *src, size_t
 			const struct ma_rawsite *raw = &src[k].list->v[i];
 			out->bytes += raw->bytes;
 			out->blocks += raw->blocks;
-			rc = add_site(&g, src[k].r, raw, by);
+			rc = add_site(&g, k, src[k].r, raw, by);
 		}
 	if (!rc) {
 		if (g.n)

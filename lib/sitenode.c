@@ -152,43 +152,6 @@ static unsigned char next(struct cursor *c)
 	}
 }
 
-int ma_sitenode_cmp(const struct ma_sitenode *a, const struct ma_sitenode *b)
-{
-	struct cursor x, y;
-
-	enter(&x, a);
-	enter(&y, b);
-	for (;;) {
-		unsigned char ca, cb;
-
-		/* Both at the start of a frame: the same node goes on alike to
-		 * the end; the same frame (paths are interned) writes the same
-		 * fragment, skipped whole, and the same path the same text up to
-		 * the offset -- stacks that differ only far out from malloc
-		 * would otherwise be compared a character at a time over every
-		 * frame they share. */
-		while (x.part == 0 && x.i == 0 && y.part == 0 && y.i == 0) {
-			if (x.n == y.n)
-				return 0;
-			if (!x.n->up || !y.n->up || x.n->path != y.n->path)
-				break;
-			if (x.n->off != y.n->off) {
-				/* the same path: on to the '+' before the offsets */
-				x.part = y.part = 1;
-				break;
-			}
-			enter(&x, x.n->up);
-			enter(&y, y.n->up);
-		}
-		ca = next(&x);
-		cb = next(&y);
-		if (ca != cb)
-			return ca < cb ? -1 : 1;
-		if (!ca)
-			return 0;
-	}
-}
-
 size_t ma_sitenode_text(const struct ma_sitenode *n, char *buf, size_t size)
 {
 	struct cursor c;

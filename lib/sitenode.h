@@ -8,9 +8,8 @@
  * Now a frame is a node whose parent is its caller's node, interned in
  * the analysis's pool (so the same site in two processes is the same
  * node): a key is the node of its innermost frame, compared by address,
- * and stacks that share callers share their nodes.  ma_sitenode_cmp
- * orders keys exactly as strcmp ordered the texts, which the site lists
- * use to break ties. */
+ * and stacks that share callers share their nodes.  The text is only
+ * made for tests and diagnosis (ma_sitenode_text). */
 #ifndef MA_SITENODE_H
 #define MA_SITENODE_H
 
@@ -33,9 +32,6 @@ const struct ma_sitenode *ma_sitenode_get(struct ma_pool *p, const struct ma_sit
 /* Frees what the pool's nodes need besides the pool's memory; called by
  * ma_pool_release. */
 void ma_sitenode_release(struct ma_pool *p);
-/* strcmp of the two keys' texts, "path+hex;" innermost frame first,
- * without making them. */
-int ma_sitenode_cmp(const struct ma_sitenode *a, const struct ma_sitenode *b);
 /* A key's text into buf (at most size bytes with the NUL); its length,
  * which may be size or more when it did not fit.  For tests and
  * diagnosis. */

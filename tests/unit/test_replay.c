@@ -411,6 +411,41 @@ static void test_temporary(void **state)
 	ma_analysis_free(a);
 }
 
+/* Sites that tie on the list's measure: more blocks first, then more
+ * bytes live, more bytes allocated, and then in the order their stacks
+ * were first seen (defined: 1..6 here), never by address or by text. */
+static void test_tie_order(void **state)
+{
+	struct ma_trace_build *b = tg_open(path_of("ties.trace"), 17, 1, 0, 6);
+	struct ma_analysis *a;
+	const struct ma_process *p;
+	int rc = 0;
+
+	(void)state;
+	assert_non_null(b);
+	rc |= tg_alloc(b, 1, 1, 0x6000, 10, 6, MA_FN_MALLOC);   /* 6 before 5 in time */
+	rc |= tg_alloc(b, 1, 2, 0x5000, 10, 5, MA_FN_MALLOC);
+	rc |= tg_alloc(b, 1, 3, 0x1000, 100, 1, MA_FN_MALLOC);
+	rc |= tg_alloc(b, 1, 4, 0x3000, 100, 3, MA_FN_MALLOC);
+	rc |= tg_alloc(b, 1, 5, 0x3800, 50, 3, MA_FN_MALLOC);  /* 3: 50 more allocated */
+	rc |= tg_free(b, 1, 6, 0x3800, MA_FN_FREE);
+	rc |= tg_alloc(b, 1, 7, 0x2000, 50, 2, MA_FN_MALLOC);  /* 2: 100 in two blocks */
+	rc |= tg_alloc(b, 1, 8, 0x2800, 50, 2, MA_FN_MALLOC);
+	rc |= tg_alloc(b, 1, 9, 0x4000, 200, 4, MA_FN_MALLOC);
+	assert_int_equal(rc | tg_close(b, 20, 1), 0);
+
+	a = analyse("ties.trace");
+	p = &a->procs[0];
+	assert_int_equal(p->leaks.n, 6);
+	expect_site(&p->leaks, 0, 4, 200, 1);
+	expect_site(&p->leaks, 1, 2, 100, 2);
+	expect_site(&p->leaks, 2, 3, 100, 1);
+	expect_site(&p->leaks, 3, 1, 100, 1);
+	expect_site(&p->leaks, 4, 5, 10, 1);
+	expect_site(&p->leaks, 5, 6, 10, 1);
+	ma_analysis_free(a);
+}
+
 static void test_group_by_module(void **state)
 {
 	const char *path = path_of("leaks.trace");
@@ -472,6 +507,7 @@ int main(void)
 		cmocka_unit_test(test_mismatch),
 		cmocka_unit_test(test_snapshots),
 		cmocka_unit_test(test_temporary),
+		cmocka_unit_test(test_tie_order),
 		cmocka_unit_test(test_group_by_module),
 		cmocka_unit_test(test_bad_inputs),
 	};
