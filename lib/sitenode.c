@@ -2,6 +2,8 @@
 
 #include "sitenode.h"
 
+#include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -95,74 +97,27 @@ const struct ma_sitenode *ma_sitenode_get(struct ma_pool *p, const struct ma_sit
 	return n;
 }
 
-/* ---- the text, a character at a time ---- */
+/* ---- the text, for tests and diagnosis ---- */
 
-/* Where a key's text is read: in node n's fragment "path+hex;", part 0
- * the path, 1 the '+', 2 the hex digits, 3 the ';'. */
-struct cursor {
-	const struct ma_sitenode *n;
-	int part;
-	size_t i;
-	char hex[16];
-	size_t nhex;
-};
-
-static void enter(struct cursor *c, const struct ma_sitenode *n)
+/* Writes s[0..n) at buf + at as far as size allows; returns n. */
+static size_t put(char *buf, size_t size, size_t at, const char *s, size_t n)
 {
-	uint64_t v;
-
-	c->n = n;
-	c->part = 0;
-	c->i = 0;
-	if (!n || !n->up)
-		return;
-	v = n->off;
-	c->nhex = 0;
-	do {
-		c->hex[15 - c->nhex++] = "0123456789abcdef"[v & 15];
-		v >>= 4;
-	} while (v);
-}
-
-/* The next character, 0 at the end of the text. */
-static unsigned char next(struct cursor *c)
-{
-	for (;;) {
-		if (!c->n || !c->n->up)
-			return 0;   /* the root: the empty text */
-		switch (c->part) {
-		case 0:
-			if (c->n->path[c->i])
-				return (unsigned char)c->n->path[c->i++];
-			c->part = 1;
-			continue;
-		case 1:
-			c->part = 2;
-			c->i = 0;
-			return '+';
-		case 2:
-			if (c->i < c->nhex)
-				return (unsigned char)c->hex[16 - c->nhex + c->i++];
-			c->part = 3;
-			continue;
-		default:
-			enter(c, c->n->up);
-			return ';';
-		}
-	}
+	for (size_t i = 0; i < n; i++)
+		if (at + i + 1 < size)
+			buf[at + i] = s[i];
+	return n;
 }
 
 size_t ma_sitenode_text(const struct ma_sitenode *n, char *buf, size_t size)
 {
-	struct cursor c;
 	size_t len = 0;
-	unsigned char ch;
 
-	enter(&c, n);
-	while ((ch = next(&c))) {
-		if (len + 1 < size)
-			buf[len] = (char)ch;
-		len++;
+	for (; n && n->up; n = n->up) {
+		char frag[24];
+		int k = snprintf(frag, sizeof(frag), "+%" PRIx64 ";", n->off);
+
+		len += put(buf, size, len, n->path, strlen(n->path));
+		len += put(buf, size, len, frag, (size_t)k);
 	}
 	if (size)
 		buf[len < size ? len : size - 1] = '\0';
