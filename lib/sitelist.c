@@ -108,6 +108,7 @@ static int add_site(struct grouping *g, size_t input, struct ma_replay *r,
 	struct ma_stack shown;
 	const void *key;
 	struct group *grp;
+	uint64_t first;
 
 	if (by == MA_GROUP_SITE && st && st->site_key) {
 		key = st->site_key;
@@ -120,8 +121,9 @@ static int add_site(struct grouping *g, size_t input, struct ma_replay *r,
 	}
 	if (!key || !(grp = group_of(g, key)))
 		return -1;
-	if (!grp->rep || first_seen(input, r, st, raw->stack) < grp->first)
-		grp->first = first_seen(input, r, st, raw->stack);
+	first = first_seen(input, r, st, raw->stack);
+	if (!grp->rep || first < grp->first)
+		grp->first = first;
 	grp->sum.bytes += s.bytes;
 	grp->sum.blocks += s.blocks;
 	grp->sum.calls += s.calls;
