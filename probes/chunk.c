@@ -102,9 +102,6 @@ struct probe_chunkbuf *probe_chunkbuf_new(size_t cap, int compress)
 		return NULL;
 	b->map_len = total;
 	b->cap = cap;
-	/* the encoder's tables are hashed into all over from the first chunk;
-	 * its copy of the last stack's frames is used as stacks come */
-	probe_os_populate(m + head, offsetof(struct ma_enc_model, frames));
 	ma_enc_init(&b->enc, (struct ma_enc_model *)(m + head));
 	q = m + head + model;
 	for (int i = 0; i < MA_NSTREAMS; i++, q += stream)
@@ -140,12 +137,31 @@ void probe_chunkbuf_free(struct probe_chunkbuf *b)
 #define WARM_LEAD (16u << 10)
 #define WARM_STEP (16u << 10)
 #define WARM_ZSTD_MIN (32u << 10)
+/* The encoder's tables (42 pages) are hashed into all over: 64 addresses
+ * touch 28 of the address table's 32 pages.  They are populated once the
+ * buffer has been given MODEL_WARM_WORDS ring words (30 to 120 records),
+ * not when it is mapped: a buffer that only ever takes a few records (a
+ * producer's own flush, the process's first chunk) left most of them
+ * untouched. */
+#define MODEL_WARM_WORDS 256u
 
-void probe_chunk_warm(struct probe_chunkbuf *b)
+void probe_chunk_warm(struct probe_chunkbuf *b, uint64_t words)
 {
-	for (int i = 0; i < MA_NSTREAMS; i++)
-		probe_os_warm(b->enc.s[i].buf, &b->warm[i], b->enc.s[i].len + WARM_LEAD, WARM_STEP,
-			      page_round(b->cap));
+	if (!b->model_warm) {
+		b->words_seen += words;
+		if (b->words_seen >= MODEL_WARM_WORDS) {
+			probe_os_populate(b->enc.m, offsetof(struct ma_enc_model, frames));
+			b->model_warm = 1;
+		}
+	}
+	/* a stream's lead grows with the stream, up to WARM_LEAD: a buffer
+	 * that encodes little populates a page a stream, not four */
+	for (int i = 0; i < MA_NSTREAMS; i++) {
+		size_t len = b->enc.s[i].len;
+		size_t lead = len < WARM_LEAD ? 4096 : WARM_LEAD;
+
+		probe_os_warm(b->enc.s[i].buf, &b->warm[i], len + lead, lead, page_round(b->cap));
+	}
 }
 
 void probe_chunk_begin(struct probe_chunkbuf *b)

@@ -33,6 +33,8 @@ struct probe_chunkbuf {
 	size_t zws_len;
 	/* populated bytes of each stream, of raw and of zws (chunk.c) */
 	size_t warm[MA_NSTREAMS], raw_warm, zws_warm;
+	uint64_t words_seen;      /* ring words given, until model_warm */
+	int model_warm;           /* the encoder's tables populated */
 	uint64_t scratch[PROBE_RAW_MAX_WORDS];
 };
 
@@ -71,8 +73,9 @@ void probe_chunk_begin(struct probe_chunkbuf *b);
 int probe_chunk_add_raw(struct probe_chunkbuf *b, const uint64_t *w);
 /* Encodes a decoded record directly (header, trailer). */
 int probe_chunk_add(struct probe_chunkbuf *b, struct ma_record *rec, const uint64_t *frames);
-/* Populates the stream buffers ahead of the records to come (chunk.c). */
-void probe_chunk_warm(struct probe_chunkbuf *b);
+/* Populates the stream buffers ahead of the next `words` ring words, and
+ * the encoder's tables once the buffer has taken enough (chunk.c). */
+void probe_chunk_warm(struct probe_chunkbuf *b, uint64_t words);
 /* Encodes the raw records in ring positions [from, to) of words/mask,
  * the same bytes as probe_chunk_add_raw on each (chunk_ring.c).  Returns
  * 0, or -1 when a record did not fit or the range is damaged. */

@@ -150,7 +150,7 @@ int probe_chunk_add_ring(struct probe_chunkbuf *b, const uint64_t *words, uint64
 	uint32_t nrec = 0, nfree = 0, nalloc = 0;
 	int rc = 0;
 
-	probe_chunk_warm(b);
+	probe_chunk_warm(b, to - from);
 	if (b->len + (to - from) * MA_VARINT_MAX + RECORD_FIXED_MAX > b->cap)
 		return add_ring_checked(b, words, mask, from, to);
 	cursors_load(&c, b);
