@@ -3,6 +3,9 @@ noinst_PROGRAMS += bench/churn
 bench_churn_SOURCES = bench/churn.c
 bench_churn_CFLAGS = -O2 -g -pthread $(WARN_CFLAGS)
 bench_churn_LDADD = -lpthread
+noinst_PROGRAMS += bench/spawn
+bench_spawn_SOURCES = bench/spawn.c
+bench_spawn_CFLAGS = -O2 $(WARN_CFLAGS)
 EXTRA_DIST += bench/run.py
 
 BENCH_RUNS ?= 5

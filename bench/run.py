@@ -25,14 +25,28 @@ HT_PRELOAD = "/usr/lib/heaptrack/libheaptrack_preload.so"
 HT_INTERPRET = "/usr/lib/heaptrack/libexec/heaptrack_interpret"
 
 
+# bench/spawn (set by main) runs every measured command and reports its
+# wall time, CPU and peak RSS to SPAWN_OUT: forked from this Python
+# process, a command's peak RSS could not read below Python's own (see
+# bench/spawn.c).
+SPAWN = None
+SPAWN_OUT = None
+
+
 def run(cmd, env=None, cwd=None, stdin=None, stdout=None, timeout=None):
-    """Runs cmd, returns (wall seconds, CPU seconds of the process tree
-    (user + sys, from wait4), max RSS bytes, exit status); status None
-    when it was killed after timeout seconds."""
+    """Runs cmd under bench/spawn, returns (wall seconds, CPU seconds of
+    the process tree (user + sys), max RSS bytes, exit status); status
+    None when it was killed after timeout seconds."""
+    if os.path.exists(SPAWN_OUT):
+        os.unlink(SPAWN_OUT)
+    if env and "LD_PRELOAD" in env:   # for cmd, not for spawn itself
+        env = dict(env)
+        env["BENCH_LD_PRELOAD"] = env.pop("LD_PRELOAD")
     t0 = time.perf_counter()
     with open(os.devnull, "wb") as devnull:
-        proc = subprocess.Popen(cmd, env=env, cwd=cwd, stdout=stdout or devnull,
-                                stderr=devnull, stdin=stdin, start_new_session=True)
+        proc = subprocess.Popen([SPAWN, SPAWN_OUT] + list(cmd), env=env, cwd=cwd,
+                                stdout=stdout or devnull, stderr=devnull, stdin=stdin,
+                                start_new_session=True)
         killed = False
         while True:
             pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
@@ -42,9 +56,11 @@ def run(cmd, env=None, cwd=None, stdin=None, stdout=None, timeout=None):
                 os.killpg(proc.pid, 9)
                 killed = True
             time.sleep(0.005)
-    wall = time.perf_counter() - t0
-    rc = None if killed else os.waitstatus_to_exitcode(status)
-    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss * 1024, rc
+    if killed or os.waitstatus_to_exitcode(status) != 0 or not os.path.exists(SPAWN_OUT):
+        return time.perf_counter() - t0, usage.ru_utime + usage.ru_stime, 0, None
+    with open(SPAWN_OUT) as f:
+        wall_ns, cpu_ns, rss_kib, st = (int(x) for x in f.read().split())
+    return wall_ns / 1e9, cpu_ns / 1e9, rss_kib * 1024, os.waitstatus_to_exitcode(st)
 
 
 class Workload:
@@ -261,9 +277,14 @@ def main():
     build = os.path.abspath(a.build)
     ma = os.path.join(build, "memory-analyzer")
     tmp = tempfile.mkdtemp(prefix="ma-bench.")
+    global SPAWN, SPAWN_OUT
+    SPAWN = os.path.join(build, "bench", "spawn")
+    SPAWN_OUT = os.path.join(tmp, "spawn.out")
     modes = Modes(build, tmp)
     if not os.path.exists(modes.probe):
         sys.exit("bench: no probe at %s: build first" % modes.probe)
+    if not os.path.exists(SPAWN):
+        sys.exit("bench: no %s: build first" % SPAWN)
     workloads = churn_workloads(build, a.quick) + real_workloads(build, tmp, a.quick)
     if a.only:
         keep = a.only.split(",")
