@@ -135,7 +135,6 @@ void probe_chunkbuf_free(struct probe_chunkbuf *b)
  * capture (median of 15 runs).  A step is small, so that a short run
  * populates little it will not use. */
 #define WARM_LEAD (16u << 10)
-#define WARM_STEP (16u << 10)
 #define WARM_ZSTD_MIN (32u << 10)
 /* The encoder's tables (42 pages) are hashed into all over: 64 addresses
  * touch 28 of the address table's 32 pages.  They are populated once the
