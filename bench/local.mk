@@ -6,6 +6,8 @@ bench_churn_LDADD = -lpthread
 noinst_PROGRAMS += bench/spawn
 bench_spawn_SOURCES = bench/spawn.c
 bench_spawn_CFLAGS = -O2 $(WARN_CFLAGS)
+dist_check_SCRIPTS += tests/unit/test_spawn.sh
+TESTS += tests/unit/test_spawn.sh
 EXTRA_DIST += bench/run.py
 
 BENCH_RUNS ?= 5
