@@ -3,8 +3,10 @@
  *   spawn OUT CMD [ARG...]
  *
  * writes "WALL_NS CPU_NS MAXRSS_KIB STATUS" of CMD to the file OUT once
- * CMD has ended (STATUS as wait(2) gives it), and exits 0; 127 when it
- * could not run CMD at all.
+ * CMD has ended (STATUS as wait(2) gives it; a CMD that cannot be
+ * executed ends with 127, as from a shell), and exits 0; it exits 127
+ * without a report when given no CMD, or when it cannot fork, wait or
+ * write OUT.
  *
  * Why not Python's own wait4: a child forked from the bench's Python
  * process starts with the parent's pages mapped, and the kernel keeps the
