@@ -3,68 +3,62 @@
 # reports (status, CPU, peak RSS), that a command's peak RSS does not
 # inherit the high-water mark of the process that started spawn, and that
 # the preload reaches the command but not spawn itself.
-set -u
-: "${top_builddir:=.}"
+. "$top_srcdir/tests/e2e/lib.sh"
 spawn=$top_builddir/bench/spawn
 probe=$top_builddir/probes/.libs/libmemory-analyzer-probe.so
-tmp=$(mktemp -d) || exit 99
-trap 'rm -rf "$tmp"' EXIT
-cd "$tmp" || exit 99
-fails=0
-
-fail() {
-	echo "FAIL: $*"
-	fails=$((fails + 1))
-}
 
 # field N of the report in out (1 wall ns, 2 CPU ns, 3 max RSS KiB, 4 status)
 field() {
 	awk -v n="$1" '{ print $n }' out
 }
 
+# at_least WHAT MIN ACTUAL
+at_least() {
+	[ "$3" -ge "$2" ] || fail "$1: $3, expected at least $2"
+	pass "$1: $3 >= $2"
+}
+
 # The command's status, as wait(2) gives it; spawn itself exits 0.
-"$spawn" out sh -c 'exit 3'
-code=$?
-[ "$code" = 0 ] || fail "spawn exited $code for a command that exits 3"
-[ "$(wc -w <out)" = 4 ] || fail "report is not four fields: $(cat out)"
-[ "$(field 4)" = $((3 << 8)) ] || fail "status $(field 4), expected $((3 << 8))"
-[ "$(field 1)" -gt 0 ] || fail "wall time $(field 1) ns"
+rc=0
+"$spawn" out sh -c 'exit 3' || rc=$?
+expect "spawn's exit for a command that exits 3" 0 "$rc"
+expect "fields of the report" 4 "$(wc -w <out | tr -d ' ')"
+expect "status" $((3 << 8)) "$(field 4)"
+at_least "wall time (ns)" 1 "$(field 1)"
 
 # A command that cannot run: status 127, as from a shell.
 "$spawn" out ./no-such-program 2>err
-[ "$(field 4)" = $((127 << 8)) ] || fail "missing program: status $(field 4)"
-grep -q "cannot run ./no-such-program" err || fail "missing program: message '$(cat err)'"
+expect "status of a missing program" $((127 << 8)) "$(field 4)"
+expect_grep "message for a missing program" "cannot run ./no-such-program" err
 
 # No command: usage, exit 127, no report.
 rm -f out
-"$spawn" out 2>err
-code=$?
-[ "$code" = 127 ] || fail "no command: exit $code, expected 127"
-[ ! -e out ] || fail "no command: a report was written"
+rc=0
+"$spawn" out 2>err || rc=$?
+expect "exit without a command" 127 "$rc"
+[ ! -e out ] || fail "a report was written without a command"
 
-# CPU and peak RSS are the command's: dd touches a 64 MiB buffer; a
-# busy loop of the shell takes CPU.
+# CPU and peak RSS are the command's: dd touches a 64 MiB buffer; a busy
+# loop of the shell takes CPU.
 "$spawn" out dd if=/dev/zero of=/dev/null bs=64M count=1 2>/dev/null
-[ "$(field 3)" -ge 65536 ] || fail "dd with a 64 MiB buffer: max RSS $(field 3) KiB"
+at_least "max RSS of dd with a 64 MiB buffer (KiB)" 65536 "$(field 3)"
 "$spawn" out sh -c 'i=0; while [ $i -lt 200000 ]; do i=$((i + 1)); done'
-[ "$(field 2)" -ge 10000000 ] || fail "a busy loop took $(field 2) ns of CPU"
+at_least "CPU of a busy loop (ns)" 10000000 "$(field 2)"
 
 # Started from a shell that holds 64 MiB, a small command still reads
 # small: the floor the bench's Python process used to put under every
 # figure.
 big=$(head -c 67108864 /dev/zero | tr '\0' x)
+expect "bytes the shell holds" 67108864 "${#big}"
 "$spawn" out true
-[ "$(field 3)" -lt 16384 ] || fail "true started from a 64 MiB shell: max RSS $(field 3) KiB"
-[ "${#big}" = 67108864 ] || fail "the shell did not hold the 64 MiB (${#big})"
+rss=$(field 3)
+[ "$rss" -lt 16384 ] || fail "true started from a 64 MiB shell: max RSS $rss KiB"
+pass "true started from a 64 MiB shell: max RSS $rss KiB"
 unset big
 
 # BENCH_LD_PRELOAD is the command's LD_PRELOAD, and spawn itself runs
 # without it: one trace, the command's.
 BENCH_LD_PRELOAD=$probe MEMORY_ANALYZER_OUTPUT=$tmp/t.%p.trace \
 	"$spawn" out sh -c 'echo "$LD_PRELOAD|${BENCH_LD_PRELOAD-unset}" >env.txt'
-[ "$(cat env.txt)" = "$probe|unset" ] || fail "command's environment: $(cat env.txt)"
-n=$(ls "$tmp" | grep -c '^t\..*\.trace$')
-[ "$n" = 1 ] || fail "$n traces, expected 1 (the command's)"
-
-[ "$fails" = 0 ] || exit 1
-echo "test_spawn: all passed"
+expect "the command's environment" "$probe|unset" "$(cat env.txt)"
+expect "traces written" 1 "$(ls | grep -c '^t\..*\.trace$')"
