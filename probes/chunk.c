@@ -146,12 +146,10 @@ void probe_chunkbuf_free(struct probe_chunkbuf *b)
 
 void probe_chunk_warm(struct probe_chunkbuf *b, uint64_t words)
 {
-	if (!b->model_warm) {
+	if (b->words_seen < MODEL_WARM_WORDS) {
 		b->words_seen += words;
-		if (b->words_seen >= MODEL_WARM_WORDS) {
+		if (b->words_seen >= MODEL_WARM_WORDS)
 			probe_os_populate(b->enc.m, offsetof(struct ma_enc_model, frames));
-			b->model_warm = 1;
-		}
 	}
 	/* a stream's lead grows with the stream, up to WARM_LEAD: a buffer
 	 * that encodes little populates a page a stream, not four */

@@ -33,8 +33,9 @@ struct probe_chunkbuf {
 	size_t zws_len;
 	/* populated bytes of each stream, of raw and of zws (chunk.c) */
 	size_t warm[MA_NSTREAMS], raw_warm, zws_warm;
-	uint64_t words_seen;      /* ring words given, until model_warm */
-	int model_warm;           /* the encoder's tables populated */
+	/* ring words given, counted until MODEL_WARM_WORDS (chunk.c), when
+	 * the encoder's tables are populated */
+	uint64_t words_seen;
 	uint64_t scratch[PROBE_RAW_MAX_WORDS];
 };
 
