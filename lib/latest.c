@@ -5,8 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "livemap.h"
-
 void ma_latest_release(struct ma_latest *l)
 {
 	free(l->addr);
@@ -23,9 +21,10 @@ void ma_latest_clear(struct ma_latest *l)
 	l->count = 0;
 }
 
+/* A few entries, one a thread: a multiplicative hash scatters them. */
 static size_t home(const struct ma_latest *l, uint64_t addr)
 {
-	return (size_t)(ma_livemap_hash(addr) >> 32) & l->mask;
+	return (size_t)((addr * 0x9e3779b97f4a7c15ull) >> 32) & l->mask;
 }
 
 static struct ma_latest_entry *find(const struct ma_latest *l, uint64_t addr)

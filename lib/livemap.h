@@ -13,7 +13,23 @@
  * handed to the table stays in it: a table of a million live blocks is
  * faulted in and cleared once, where doubling one big table cleared
  * twice its final size and held both copies while it rehashed (in this
- * VM the kernel clearing those pages was a fifth of the replay). */
+ * VM the kernel clearing those pages was a fifth of the replay).
+ *
+ * Where a block's slot is: the hash of its 2 KiB granule of addresses
+ * (addr >> 11) picks the segment and the start of a window of 2048
+ * slots in it; the block's offset in the granule is its home slot's
+ * place in that window.  A program's events go mostly to blocks near the
+ * one before (the top of the heap, a size class's run, a structure freed
+ * in the order it was built), and their slots are then near each other
+ * too, in pages and lines already fetched.  With a random slot for every
+ * block, every event of a replay with a million live blocks missed the
+ * TLB, and the lookahead's prefetches waited on the walks of the page
+ * tables (docs/performance.md).  Windows place homes less evenly than a
+ * random hash, and blocks a byte or two apart (no allocator's, but a
+ * trace may hold anything) crowd them into long probe runs: a segment
+ * whose insertions have gone past more than SCATTER_MEAN slots each, on
+ * average, moves to scattered homes, a hash of the whole address, once
+ * and for good. */
 #ifndef MA_LIVEMAP_H
 #define MA_LIVEMAP_H
 
@@ -48,6 +64,8 @@ struct ma_lmseg {
 	size_t mask;       /* capacity - 1, capacity a power of two */
 	size_t count;
 	unsigned depth;    /* top hash bits its addresses share */
+	unsigned scatter;  /* homes from the whole address, not its granule */
+	size_t puts, passed; /* insertions since it was built, slots they went past */
 };
 
 struct ma_livemap {
@@ -87,11 +105,15 @@ struct ma_livemap_iter {
 };
 int ma_livemap_each(const struct ma_livemap *m, struct ma_livemap_iter *it, struct ma_block *out);
 
-/* Allocator addresses share their low bits: the multiply carries them
- * into the top bits, which pick the segment. */
+/* The top 32 bits hash addr's granule, and pick its segment; the low 32
+ * are its window's start plus addr's offset in the granule. */
+#define MA_LIVEMAP_GRANULE_BITS 11
 static inline uint64_t ma_livemap_hash(uint64_t addr)
 {
-	return addr * 0x9e3779b97f4a7c15ull;
+	uint64_t g = (addr >> MA_LIVEMAP_GRANULE_BITS) * 0x9e3779b97f4a7c15ull;
+	uint32_t offset = (uint32_t)addr & ((1u << MA_LIVEMAP_GRANULE_BITS) - 1);
+
+	return (g & ~(uint64_t)UINT32_MAX) | (uint32_t)((g >> 20) + offset);
 }
 
 /* The segment of hash h: its top depth bits (none at depth 0). */
@@ -100,11 +122,23 @@ static inline struct ma_lmseg *ma_livemap_seg(const struct ma_livemap *m, uint64
 	return &m->segs[m->dir[(h >> 1) >> (63 - m->depth)]];
 }
 
-/* The home slot of hash h in a segment of mask + 1 slots; its bits are
- * clear of the top ones that picked the segment. */
-static inline size_t ma_livemap_slot(uint64_t h, size_t mask)
+/* Segments smaller than this many slots scatter every home: too few
+ * insertions go into one before it doubles to tell whether its windows
+ * are crowded (SCATTER_AFTER, livemap.c), and so small a table is in
+ * the caches anyway. */
+#define MA_LIVEMAP_WINDOWED_MIN 32768
+
+static inline int ma_livemap_windowed(const struct ma_lmseg *s)
 {
-	return (size_t)(h ^ (h >> 29)) & mask;
+	return !s->scatter && s->mask >= MA_LIVEMAP_WINDOWED_MIN - 1;
+}
+
+/* The home slot of addr, of hash h, in its segment s. */
+static inline size_t ma_livemap_slot(const struct ma_lmseg *s, uint64_t addr, uint64_t h)
+{
+	if (!ma_livemap_windowed(s))
+		return (size_t)((addr * 0x9e3779b97f4a7c15ull) >> 32) & s->mask;
+	return (size_t)h & s->mask;
 }
 
 /* A hint that addr will soon be looked up, inserted or removed: starts
@@ -121,7 +155,7 @@ static inline __attribute__((always_inline)) void ma_livemap_prefetch(const stru
 		return;
 	h = ma_livemap_hash(addr);
 	s = ma_livemap_seg(m, h);
-	__builtin_prefetch(&s->slots[ma_livemap_slot(h, s->mask)], 1);
+	__builtin_prefetch(&s->slots[ma_livemap_slot(s, addr, h)], 1);
 }
 
 #endif

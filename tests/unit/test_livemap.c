@@ -15,62 +15,113 @@
 #include "livemap.h"
 #include "regions.h"
 
-#define N 20000
-
-/* Random puts and removes against a plain array: deletion by backward
- * shift must never lose a block that is still in the table, nor a split
- * of a segment.  seg_bits 0: the default segments. */
-static void random_run(unsigned seg_bits)
+/* Random puts and removes of n addresses `spacing` bytes apart against
+ * a plain array: deletion by backward shift must never lose a block that
+ * is still in the table, nor a split of a segment, nor a segment moving
+ * to scattered homes.  seg_bits 0: the default segments.  Returns the
+ * table with what is left in it. */
+static void random_run(struct ma_livemap *m, unsigned seg_bits, unsigned n, uint64_t spacing,
+		       int steps)
 {
-	struct ma_livemap m;
-	static uint64_t size[N];   /* 0 = absent; address = (i + 1) * 16 */
+	uint64_t *size = calloc(n, sizeof(*size));   /* 0 = absent */
 	uint64_t live = 0;
 	unsigned seed = 12345;
 
-	memset(size, 0, sizeof(size));
+	assert_non_null(size);
 	if (seg_bits)
-		ma_livemap_init_small(&m, seg_bits);
+		ma_livemap_init_small(m, seg_bits);
 	else
-		ma_livemap_init(&m);
-	for (int step = 0; step < 200000; step++) {
-		unsigned i = (unsigned)rand_r(&seed) % N;
-		uint64_t addr = (uint64_t)(i + 1) * 16;
+		ma_livemap_init(m);
+	for (int step = 0; step < steps; step++) {
+		unsigned i = (unsigned)rand_r(&seed) % n;
+		uint64_t addr = 0x55550000000 + (uint64_t)(i + 1) * spacing;
 		struct ma_block out;
 		if (size[i]) {
-			assert_int_equal(ma_livemap_remove(&m, addr, &out), 1);
+			assert_int_equal(ma_livemap_remove(m, addr, &out), 1);
 			assert_int_equal(out.size, size[i]);
 			size[i] = 0;
 			live--;
 		} else {
 			struct ma_block b = { .addr = addr, .size = (uint64_t)step + 1 };
-			assert_int_equal(ma_livemap_put(&m, &b, NULL), 0);
+			assert_int_equal(ma_livemap_put(m, &b, NULL), 0);
 			size[i] = b.size;
 			live++;
 		}
 	}
-	assert_int_equal(m.count, live);
-	for (unsigned i = 0; i < N; i++) {
+	assert_int_equal(m->count, live);
+	for (unsigned i = 0; i < n; i++) {
 		struct ma_block b;
-		int found = ma_livemap_get(&m, (uint64_t)(i + 1) * 16, &b);
+		int found = ma_livemap_get(m, 0x55550000000 + (uint64_t)(i + 1) * spacing, &b);
 		assert_int_equal(found, size[i] != 0);
 		if (found)
 			assert_int_equal(b.size, size[i]);
 	}
-	if (seg_bits)   /* 20000 addresses, about half live: many splits */
-		assert_true(m.nsegs > 8 && m.depth >= 3);
-	ma_livemap_release(&m);
+	free(size);
+}
+
+/* Segments of windowed homes (livemap.h), and of scattered ones. */
+static size_t segments(const struct ma_livemap *m, int windowed)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < m->nsegs; i++)
+		k += ma_livemap_windowed(&m->segs[i]) == windowed;
+	return k;
 }
 
 static void test_livemap_random(void **state)
 {
+	struct ma_livemap m;
+
 	(void)state;
-	random_run(0);
+	random_run(&m, 0, 20000, 16, 200000);
+	ma_livemap_release(&m);
 }
 
+/* 20000 addresses, about half live: many splits. */
 static void test_livemap_segments(void **state)
 {
+	struct ma_livemap m;
+
 	(void)state;
-	random_run(6);
+	random_run(&m, 6, 20000, 16, 200000);
+	assert_true(m.nsegs > 8 && m.depth >= 3);
+	ma_livemap_release(&m);
+}
+
+/* Enough live blocks, 48 bytes apart, for full-size segments: their
+ * homes are windowed, and stay so while blocks come and go. */
+static void test_livemap_windowed(void **state)
+{
+	struct ma_livemap m;
+	uint64_t a = 0x7f0000000800, h = ma_livemap_hash(a);
+	const struct ma_lmseg *s;
+
+	(void)state;
+	random_run(&m, 0, 400000, 48, 1000000);
+	assert_true(m.nsegs >= 2);
+	assert_int_equal(segments(&m, 1), m.nsegs);
+	/* neighbours in a granule: homes as far apart as their addresses */
+	s = ma_livemap_seg(&m, h);
+	assert_ptr_equal(ma_livemap_seg(&m, ma_livemap_hash(a + 48)), s);
+	assert_int_equal((ma_livemap_slot(s, a + 48, ma_livemap_hash(a + 48)) -
+			  ma_livemap_slot(s, a, h)) & s->mask, 48);
+	ma_livemap_release(&m);
+}
+
+/* Blocks 2 bytes apart crowd the windows: segments move to scattered
+ * homes and lose nothing on the way. */
+static void test_livemap_crowded(void **state)
+{
+	struct ma_livemap m;
+	size_t scattered = 0;
+
+	(void)state;
+	random_run(&m, 0, 400000, 2, 1000000);
+	for (size_t i = 0; i < m.nsegs; i++)
+		scattered += m.segs[i].scatter;
+	assert_true(scattered >= 1);
+	ma_livemap_release(&m);
 }
 
 /* Puts blocks 1..k at addr(i) with size i; checks that each is iterated
@@ -123,30 +174,17 @@ static void test_livemap_full_segments(void **state)
 	ma_livemap_release(&m);
 }
 
-/* The address whose hash is h: the hash multiplies by an odd constant,
- * so it has an inverse mod 2^64 (Newton's iteration doubles the bits
- * right each step). */
-static uint64_t addr_of_hash(uint64_t h)
-{
-	const uint64_t c = ma_livemap_hash(1);
-	uint64_t inv = c;
-
-	for (int i = 0; i < 6; i++)
-		inv *= 2 - c * inv;
-	assert_int_equal(c * inv, 1);
-	return h * inv;
-}
-
-/* Block i's address when all share their top 40 hash bits. */
+/* Block i's address, all in one granule: they share their top hash
+ * bits. */
 static uint64_t shared_top_addr(uint64_t i)
 {
-	uint64_t a = addr_of_hash(UINT64_C(0xabcdef1234) << 24 | i);
+	uint64_t a = 0x7f0000000800 + i;
 
-	assert_int_equal(ma_livemap_hash(a) >> 24, UINT64_C(0xabcdef1234));
+	assert_int_equal(ma_livemap_hash(a) >> 32, ma_livemap_hash(0x7f0000000800) >> 32);
 	return a;
 }
 
-/* Addresses crafted to share their top 40 hash bits: the directory stops
+/* Addresses that share their top hash bits: the directory stops
  * deepening and the segment they land in grows past full size instead;
  * every block stays found, and clear keeps the memory but forgets them. */
 static void test_livemap_shared_top_bits(void **state)
@@ -158,7 +196,7 @@ static void test_livemap_shared_top_bits(void **state)
 
 	(void)state;
 	ma_livemap_init_small(&m, 4);
-	put_iterate_halve(&m, 3000, shared_top_addr);
+	put_iterate_halve(&m, 2000, shared_top_addr);
 	assert_true(m.depth <= 20);
 	nsegs = m.nsegs;
 	ma_livemap_clear(&m);
@@ -349,6 +387,8 @@ int main(void)
 		cmocka_unit_test(test_livemap_random),
 		cmocka_unit_test(test_livemap_segments),
 		cmocka_unit_test(test_livemap_full_segments),
+		cmocka_unit_test(test_livemap_windowed),
+		cmocka_unit_test(test_livemap_crowded),
 		cmocka_unit_test(test_livemap_shared_top_bits),
 		cmocka_unit_test(test_livemap_replace),
 		cmocka_unit_test(test_livemap_unpacked),
