@@ -142,20 +142,25 @@ static inline size_t ma_livemap_slot(const struct ma_lmseg *s, uint64_t addr, ui
 }
 
 /* A hint that addr will soon be looked up, inserted or removed: starts
- * loading its home slot.  The map may grow before then; the hint is then
- * wasted, never wrong.  Always inlined: GCC takes a function that only
- * prefetches for one without effects and drops the calls to it. */
+ * loading the line of its home slot and the next (where its probe run
+ * goes on, and which a removal's backward shift reads).  The map may
+ * grow before then; the hint is then wasted, never wrong.  Always
+ * inlined: GCC takes a function that only prefetches for one without
+ * effects and drops the calls to it. */
 static inline __attribute__((always_inline)) void ma_livemap_prefetch(const struct ma_livemap *m,
 								       uint64_t addr)
 {
 	const struct ma_lmseg *s;
 	uint64_t h;
+	size_t i;
 
 	if (!m->nsegs || !addr)
 		return;
 	h = ma_livemap_hash(addr);
 	s = ma_livemap_seg(m, h);
-	__builtin_prefetch(&s->slots[ma_livemap_slot(s, addr, h)], 1);
+	i = ma_livemap_slot(s, addr, h);
+	__builtin_prefetch(&s->slots[i], 1);
+	__builtin_prefetch(&s->slots[(i + 4) & s->mask], 1);
 }
 
 #endif
