@@ -355,13 +355,10 @@ int ma_livemap_put(struct ma_livemap *m, const struct ma_block *b, struct ma_blo
 		return -1;
 	}
 	p = find_slot(s, h, b->addr);
-	if (!p->addr && ma_livemap_windowed(s) && crowded(s, run_to(s, p, b->addr, h))) {
-		if (rebuild(m, (size_t)(s - m->segs), s->mask + 1, 1) < 0) {
-			unpack_done(m, info);
-			return -1;
-		}
+	/* out of memory for the rehash, the block goes in the crowded window */
+	if (!p->addr && ma_livemap_windowed(s) && crowded(s, run_to(s, p, b->addr, h)) &&
+	    rebuild(m, (size_t)(s - m->segs), s->mask + 1, 1) == 0)
 		p = find_slot(s, h, b->addr);
-	}
 	if (p->addr) {
 		if (old)
 			unpack(m, p, old);
