@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "livemap.h"
+
 void ma_latest_release(struct ma_latest *l)
 {
 	free(l->addr);
@@ -21,10 +23,11 @@ void ma_latest_clear(struct ma_latest *l)
 	l->count = 0;
 }
 
-/* A few entries, one a thread: a multiplicative hash scatters them. */
+/* A few entries, one a thread: scattered, not windowed like the live
+ * map's big segments. */
 static size_t home(const struct ma_latest *l, uint64_t addr)
 {
-	return (size_t)((addr * 0x9e3779b97f4a7c15ull) >> 32) & l->mask;
+	return ma_livemap_scatter(addr) & l->mask;
 }
 
 static struct ma_latest_entry *find(const struct ma_latest *l, uint64_t addr)

@@ -133,11 +133,19 @@ static inline int ma_livemap_windowed(const struct ma_lmseg *s)
 	return !s->scatter && s->mask >= MA_LIVEMAP_WINDOWED_MIN - 1;
 }
 
+/* A hash of the whole address, whose low bits scatter neighbours: the
+ * home of a segment that does not use windows (and of lib/latest.c's
+ * small table). */
+static inline uint32_t ma_livemap_scatter(uint64_t addr)
+{
+	return (uint32_t)((addr * 0x9e3779b97f4a7c15ull) >> 32);
+}
+
 /* The home slot of addr, of hash h, in its segment s. */
 static inline size_t ma_livemap_slot(const struct ma_lmseg *s, uint64_t addr, uint64_t h)
 {
 	if (!ma_livemap_windowed(s))
-		return (size_t)((addr * 0x9e3779b97f4a7c15ull) >> 32) & s->mask;
+		return ma_livemap_scatter(addr) & s->mask;
 	return (size_t)h & s->mask;
 }
 
