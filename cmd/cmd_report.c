@@ -7,6 +7,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
+#include <stdio_ext.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -432,6 +433,11 @@ static int report(struct report_args *a, char **traces, size_t n)
 	if (fr && fr->workspace_error[0])
 		ma_warning("%s", fr->workspace_error);
 	ro.colour = !a->no_color && !strcmp(a->format, "text") && ma_use_colour(STDOUT_FILENO);
+	/* Only this thread writes to stdout, and the renderers write the
+	 * report a character at a time: without the lock each putc takes,
+	 * the full report of the python3 bench trace (2.1 MB of JSON) took
+	 * 756 ms of CPU instead of 773 (medians of 30 interleaved runs). */
+	__fsetlocking(stdout, FSETLOCKING_BYCALLER);
 	rc = ma_renderer_find(a->format)->render(stdout, an, &ro);
 	if (fflush(stdout) != 0 || rc < 0) {
 		ma_error("cannot write the report: %s", strerror(errno));
