@@ -11,6 +11,7 @@
 #include "commands.h"
 #include "gate_check.h"
 #include "gate_common.h"
+#include "hugepages.h"
 
 enum { OPT_LIMIT = 256, OPT_BASELINE = OPT_LIMIT + MA_GM_COUNT, OPT_MAX_REGRESSION,
        OPT_REGRESSION_ON, OPT_FAIL_ON, OPT_RATING, OPT_PER_PROCESS, OPT_JUNIT,
@@ -56,7 +57,9 @@ static const char doc[] =
 	"\vExit status: 0 every gate passed, 1 a gate failed, 2 usage error (bad "
 	"limit, bad config or suppressions file), 3 an input cannot be read "
 	"(trace, baseline, baseline of another version), 4 a trace is damaged and "
-	"no gate failed.  docs/ci.md has examples for CI systems.";
+	"no gate failed.  docs/ci.md has examples for CI systems.  Like the "
+	"report, it starts itself again on huge pages for traces of 16 KiB or "
+	"more (MEMORY_ANALYZER_HUGEPAGES=0: not).";
 
 static void init_options(void)
 {
@@ -157,5 +160,6 @@ int cmd_check(int argc, char **argv)
 	init_options();
 	if (gate_argp_parse(&argp, argc, argv, &a) != MA_EXIT_OK)
 		return MA_EXIT_USAGE;
+	ma_hugepages_for(a.traces, a.ntraces);
 	return gate_check_run(&a);
 }

@@ -18,6 +18,7 @@
 #include "commands.h"
 #include "config_file.h"
 #include "full_report.h"
+#include "hugepages.h"
 #include "render.h"
 #include "stackfmt.h"
 #include "units.h"
@@ -78,7 +79,9 @@ static const char doc[] =
 	"process and its children) are reported per process and summed."
 	"\vExit status: 0 done, 2 usage error, 3 a trace cannot be read, 4 a "
 	"trace is damaged or incomplete (the report covers what was read), 5 "
-	"internal error; docs/exit-codes.md has the details.";
+	"internal error; docs/exit-codes.md has the details.  On traces of 16 KiB "
+	"or more it starts itself again once with glibc's heap on huge pages "
+	"(MEMORY_ANALYZER_HUGEPAGES=0: not; docs/analysis.md).";
 
 static const struct {
 	const char *name;
@@ -469,6 +472,7 @@ int cmd_report(int argc, char **argv)
 		a.traces = &found;
 		a.ntraces = 1;
 	}
+	ma_hugepages_for(a.traces, a.ntraces);
 	rc = report(&a, a.traces, a.ntraces);
 	free(found);
 	return rc;

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "commands.h"
+#include "hugepages.h"
 
 const struct ma_command ma_commands[] = {
 	{ "record", cmd_record, "run a program with the probe and write its traces" },
@@ -22,6 +23,7 @@ int main(int argc, char **argv)
 	 * debuginfod servers named in the environment about every build-id a
 	 * trace claims. */
 	unsetenv("DEBUGINFOD_URLS");
+	ma_hugepages_init(argv);
 	if (argc > 1) {
 		for (const struct ma_command *c = ma_commands; c->name; c++)
 			if (!strcmp(argv[1], c->name))
