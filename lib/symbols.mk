@@ -1,7 +1,7 @@
 # symbols: symbolization with libdwfl, demangling; sources, unit tests
 # and the fixtures they load.
 ma_analysis_sources += lib/symbols.h lib/symbols_int.h lib/symbols.c \
-	lib/symbols_dwfl.c lib/symbols_open.c lib/symbols_frames.c \
+	lib/symbols_dwfl.c lib/symbols_open.c lib/symbols_frames.c lib/symbols_scopes.c \
 	lib/symbols_cache.c \
 	lib/demangle_int.h lib/demangle.c lib/demangle_rust.c \
 	lib/demangle_rust_v0.c lib/demangle_punycode.c
@@ -65,3 +65,12 @@ tests_symbols_crafted_trace_SOURCES = tests/symbols/crafted_trace.c
 tests_symbols_crafted_trace_LDADD = lib/libma.la
 TESTS += tests/symbols/untrusted-paths.sh
 dist_check_SCRIPTS += tests/symbols/untrusted-paths.sh
+
+# The symbolizer's one walk for an address's scopes against libdw's two,
+# on the line-table addresses of binaries with their own debug
+# information (tests/symbols/scopes.sh).
+check_PROGRAMS += tests/symbols/scopes_check
+tests_symbols_scopes_check_SOURCES = tests/symbols/scopes_check.c
+tests_symbols_scopes_check_LDADD = lib/libma.la
+TESTS += tests/symbols/scopes.sh
+dist_check_SCRIPTS += tests/symbols/scopes.sh

@@ -82,9 +82,8 @@ static int is_function(Dwarf_Die *die)
 	       tag == DW_TAG_entry_point;
 }
 
-/* The scopes holding addr, innermost first, in the concrete tree: the
- * innermost one from dwarf_getscopes, its parents from
- * dwarf_getscopes_die (what eu-addr2line -i does). */
+/* The scopes holding addr, innermost first, in the concrete tree
+ * (symbols_scopes.c). */
 static int scopes_at(Dwfl_Module *mod, GElf_Addr addr, Dwarf_Die **scopes)
 {
 	Dwarf_Addr bias;
@@ -92,13 +91,7 @@ static int scopes_at(Dwfl_Module *mod, GElf_Addr addr, Dwarf_Die **scopes)
 	*scopes = NULL;
 	if (cudie == NULL)
 		return 0;
-	int n = dwarf_getscopes(cudie, addr - bias, scopes);
-	if (n <= 0)
-		return 0;
-	Dwarf_Die inner = (*scopes)[0];
-	free(*scopes);
-	*scopes = NULL;
-	n = dwarf_getscopes_die(&inner, scopes);
+	int n = ma_sym_scopes_at(cudie, addr - bias, scopes);
 	return n > 0 ? n : 0;
 }
 

@@ -108,6 +108,15 @@ void ma_sym_module_use(struct ma_symbols *s, struct ma_sym_module *m);
 /* Fills e (offset already set) for a READY module; returns 0 or -1 (OOM). */
 int ma_sym_dwfl_resolve(struct ma_sym_module *m, struct ma_sym_entry *e);
 
+/* symbols_scopes.c: the scopes of the concrete DIE tree holding pc in
+ * the unit cudie, innermost first up to the root of the innermost's own
+ * unit, into a malloc'd *scopes; how many (0: none, *scopes NULL).
+ * ma_sym_scopes_at is one walk (ma_sym_scopes_walk, -1 when it gives up
+ * or runs out of memory), else libdw's two (ma_sym_scopes_libdw). */
+int ma_sym_scopes_at(Dwarf_Die *cudie, Dwarf_Addr pc, Dwarf_Die **scopes);
+int ma_sym_scopes_walk(Dwarf_Die *cudie, Dwarf_Addr pc, Dwarf_Die **scopes);
+int ma_sym_scopes_libdw(Dwarf_Die *cudie, Dwarf_Addr pc, Dwarf_Die **scopes);
+
 /* symbols_cache.c */
 struct ma_sym_entry *ma_sym_cache_find(struct ma_sym_cache *c, uint64_t offset);
 /* Takes over e's frames; returns the stored entry, or NULL when out of

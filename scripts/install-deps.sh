@@ -10,5 +10,5 @@ apt-get install -y -qq --no-install-recommends \
 	elfutils zstd file python3 git sqlite3 perl bash libxml2-utils \
 	chromium firefox-esr fonts-dejavu-core valgrind python3-jsonschema cmark-gfm \
 	libjemalloc2 libtcmalloc-minimal4 default-jre-headless clang-14 \
-	libclang-rt-14-dev strace nodejs heaptrack \
+	libclang-rt-14-dev strace nodejs heaptrack dwz \
 	>/dev/null
