@@ -58,6 +58,7 @@ void ma_sym_dwfl_end(struct ma_symbols *s)
 {
 	if (s->dwfl)
 		dwfl_end(s->dwfl);
+	ma_sym_scopes_forget();
 	for (size_t i = 0; i < s->ndebug_dirs; i++)
 		free(s->debug_dirs[i]);
 	free(s->debug_dirs);

@@ -116,6 +116,9 @@ int ma_sym_dwfl_resolve(struct ma_sym_module *m, struct ma_sym_entry *e);
 int ma_sym_scopes_at(Dwarf_Die *cudie, Dwarf_Addr pc, Dwarf_Die **scopes);
 int ma_sym_scopes_walk(Dwarf_Die *cudie, Dwarf_Addr pc, Dwarf_Die **scopes);
 int ma_sym_scopes_libdw(Dwarf_Die *cudie, Dwarf_Addr pc, Dwarf_Die **scopes);
+/* Drops what the walks keep of units (their DIEs are about to go): when
+ * a symbolizer ends. */
+void ma_sym_scopes_forget(void);
 
 /* symbols_cache.c */
 struct ma_sym_entry *ma_sym_cache_find(struct ma_sym_cache *c, uint64_t offset);
