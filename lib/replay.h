@@ -68,6 +68,11 @@ struct ma_replay {
 
 	ma_fork_fn on_fork;
 	void *fork_arg;
+	/* Whether no two of its stacks can be one site, so that each stack
+	 * is its own site key (sitelist.c), and the defined stacks and
+	 * module events that verdict was reached with. */
+	int stacks_are_sites;
+	size_t sas_defined, sas_modev;
 	size_t input;           /* index of the trace, for opts->observe */
 	uint32_t thread;        /* producer of the record being applied */
 };

@@ -99,8 +99,87 @@ static uint64_t first_seen(size_t input, const struct ma_replay *r,
 	return (uint64_t)input << 40 | at;
 }
 
+/* Whether every module of r's map is still loaded at the end and no
+ * two share a path: then distinct return addresses are distinct (path,
+ * offset) pairs at any time. */
+static int modules_distinct(const struct ma_symctx *c)
+{
+	for (size_t i = 0; i < c->nmods; i++) {
+		if (c->mods[i].ts_gone != UINT64_MAX)
+			return 0;
+		for (size_t k = 0; k < i; k++)
+			if (c->mods[k].path == c->mods[i].path)
+				return 0;
+	}
+	return 1;
+}
+
+static uint64_t frames_hash(const struct ma_stackstat *st)
+{
+	uint64_t h = 0x9e3779b97f4a7c15ull ^ st->depth;
+
+	for (uint32_t i = 0; i < st->depth; i++) {
+		h = (h ^ st->frames[i]) * 0xff51afd7ed558ccdull;
+		h ^= h >> 32;
+	}
+	return h | 1;
+}
+
+/* Whether two of r's defined stacks have the same frames (a trace from
+ * elsewhere may say so; the probe gives a stack one id); -1 when out of
+ * memory. */
+static int frames_repeat(const struct ma_stacktab *t)
+{
+	size_t cap = 64, mask;
+	struct { uint64_t h; const struct ma_stackstat *st; } *set;
+	int rep = 0;
+
+	while (cap < 2 * t->defined)
+		cap *= 2;
+	mask = cap - 1;
+	if (!(set = calloc(cap, sizeof(*set))))
+		return -1;
+	for (size_t i = 0; i < t->n && !rep; i++) {
+		const struct ma_stackstat *st = &t->v[i];
+		uint64_t h;
+		size_t k;
+
+		if (!st->frames)
+			continue;
+		h = frames_hash(st);
+		for (k = h & mask; set[k].h; k = (k + 1) & mask)
+			if (set[k].h == h && set[k].st->depth == st->depth &&
+			    !memcmp(set[k].st->frames, st->frames, st->depth * sizeof(*st->frames))) {
+				rep = 1;
+				break;
+			}
+		set[k].h = h;
+		set[k].st = st;
+	}
+	free(set);
+	return rep;
+}
+
+/* Whether each of r's stacks can stand for its own site when its sites
+ * are grouped alone (not summed with another trace's): distinct stacks
+ * are then distinct sites, and the keys of the trie (frames.c, site_key:
+ * one lookup a frame, most of them cache misses, 5 % of a python3
+ * report) are not needed.  So when the module map maps distinct return
+ * addresses to distinct (path, offset) pairs and no two stacks have the
+ * same frames; kept until more stacks or module events come. */
+static int stacks_are_sites(struct ma_replay *r)
+{
+	if (r->sas_defined != r->stacks.defined || r->sas_modev != r->sym.nlog ||
+	    !r->sas_defined) {
+		r->stacks_are_sites = modules_distinct(&r->sym) && frames_repeat(&r->stacks) == 0;
+		r->sas_defined = r->stacks.defined;
+		r->sas_modev = r->sym.nlog;
+	}
+	return r->stacks_are_sites;
+}
+
 static int add_site(struct grouping *g, size_t input, struct ma_replay *r,
-		    const struct ma_rawsite *raw, enum ma_group_by by)
+		    const struct ma_rawsite *raw, enum ma_group_by by, int own)
 {
 	struct ma_stackstat *st = ma_stacktab_find(&r->stacks, raw->stack);
 	struct ma_site s = { raw->bytes, raw->blocks, raw->calls, raw->alloc_bytes,
@@ -110,7 +189,10 @@ static int add_site(struct grouping *g, size_t input, struct ma_replay *r,
 	struct group *grp;
 	uint64_t first;
 
-	if (by == MA_GROUP_SITE && st && st->site_key) {
+	if (by == MA_GROUP_SITE && own && st && st->frames) {
+		key = st;
+		memset(&shown, 0, sizeof(shown));
+	} else if (by == MA_GROUP_SITE && st && st->site_key) {
 		key = st->site_key;
 		memset(&shown, 0, sizeof(shown));
 	} else {
@@ -197,13 +279,16 @@ int ma_sitelist_build(struct ma_pool *pool, const struct ma_sitesrc *src, size_t
 	int rc = 0;
 
 	memset(out, 0, sizeof(*out));
-	for (size_t k = 0; k < nsrc && !rc; k++)
+	for (size_t k = 0; k < nsrc && !rc; k++) {
+		int own = by == MA_GROUP_SITE && nsrc == 1 && stacks_are_sites(src[k].r);
+
 		for (size_t i = 0; i < src[k].list->n && !rc; i++) {
 			const struct ma_rawsite *raw = &src[k].list->v[i];
 			out->bytes += raw->bytes;
 			out->blocks += raw->blocks;
-			rc = add_site(&g, k, src[k].r, raw, by);
+			rc = add_site(&g, k, src[k].r, raw, by, own);
 		}
+	}
 	if (!rc) {
 		if (g.n)
 			qsort_r(g.v, g.n, sizeof(*g.v), by_rank, &g);

@@ -102,6 +102,7 @@ int ma_stacktab_define(struct ma_stacktab *t, uint64_t id, const uint64_t *frame
 		return -1;
 	memcpy(s->frames, frames, depth * sizeof(*frames));
 	s->depth = depth;
+	t->defined++;
 	return 0;
 }
 

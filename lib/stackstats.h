@@ -35,6 +35,7 @@ struct ma_stackstat {
 struct ma_stacktab {
 	struct ma_stackstat *v;  /* dense, in order of first sight */
 	size_t n, alloc;
+	size_t defined;          /* entries with frames */
 	uint32_t *index;         /* hash of id -> position + 1; 0 = empty */
 	size_t mask;
 };

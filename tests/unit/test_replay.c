@@ -466,6 +466,110 @@ static void test_group_by_module(void **state)
 	ma_analysis_free(a);
 }
 
+static int tg_module(struct ma_trace_build *b, uint64_t us, uint64_t id, uint64_t bias,
+		     const char *path)
+{
+	struct ma_record r = { .tag = MA_REC_MODULE, .ts = TG_US(us) };
+
+	r.u.module = (struct ma_rec_module){ id, bias, bias, bias + 0x10000, tg_str(path),
+					     tg_str("") };
+	return ma_trace_build_add(b, 0, &r, NULL);
+}
+
+static int tg_stack(struct ma_trace_build *b, uint64_t id, uint64_t inner, uint64_t outer)
+{
+	struct ma_record r = { .tag = MA_REC_STACK, .ts = TG_START };
+	uint64_t frames[2] = { inner, outer };
+
+	r.u.stack.id = id;
+	r.u.stack.depth = 2;
+	return ma_trace_build_add(b, 0, &r, frames);
+}
+
+/* Sites grouped by whole stack are (module path, offset) frames, whatever
+ * the stack ids: when no two stacks can be one site, the analysis lets
+ * each stack stand for its site (sitelist.c) -- except where they can:
+ * two ids with the same frames (a trace from elsewhere), a module
+ * unloaded and loaded again elsewhere, one file loaded twice.  kind: 0
+ * distinct stacks only, 1 a repeated stack, 2 a reload, 3 a file twice. */
+static void site_keys_case(int kind)
+{
+	const char *path = path_of("sitekeys.trace");
+	struct ma_trace_build *b = tg_open(path, 31, 1, 0, 2);
+	const uint64_t p1 = 0x7f0000000000ull, p2 = 0x7f1000000000ull, outer = TG_BIAS + 0x10;
+	struct ma_analysis *a;
+	const struct ma_process *p;
+	int rc = 0;
+
+	assert_non_null(b);
+	rc |= tg_alloc(b, 1, 1, 0x1000, 100, 1, MA_FN_MALLOC);
+	rc |= tg_alloc(b, 1, 2, 0x2000, 30, 2, MA_FN_MALLOC);
+	switch (kind) {
+	case 1:
+		rc |= tg_stack(b, 7, TG_BIAS + 0x1000, outer);  /* stack 1's frames */
+		break;
+	case 2: {
+		struct ma_record gone = { .tag = MA_REC_MODULE_GONE, .ts = TG_US(4) };
+
+		gone.u.module_gone.id = 2;
+		rc |= tg_module(b, 3, 2, p1, "/lib/plug.so");
+		rc |= tg_stack(b, 10, p1 + 0x100, outer);
+		rc |= tg_alloc(b, 1, 3, 0x3000, 40, 10, MA_FN_MALLOC);
+		rc |= ma_trace_build_add(b, 0, &gone, NULL);
+		rc |= tg_module(b, 5, 3, p2, "/lib/plug.so");
+		rc |= tg_stack(b, 7, p2 + 0x100, outer);
+		break;
+	}
+	case 3:
+		rc |= tg_module(b, 3, 2, p1, "/lib/twice.so");
+		rc |= tg_module(b, 3, 3, p2, "/lib/twice.so");
+		rc |= tg_stack(b, 10, p1 + 0x200, outer);
+		rc |= tg_stack(b, 7, p2 + 0x200, outer);
+		rc |= tg_alloc(b, 1, 3, 0x3000, 40, 10, MA_FN_MALLOC);
+		break;
+	default:
+		rc |= tg_stack(b, 7, TG_BIAS + 0x7000, outer);
+		break;
+	}
+	rc |= tg_alloc(b, 1, 6, 0x4000, 50, 7, MA_FN_MALLOC);
+	assert_int_equal(rc | tg_close(b, 20, 1), 0);
+
+	a = analyse("sitekeys.trace");
+	p = &a->procs[0];
+	switch (kind) {
+	case 1: /* 7 is 1 */
+		assert_int_equal(p->leaks.n, 2);
+		expect_site(&p->leaks, 0, 1, 150, 2);
+		expect_site(&p->leaks, 1, 2, 30, 1);
+		break;
+	case 2: /* 7 is 10, its module loaded again */
+	case 3: /* 7 is 10, in the other copy of the file */
+		assert_int_equal(p->leaks.n, 3);
+		expect_site(&p->leaks, 0, 1, 100, 1);
+		assert_int_equal(p->leaks.v[1].bytes, 90);
+		assert_int_equal(p->leaks.v[1].blocks, 2);
+		assert_string_equal(p->leaks.v[1].stack.frames[0].module,
+				    kind == 2 ? "/lib/plug.so" : "/lib/twice.so");
+		assert_int_equal(p->leaks.v[1].stack.frames[0].offset, kind == 2 ? 0x100 : 0x200);
+		expect_site(&p->leaks, 2, 2, 30, 1);
+		break;
+	default:
+		assert_int_equal(p->leaks.n, 3);
+		expect_site(&p->leaks, 0, 1, 100, 1);
+		expect_site(&p->leaks, 1, 7, 50, 1);
+		expect_site(&p->leaks, 2, 2, 30, 1);
+		break;
+	}
+	ma_analysis_free(a);
+}
+
+static void test_site_keys(void **state)
+{
+	(void)state;
+	for (int kind = 0; kind < 4; kind++)
+		site_keys_case(kind);
+}
+
 static void test_bad_inputs(void **state)
 {
 	const char *paths[] = { path_of("missing.trace"), path_of("random.trace") };
@@ -509,6 +613,7 @@ int main(void)
 		cmocka_unit_test(test_temporary),
 		cmocka_unit_test(test_tie_order),
 		cmocka_unit_test(test_group_by_module),
+		cmocka_unit_test(test_site_keys),
 		cmocka_unit_test(test_bad_inputs),
 	};
 
