@@ -16,6 +16,13 @@ extern char **environ;
 
 #define TUNABLES "GLIBC_TUNABLES"
 #define TUNABLE "glibc.malloc.hugetlb=1"
+/* Blocks up to 32 MiB (glibc's most) from the heap too, not each from a
+ * mapping of its own that faults in page by page and goes at its free:
+ * a chunk's decompression buffers come and go for every chunk.  The
+ * python3 report: 0.500 -> 0.480 s (25 interleaved runs), 605 -> 581 ms
+ * of CPU (20), the same peak RSS.  Not when the user's tunables set a
+ * threshold. */
+#define THRESHOLD "glibc.malloc.mmap_threshold=33554432"
 /* Set for the second start: "=" and the tunables it was started with, or
  * "-" when there were none. */
 #define MARK "MEMORY_ANALYZER_TUNED"
@@ -65,7 +72,8 @@ static char **tuned_env(const char *old)
 	while (environ[n])
 		n++;
 	env = malloc((n + 3) * sizeof(*env));
-	tun = malloc(strlen(TUNABLES) + strlen(TUNABLE) + (old ? strlen(old) : 0) + 3);
+	tun = malloc(strlen(TUNABLES) + strlen(TUNABLE) + strlen(THRESHOLD) +
+		     (old ? strlen(old) : 0) + 4);
 	mark = malloc(strlen(MARK) + (old ? strlen(old) : 0) + 3);
 	if (!env || !tun || !mark) {
 		free(env);
@@ -76,8 +84,9 @@ static char **tuned_env(const char *old)
 	for (size_t i = 0; i < n; i++)
 		if (!named(environ[i], TUNABLES) && !named(environ[i], MARK))
 			env[k++] = environ[i];
-	sprintf(tun, "%s=%s%s%s", TUNABLES, old && *old ? old : "", old && *old ? ":" : "",
-		TUNABLE);
+	sprintf(tun, "%s=%s%s%s%s%s", TUNABLES, old && *old ? old : "", old && *old ? ":" : "",
+		TUNABLE, old && strstr(old, "glibc.malloc.mmap_threshold") ? "" : ":",
+		old && strstr(old, "glibc.malloc.mmap_threshold") ? "" : THRESHOLD);
 	sprintf(mark, "%s=%s%s", MARK, old ? "=" : "-", old ? old : "");
 	env[k++] = tun;
 	env[k++] = mark;

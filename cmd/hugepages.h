@@ -6,7 +6,8 @@
  * report.  glibc puts its heap on huge pages when the tunable
  * glibc.malloc.hugetlb=1 is set (glibc 2.35 on; older ones ignore it),
  * and tunables are only read when a program starts: so the analyzer runs
- * itself again with it, once, when the kernel offers huge pages and
+ * itself again with it (and with blocks up to 32 MiB from the heap, not
+ * from mappings of their own), once, when the kernel offers huge pages and
  * neither the tunable nor MEMORY_ANALYZER_HUGEPAGES=0 says otherwise,
  * for traces of MA_HUGEPAGES_MIN bytes or more: starting again costs 5 ms
  * (a 1 KB trace's report takes 12 ms, not 7), and a 40 KB git trace's

@@ -32,7 +32,8 @@ starts() {
 expect "report of a big trace: starts" $twice "$(starts "$MA" --report-type full --format json "$big")"
 cp out.txt tuned.json
 if [ $twice = 2 ]; then
-	expect_grep "the second start has the tunable" '"GLIBC_TUNABLES=glibc.malloc.hugetlb=1"' execs
+	expect_grep "the second start has the tunables" \
+		'"GLIBC_TUNABLES=glibc.malloc.hugetlb=1:glibc.malloc.mmap_threshold=33554432"' execs
 fi
 expect "opted out: starts" 1 \
 	"$(starts env MEMORY_ANALYZER_HUGEPAGES=0 "$MA" --report-type full --format json "$big")"
@@ -43,7 +44,13 @@ expect "another tunable of the user's: starts" $twice \
 	"$(starts env GLIBC_TUNABLES=glibc.malloc.arena_max=2 "$MA" "$big")"
 if [ $twice = 2 ]; then
 	expect_grep "the user's tunable is kept" \
-		'"GLIBC_TUNABLES=glibc.malloc.arena_max=2:glibc.malloc.hugetlb=1"' execs
+		'"GLIBC_TUNABLES=glibc.malloc.arena_max=2:glibc.malloc.hugetlb=1:glibc.malloc.mmap_threshold=33554432"' execs
+fi
+expect "the user's mmap threshold: starts" $twice \
+	"$(starts env GLIBC_TUNABLES=glibc.malloc.mmap_threshold=65536 "$MA" "$big")"
+if [ $twice = 2 ]; then
+	expect_grep "the user's threshold is the only one" \
+		'"GLIBC_TUNABLES=glibc.malloc.mmap_threshold=65536:glibc.malloc.hugetlb=1"' execs
 fi
 expect "report of a small trace: starts" 1 "$(starts "$MA" "$small")"
 
