@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "analysis.h"
@@ -106,4 +107,17 @@ void ma_warn_damaged(const struct ma_analysis *an)
 		if (an->procs[i].damage)
 			ma_warning("'%s' is damaged or incomplete: %s", an->procs[i].trace_path,
 				   an->procs[i].damage);
+}
+
+uint64_t ma_traces_bytes(char *const *traces, size_t n)
+{
+	uint64_t bytes = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		struct stat st;
+
+		if (stat(traces[i], &st) == 0 && S_ISREG(st.st_mode))
+			bytes += (uint64_t)st.st_size;
+	}
+	return bytes;
 }

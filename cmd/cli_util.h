@@ -8,6 +8,8 @@
 
 #include <argp.h>
 #include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
 
 /* Exit codes, documented in docs/exit-codes.md and stable for scripts. */
 enum ma_exit {
@@ -52,6 +54,10 @@ struct ma_analysis;
 struct ma_analysis_opts;
 /* Sets the debug directories, the sysroot and no_local_files of ao. */
 void ma_symbol_args_apply(const struct ma_symbol_args *s, struct ma_analysis_opts *ao);
+
+/* The bytes of the regular files among traces[0..n) (not stdin, a FIFO
+ * or what cannot be read). */
+uint64_t ma_traces_bytes(char *const *traces, size_t n);
 
 /* A warning for each damaged or incomplete trace of an analysis. */
 void ma_warn_damaged(const struct ma_analysis *an);

@@ -319,16 +319,7 @@ static void progress(void *arg, uint64_t done, uint64_t total)
 /* Worth a progress bar: stderr a terminal and the traces above 32 MiB. */
 static int large(char **traces, size_t n)
 {
-	uint64_t bytes = 0;
-
-	if (!isatty(STDERR_FILENO))
-		return 0;
-	for (size_t i = 0; i < n; i++) {
-		struct stat st;
-		if (stat(traces[i], &st) == 0)
-			bytes += (uint64_t)st.st_size;
-	}
-	return bytes > (32u << 20);
+	return isatty(STDERR_FILENO) && ma_traces_bytes(traces, n) > (32u << 20);
 }
 
 /* "ratings.x.good=1" goes to the configuration as it is; the short

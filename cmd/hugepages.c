@@ -4,13 +4,13 @@
 
 #include <fcntl.h>
 #include <limits.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/auxv.h>
-#include <sys/stat.h>
 #include <unistd.h>
+
+#include "cli_util.h"
 
 extern char **environ;
 
@@ -66,14 +66,15 @@ static int named(const char *entry, const char *name)
  * NULL when out of memory. */
 static char **tuned_env(const char *old)
 {
+	const char *thr = old && strstr(old, "glibc.malloc.mmap_threshold") ? "" : ":" THRESHOLD;
 	size_t n = 0, k = 0;
 	char **env, *tun, *mark;
 
 	while (environ[n])
 		n++;
 	env = malloc((n + 3) * sizeof(*env));
-	tun = malloc(strlen(TUNABLES) + strlen(TUNABLE) + strlen(THRESHOLD) +
-		     (old ? strlen(old) : 0) + 4);
+	tun = malloc(strlen(TUNABLES) + strlen(TUNABLE) + strlen(thr) +
+		     (old ? strlen(old) : 0) + 3);
 	mark = malloc(strlen(MARK) + (old ? strlen(old) : 0) + 3);
 	if (!env || !tun || !mark) {
 		free(env);
@@ -84,9 +85,8 @@ static char **tuned_env(const char *old)
 	for (size_t i = 0; i < n; i++)
 		if (!named(environ[i], TUNABLES) && !named(environ[i], MARK))
 			env[k++] = environ[i];
-	sprintf(tun, "%s=%s%s%s%s%s", TUNABLES, old && *old ? old : "", old && *old ? ":" : "",
-		TUNABLE, old && strstr(old, "glibc.malloc.mmap_threshold") ? "" : ":",
-		old && strstr(old, "glibc.malloc.mmap_threshold") ? "" : THRESHOLD);
+	sprintf(tun, "%s=%s%s%s%s", TUNABLES, old && *old ? old : "", old && *old ? ":" : "",
+		TUNABLE, thr);
 	sprintf(mark, "%s=%s%s", MARK, old ? "=" : "-", old ? old : "");
 	env[k++] = tun;
 	env[k++] = mark;
@@ -118,19 +118,6 @@ void ma_hugepages_init(char **argv)
 	unsetenv(MARK);
 }
 
-static uint64_t bytes_of(char *const *traces, size_t n)
-{
-	uint64_t bytes = 0;
-
-	for (size_t i = 0; i < n; i++) {
-		struct stat st;
-
-		if (stat(traces[i], &st) == 0 && S_ISREG(st.st_mode))
-			bytes += (uint64_t)st.st_size;
-	}
-	return bytes;
-}
-
 void ma_hugepages_for(char *const *traces, size_t n)
 {
 	const char *old = getenv(TUNABLES), *opt = getenv("MEMORY_ANALYZER_HUGEPAGES");
@@ -139,7 +126,7 @@ void ma_hugepages_for(char *const *traces, size_t n)
 
 	if (!main_argv || (opt && !strcmp(opt, "0")) ||
 	    (old && strstr(old, "glibc.malloc.hugetlb")) ||
-	    bytes_of(traces, n) < MA_HUGEPAGES_MIN || !thp_offered() || !started_as_itself())
+	    ma_traces_bytes(traces, n) < MA_HUGEPAGES_MIN || !thp_offered() || !started_as_itself())
 		return;
 	len = readlink("/proc/self/exe", self, sizeof(self) - 1);
 	if (len <= 0 || (size_t)len >= sizeof(self) - 1)

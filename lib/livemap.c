@@ -177,12 +177,18 @@ void ma_livemap_release(struct ma_livemap *m)
 	ma_livemap_init_small(m, seg_bits);
 }
 
+/* s holds nothing yet: its counts start again. */
+static void seg_restart(struct ma_lmseg *s)
+{
+	s->count = s->puts = s->passed = 0;
+}
+
 void ma_livemap_clear(struct ma_livemap *m)
 {
 	for (size_t k = 0; k < m->nsegs; k++) {
 		struct ma_lmseg *s = &m->segs[k];
 		memset(s->slots, 0, (s->mask + 1) * sizeof(*s->slots));
-		s->count = s->puts = s->passed = 0;
+		seg_restart(s);
 	}
 	m->count = 0;
 	m->nbig = 0;
@@ -256,7 +262,7 @@ static int rebuild(struct ma_livemap *m, size_t k, size_t n, unsigned scattered)
 	s->slots = p;
 	s->mask = n - 1;
 	s->scatter = scattered;
-	s->count = s->puts = s->passed = 0;
+	seg_restart(s);
 	reinsert(m, old, was);
 	slots_free(old, was);
 	return 0;
@@ -312,7 +318,7 @@ static int split(struct ma_livemap *m, size_t k, uint64_t h)
 	s->depth++;
 	memcpy(m->scratch, s->slots, n * sizeof(*s->slots));
 	memset(s->slots, 0, n * sizeof(*s->slots));
-	s->count = s->puts = s->passed = 0;
+	seg_restart(s);
 	reinsert(m, m->scratch, n);
 	return 0;
 }

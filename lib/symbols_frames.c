@@ -91,8 +91,7 @@ static int scopes_at(Dwfl_Module *mod, GElf_Addr addr, Dwarf_Die **scopes)
 	*scopes = NULL;
 	if (cudie == NULL)
 		return 0;
-	int n = ma_sym_scopes_at(cudie, addr - bias, scopes);
-	return n > 0 ? n : 0;
+	return ma_sym_scopes_at(cudie, addr - bias, scopes);
 }
 
 /* The function-like scopes up to and including the first one that is

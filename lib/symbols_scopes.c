@@ -181,7 +181,8 @@ void ma_sym_scopes_forget(void)
 	units_free();
 }
 
-/* Appends n elements of size sz at *v (of *len, *cap); 0, or -1. */
+/* Makes room for one more element of size sz at the end of *v (*len of
+ * *cap), and counts it in *len; 0, or -1 when out of memory. */
 static int grow(void **v, size_t *len, size_t *cap, size_t sz)
 {
 	if (*len == *cap) {
@@ -308,9 +309,11 @@ int ma_sym_scopes_walk(Dwarf_Die *cudie, Dwarf_Addr pc, Dwarf_Die **scopes)
 
 int ma_sym_scopes_libdw(Dwarf_Die *cudie, Dwarf_Addr pc, Dwarf_Die **scopes)
 {
-	int n = dwarf_getscopes(cudie, pc, scopes);
 	Dwarf_Die inner;
+	int n;
 
+	*scopes = NULL;
+	n = dwarf_getscopes(cudie, pc, scopes);
 	if (n <= 0) {
 		free(*scopes);
 		*scopes = NULL;
