@@ -12,50 +12,12 @@
 #include "analysis.h"
 #include "trace_codec.h"
 
-#define SIZE_SZ 8u
-#define ALIGN_MASK 15u
+#define SIZE_SZ MA_GLIBC_SIZE_SZ
 #define MIN_CHUNK 32u
-#define PAGE 4096u
-
-/* The heap chunk of a request: request2size(). */
-static uint64_t heap_chunk(uint64_t req)
-{
-	uint64_t c = (req + SIZE_SZ + ALIGN_MASK) & ~(uint64_t)ALIGN_MASK;
-
-	return c < MIN_CHUNK ? MIN_CHUNK : c;
-}
-
-int ma_glibc_mmapped(uint64_t req)
-{
-	return req >= MA_GLIBC_MMAP_MIN_REQUEST && req <= MA_GLIBC_MAX_REQUEST;
-}
-
-uint64_t ma_glibc_chunk(uint64_t req)
-{
-	if (req > MA_GLIBC_MAX_REQUEST)
-		return req;
-	/* An mmapped chunk carries its own header and is page-rounded. */
-	if (ma_glibc_mmapped(req))
-		return (heap_chunk(req) + SIZE_SZ + PAGE - 1) & ~(uint64_t)(PAGE - 1);
-	return heap_chunk(req);
-}
-
-uint64_t ma_glibc_usable(uint64_t req)
-{
-	if (req > MA_GLIBC_MAX_REQUEST)
-		return req;
-	/* In use, a heap chunk's next prev_size field belongs to it: only
-	 * the size field is overhead.  A mapped chunk loses both. */
-	return ma_glibc_chunk(req) - (ma_glibc_mmapped(req) ? 2 * SIZE_SZ : SIZE_SZ);
-}
 
 static unsigned log2u(uint64_t v)
 {
-	unsigned k = 0;
-
-	while (v >>= 1)
-		k++;
-	return k;
+	return v ? 63u - (unsigned)__builtin_clzll(v) : 0;
 }
 
 /* Class index of a request: 0..62 small heap chunks (32..1024 bytes),
@@ -64,14 +26,15 @@ static unsigned log2u(uint64_t v)
  * refuses) by powers of two of the request (2^16..2^63). */
 static unsigned class_of(uint64_t req, uint64_t *lo, uint64_t *hi)
 {
-	uint64_t chunk = heap_chunk(req);
-	unsigned k = log2u(req);
+	uint64_t chunk = ma_glibc_heap_chunk(req);
+	unsigned k;
 
 	if (!ma_glibc_mmapped(req) && req <= MA_GLIBC_MAX_REQUEST && chunk <= 1024) {
 		*hi = chunk - SIZE_SZ;
 		*lo = chunk == MIN_CHUNK ? 0 : chunk - 16 - SIZE_SZ + 1;
 		return (unsigned)(chunk / 16 - 2);
 	}
+	k = log2u(req);
 	if (!ma_glibc_mmapped(req) && req <= MA_GLIBC_MAX_REQUEST) {
 		/* req in [1017, MA_GLIBC_MMAP_MIN_REQUEST): k in 9..16 */
 		*lo = 1ull << k;

@@ -29,12 +29,47 @@ struct ma_event;
  * up to 16) reaches the threshold: requests of 131049 bytes and more. */
 #define MA_GLIBC_MMAP_MIN_REQUEST (MA_GLIBC_MMAP_THRESHOLD - 23u)
 
-/* glibc x86_64: the chunk a request of req bytes takes, and the bytes of
- * it the program may use (malloc_usable_size).  usable >= req always. */
-uint64_t ma_glibc_chunk(uint64_t req);
-uint64_t ma_glibc_usable(uint64_t req);
+/* glibc x86_64 (inline: the replay asks for every heap event). */
+#define MA_GLIBC_SIZE_SZ 8u
+#define MA_GLIBC_PAGE 4096u
+
+/* The heap chunk of a request: request2size(). */
+static inline uint64_t ma_glibc_heap_chunk(uint64_t req)
+{
+	uint64_t c = (req + MA_GLIBC_SIZE_SZ + 15) & ~(uint64_t)15;
+
+	return c < 32 ? 32 : c;
+}
+
 /* 1 when the model maps the request's chunk on its own. */
-int ma_glibc_mmapped(uint64_t req);
+static inline int ma_glibc_mmapped(uint64_t req)
+{
+	return req >= MA_GLIBC_MMAP_MIN_REQUEST && req <= MA_GLIBC_MAX_REQUEST;
+}
+
+/* The chunk a request of req bytes takes. */
+static inline uint64_t ma_glibc_chunk(uint64_t req)
+{
+	if (req > MA_GLIBC_MAX_REQUEST)
+		return req;
+	/* An mmapped chunk carries its own header and is page-rounded. */
+	if (ma_glibc_mmapped(req))
+		return (ma_glibc_heap_chunk(req) + MA_GLIBC_SIZE_SZ + MA_GLIBC_PAGE - 1) &
+		       ~(uint64_t)(MA_GLIBC_PAGE - 1);
+	return ma_glibc_heap_chunk(req);
+}
+
+/* The bytes of it the program may use (malloc_usable_size); usable >= req
+ * always. */
+static inline uint64_t ma_glibc_usable(uint64_t req)
+{
+	if (req > MA_GLIBC_MAX_REQUEST)
+		return req;
+	/* In use, a heap chunk's next prev_size field belongs to it: only
+	 * the size field is overhead.  A mapped chunk loses both. */
+	return ma_glibc_chunk(req) -
+	       (ma_glibc_mmapped(req) ? 2 * MA_GLIBC_SIZE_SZ : MA_GLIBC_SIZE_SZ);
+}
 
 /* Size classes for waste: heap chunks of 32..1024 bytes one class per 16
  * bytes, larger heap chunks by powers of two of the request up to the

@@ -46,6 +46,8 @@ int ma_full_observe(void *report, const struct ma_event *ev)
 
 	if (ev->input < fr->nfrags && ma_frag_event(&fr->frags[ev->input], ev) < 0)
 		return -1;
+	if (!ma_models_wants(ev->kind))
+		return 0;
 	if (ev->input < fr->nmodels_of && ma_models_event(&fr->models_of[ev->input], ev) < 0)
 		return -1;
 	return ma_models_event(&fr->models, ev);

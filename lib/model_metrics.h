@@ -15,7 +15,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-struct ma_event;
+#include "analysis.h"
 
 struct ma_model_load {
 	char *model;                /* <model> of model_load:<model> */
@@ -68,6 +68,13 @@ void ma_models_init(struct ma_models *m);
 void ma_models_release(struct ma_models *m);
 /* 0, or -1 when out of memory. */
 int ma_models_event(struct ma_models *m, const struct ma_event *ev);
+/* Whether ma_models_event does anything with events of this kind: only
+ * markers and info records, not the heap events that are nearly all of
+ * a trace (checked by the caller, which then skips a call per model). */
+static inline int ma_models_wants(int kind)
+{
+	return kind == MA_EV_MARKER || kind == MA_EV_INFO;
+}
 /* After the last event: counts spans left open. */
 void ma_models_finish(struct ma_models *m);
 
