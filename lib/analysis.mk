@@ -9,7 +9,8 @@ ma_analysis_sources += lib/analysis.h lib/analysis_int.h lib/analysis.c lib/resu
 
 if HAVE_CMOCKA
 analysis_unit_tests = tests/unit/test_replay tests/unit/test_livemap \
-	tests/unit/test_lookahead tests/unit/test_peak tests/unit/test_sitenode
+	tests/unit/test_lookahead tests/unit/test_peak tests/unit/test_sitenode \
+	tests/unit/test_timeline
 check_PROGRAMS += $(analysis_unit_tests)
 TESTS += $(analysis_unit_tests)
 UNIT_TESTS += $(analysis_unit_tests)
@@ -29,6 +30,10 @@ tests_unit_test_livemap_LDADD = lib/libma.la $(CMOCKA_LIBS)
 tests_unit_test_sitenode_SOURCES = tests/unit/test_sitenode.c
 tests_unit_test_sitenode_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 tests_unit_test_sitenode_LDADD = lib/libma.la $(CMOCKA_LIBS)
+
+tests_unit_test_timeline_SOURCES = tests/unit/test_timeline.c
+tests_unit_test_timeline_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_unit_test_timeline_LDADD = lib/libma.la $(CMOCKA_LIBS)
 
 tests_unit_test_lookahead_SOURCES = tests/unit/test_lookahead.c tests/unit/trace_file.h
 tests_unit_test_lookahead_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)

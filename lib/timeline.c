@@ -64,9 +64,16 @@ void ma_timeline_add(struct ma_timeline *tl, uint64_t rel_ns, uint64_t heap,
 	struct ma_tl_bucket *b;
 	size_t i;
 
-	while (rel_ns / tl->width >= tl->n)
-		coarsen(tl);
-	i = (size_t)(rel_ns / tl->width);
+	if (rel_ns - tl->cur_lo < tl->width) {
+		i = tl->cur;
+	} else {
+		/* two divisions, where most events fall in the last one's bucket */
+		while (rel_ns / tl->width >= tl->n)
+			coarsen(tl);
+		i = (size_t)(rel_ns / tl->width);
+		tl->cur = i;
+		tl->cur_lo = i * tl->width;
+	}
 	if (rss)
 		tl->rss = rss;
 	b = &tl->b[i];

@@ -25,6 +25,8 @@ struct ma_timeline {
 	uint64_t width;         /* ns per bucket */
 	uint64_t heap, mmap;    /* levels after the last event */
 	uint64_t rss;           /* last RSS sample */
+	size_t cur;             /* the last event's bucket, */
+	uint64_t cur_lo;        /* and where it starts: the next event's, mostly */
 };
 
 /* span_guess: expected duration in ns (0 if unknown).  -1 out of memory. */
