@@ -60,6 +60,43 @@ static void test_varint_lengths(void **state)
 	varint_roundtrip(U64MAX, 10);
 }
 
+/* Followed by more bytes, as in a stream (a varint of up to 8 bytes is
+ * then read as one word): the same value, the same length, whatever
+ * follows; a value of every length from 0 to 64 bits, and random ones. */
+static void test_varint_in_stream(void **state)
+{
+	static const uint8_t pads[] = { 0x00, 0xff, 0x80, 0x7f };
+	uint64_t x = 0x9e3779b97f4a7c15ull;
+
+	(void)state;
+	for (int i = 0; i < 65 + 2000; i++) {
+		uint64_t v;
+		if (i <= 64) {
+			v = i == 0 ? 0 : (i == 64 ? U64MAX : (1ull << i) - 1);
+		} else {
+			x ^= x << 13;
+			x ^= x >> 7;
+			x ^= x << 17;
+			v = x >> (x % 64);
+		}
+		for (size_t k = 0; k < sizeof(pads); k++) {
+			uint8_t buf[MA_VARINT_MAX + 16];
+			const uint8_t *p = buf;
+			uint64_t out = ~v;
+			size_t n = ma_put_varint(buf, v);
+			memset(buf + n, pads[k], sizeof(buf) - n);
+			for (size_t extra = 0; n + extra <= sizeof(buf); extra++) {
+				p = buf;
+				assert_int_equal(ma_get_varint(&p, buf + n + extra, &out), 0);
+				if (out != v)
+					fail_msg("%llu: got %llu with %zu bytes after",
+						 (unsigned long long)v, (unsigned long long)out, extra);
+				assert_ptr_equal(p, buf + n);
+			}
+		}
+	}
+}
+
 static void test_varint_ten_byte_limit(void **state)
 {
 	/* nine continuation bytes, then a tenth carrying more than bit 63 */
@@ -983,6 +1020,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_varint_lengths),
+		cmocka_unit_test(test_varint_in_stream),
 		cmocka_unit_test(test_varint_ten_byte_limit),
 		cmocka_unit_test(test_zigzag),
 		cmocka_unit_test(test_crc32c),
