@@ -249,6 +249,71 @@ static void test_random_traces(void **state)
 	assert_true(peaks_seen > 1000);
 }
 
+/* ---- lists cut to the top sites ---- */
+
+static unsigned cut_lists;   /* lists that had more sites than were kept */
+
+/* cut is the first k sites of all, with the same totals. */
+static void prefix_list(const struct ma_site_list *all, const struct ma_site_list *cut, size_t k)
+{
+	struct ma_site_list want = *all;
+
+	want.n = all->n < k ? all->n : k;
+	cut_lists += all->n > k;
+	same_list(&want, cut);
+}
+
+static void prefix_process(const struct ma_process *all, const struct ma_process *cut, size_t k)
+{
+	prefix_list(&all->leaks, &cut->leaks, k);
+	prefix_list(&all->inherited_live, &cut->inherited_live, k);
+	prefix_list(&all->peak.sites, &cut->peak.sites, k);
+	prefix_list(&all->temporary, &cut->temporary, k);
+	prefix_list(&all->top_calls, &cut->top_calls, k);
+	prefix_list(&all->top_bytes, &cut->top_bytes, k);
+}
+
+/* --top k keeps the first k sites of the whole list in its order, ties
+ * (sites of the same size, blocks and bytes, which random traces of few
+ * sizes have many of) included, grouped each way, for each process and
+ * for the total over all. */
+static void test_top_is_a_prefix(void **state)
+{
+	static const size_t ks[] = { 1, 2, 3, 6 };
+
+	(void)state;
+	for (unsigned seed = 1; seed <= NSEEDS; seed += 3) {
+		uint64_t s = 0x9e3779b97f4a7c15ull * seed;
+		const char *all[4] = { path_of("102.trace", seed), path_of("200.trace", seed),
+				       path_of("101.trace", seed), path_of("100.trace", seed) };
+
+		write_traces(seed, &s);
+		for (int by = MA_GROUP_SITE; by <= MA_GROUP_MODULE; by++)
+			for (size_t j = 0; j < sizeof(ks) / sizeof(ks[0]); j++) {
+				struct ma_analysis *a[2];
+				struct ma_analysis_opts o;
+				char err[256];
+
+				for (int way = 0; way < 2; way++) {
+					ma_analysis_opts_init(&o);
+					o.no_symbols = 1;
+					o.group_by = (enum ma_group_by)by;
+					o.top = way ? (unsigned)ks[j] : 0;
+					assert_int_equal(ma_analysis_run(all, 4, &o, &a[way], err,
+									 sizeof(err)), MA_ANALYSIS_OK);
+				}
+				assert_int_equal(a[0]->nprocs, a[1]->nprocs);
+				for (size_t i = 0; i < a[0]->nprocs; i++)
+					prefix_process(&a[0]->procs[i], &a[1]->procs[i], ks[j]);
+				assert_non_null(a[0]->total);
+				prefix_process(a[0]->total, a[1]->total, ks[j]);
+				ma_analysis_free(a[0]);
+				ma_analysis_free(a[1]);
+			}
+	}
+	assert_true(cut_lists > 1000);
+}
+
 /* A child that only frees: its peak is before its first record, the whole
  * set it inherited. */
 static void test_peak_before_first_record(void **state)
@@ -293,6 +358,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_peak_before_first_record),
 		cmocka_unit_test(test_random_traces),
+		cmocka_unit_test(test_top_is_a_prefix),
 	};
 
 	if (!mkdtemp(dir))
