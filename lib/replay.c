@@ -48,11 +48,6 @@ void ma_replay_release(struct ma_replay *r)
 	memset(r, 0, sizeof(*r));
 }
 
-uint64_t ma_replay_rel(const struct ma_replay *r, uint64_t ts)
-{
-	return ts > r->t0 ? ts - r->t0 : 0;
-}
-
 /* The peak snapshot without a second replay.  Each stack counts the
  * blocks and bytes live through it (own and inherited alike: inherited
  * blocks have stack ids of their own).  peak_epoch goes up each time the

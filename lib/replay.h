@@ -87,7 +87,10 @@ int ma_replay_begin(struct ma_replay *r, int pass);
 /* Applies one record.  0, or -1 when out of memory. */
 int ma_replay_record(struct ma_replay *r, const struct ma_record *rec);
 /* ns since the trace's start for an absolute timestamp. */
-uint64_t ma_replay_rel(const struct ma_replay *r, uint64_t ts);
+static inline uint64_t ma_replay_rel(const struct ma_replay *r, uint64_t ts)
+{
+	return ts > r->t0 ? ts - r->t0 : 0;
+}
 /* Tells opts->observe (when set, in the first pass) about an event; size
  * for ALLOC and FREE, rec for the record kinds.  0 or -1. */
 int ma_replay_observe(struct ma_replay *r, enum ma_event_kind kind, uint64_t size,

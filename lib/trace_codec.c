@@ -260,19 +260,6 @@ void ma_file_prefix_put(uint8_t out[MA_FILE_PREFIX_LEN])
 
 /* ---- records ---- */
 
-int ma_tag_is_timed(uint8_t tag)
-{
-	switch (tag) {
-	case MA_REC_PROCESS:
-	case MA_REC_STACK:
-	case MA_REC_INFO:
-	case MA_REC_LOST:
-		return 0;
-	default:
-		return tag >= 1 && tag <= MA_REC_TAG_MAX;
-	}
-}
-
 size_t ma_record_max_size(const struct ma_record *r)
 {
 	/* tag, fn, and up to 18 fields of 10 bytes (an address or stack code
@@ -673,7 +660,7 @@ static inline __attribute__((always_inline)) uint64_t d_v(struct dec *d, int s)
 	return d->bad ? 0 : v;
 }
 
-static int64_t d_z(struct dec *d, int s)
+static inline __attribute__((always_inline)) int64_t d_z(struct dec *d, int s)
 {
 	return ma_unzigzag(d_v(d, s));
 }
@@ -763,14 +750,14 @@ static inline __attribute__((always_inline)) uint64_t d_addr(struct dec *d, int 
 	return a;
 }
 
-static uint64_t d_acq(struct dec *d)
+static inline __attribute__((always_inline)) uint64_t d_acq(struct dec *d)
 {
 	struct ma_codec_state *st = d->st;
 
 	return d_addr(d, 0, st->rel, st->nrel, st->acq, &st->nacq);
 }
 
-static uint64_t d_rel(struct dec *d)
+static inline __attribute__((always_inline)) uint64_t d_rel(struct dec *d)
 {
 	struct ma_codec_state *st = d->st;
 
@@ -803,7 +790,7 @@ static inline __attribute__((always_inline)) uint64_t d_stack(struct dec *d, int
 	return st->stack_id[*slot];
 }
 
-static uint64_t d_size(struct dec *d, int64_t slot)
+static inline __attribute__((always_inline)) uint64_t d_size(struct dec *d, int64_t slot)
 {
 	uint64_t base = slot >= 0 ? d->st->stack_size[slot] : 0;
 	uint64_t size = base + (uint64_t)d_z(d, MA_S_SIZE);

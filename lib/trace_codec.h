@@ -273,8 +273,14 @@ int ma_record_get(const uint8_t **p, const uint8_t *end,
  * returns the number copied. */
 int ma_stack_frames(const struct ma_rec_stack *st, uint64_t *out, uint32_t max);
 
-/* Whether a tag carries a timestamp. */
-int ma_tag_is_timed(uint8_t tag);
+/* Whether a tag carries a timestamp: every known tag but PROCESS, STACK,
+ * INFO and LOST (inline: asked of every record the reader hands out). */
+static inline int ma_tag_is_timed(uint8_t tag)
+{
+	return tag >= 1 && tag <= MA_REC_TAG_MAX &&
+	       !((1u << MA_REC_PROCESS | 1u << MA_REC_STACK | 1u << MA_REC_INFO |
+		  1u << MA_REC_LOST) >> tag & 1);
+}
 /* Name of a tag, fn, exit kind... for dumps ("alloc", "malloc", ...). */
 const char *ma_tag_name(uint8_t tag);
 const char *ma_fn_name(uint64_t fn);
