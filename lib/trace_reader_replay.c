@@ -16,6 +16,7 @@
 
 #include "trace_reader_int.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -217,11 +218,31 @@ static int ahead_of_all(struct ma_trace *t, uint32_t i, int k)
 	return heap_push(t, e.ts, i, RD_REC, 0);
 }
 
+/* The record and its tag's member of the union, which is all of it that
+ * is defined (trace_codec.h): for heap events 32 to 64 bytes, not 144. */
+static inline void copy_record(struct ma_record *to, const struct ma_record *from)
+{
+	switch (from->tag) {
+	case MA_REC_ALLOC:
+	case MA_REC_ALLOC_ALIGNED:
+		memcpy(to, from, offsetof(struct ma_record, u) + sizeof(from->u.alloc));
+		break;
+	case MA_REC_FREE:
+		memcpy(to, from, offsetof(struct ma_record, u) + sizeof(from->u.free));
+		break;
+	case MA_REC_REALLOC:
+		memcpy(to, from, offsetof(struct ma_record, u) + sizeof(from->u.realloc));
+		break;
+	default:
+		*to = *from;
+	}
+}
+
 /* Hands out a producer's peeked record; its successor is decoded on the
  * next call, so the strings of this one stay valid until then. */
 static int deliver(struct ma_trace *t, uint32_t i, struct ma_record *rec)
 {
-	*rec = t->prods[i].peek;
+	copy_record(rec, &t->prods[i].peek);
 	t->advance = (long)i;
 	if (rec->tag == MA_REC_REALLOC || rec->tag == MA_REC_MREMAP) {
 		rec->phase = 1;
