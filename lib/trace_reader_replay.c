@@ -16,7 +16,6 @@
 
 #include "trace_reader_int.h"
 
-#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -219,19 +218,34 @@ static int ahead_of_all(struct ma_trace *t, uint32_t i, int k)
 }
 
 /* The record and its tag's member of the union, which is all of it that
- * is defined (trace_codec.h): for heap events 32 to 64 bytes, not 144. */
+ * is defined (trace_codec.h): for heap events 32 to 64 bytes, not 144,
+ * field by field as the decoder stored them. */
 static inline void copy_record(struct ma_record *to, const struct ma_record *from)
 {
+	to->tag = from->tag;
+	to->phase = from->phase;
+	to->thread = from->thread;
+	to->ts = from->ts;
 	switch (from->tag) {
 	case MA_REC_ALLOC:
 	case MA_REC_ALLOC_ALIGNED:
-		memcpy(to, from, offsetof(struct ma_record, u) + sizeof(from->u.alloc));
+		to->u.alloc.addr = from->u.alloc.addr;
+		to->u.alloc.size = from->u.alloc.size;
+		to->u.alloc.stack = from->u.alloc.stack;
+		to->u.alloc.fn = from->u.alloc.fn;
+		to->u.alloc.alignment = from->u.alloc.alignment;
 		break;
 	case MA_REC_FREE:
-		memcpy(to, from, offsetof(struct ma_record, u) + sizeof(from->u.free));
+		to->u.free.addr = from->u.free.addr;
+		to->u.free.fn = from->u.free.fn;
 		break;
 	case MA_REC_REALLOC:
-		memcpy(to, from, offsetof(struct ma_record, u) + sizeof(from->u.realloc));
+		to->u.realloc.ts_after = from->u.realloc.ts_after;
+		to->u.realloc.old_addr = from->u.realloc.old_addr;
+		to->u.realloc.new_addr = from->u.realloc.new_addr;
+		to->u.realloc.size = from->u.realloc.size;
+		to->u.realloc.stack = from->u.realloc.stack;
+		to->u.realloc.fn = from->u.realloc.fn;
 		break;
 	default:
 		*to = *from;
