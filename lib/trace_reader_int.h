@@ -36,9 +36,9 @@ void ma_rd_file_close(struct ma_rd_file *f);
  * CRC-32C, decompression, and, when `decode` is set, that the payload
  * decodes into exactly hdr.nrecords records.  Returns 0 with *hdr and out
  * filled (hdr.raw_len bytes), 1 when `off` is the end of the file, -1
- * with "chunk N at offset X: reason" in err.  A chunk read again after a
- * decoding check passes the same CRC with the same bytes: reading it
- * again needs no second check. */
+ * with "chunk N at offset X: reason" in err.  The dump decodes every
+ * chunk so; the open only header and trailer chunks, the replay decoding
+ * the others as it goes. */
 int ma_rd_chunk_read(struct ma_rd_file *f, uint64_t off, uint64_t ordinal,
 		     struct ma_chunk_hdr *hdr, struct ma_rd_buf *out, int decode,
 		     char *err, size_t errlen);
@@ -55,7 +55,8 @@ struct ma_rd_head {
 };
 
 /* Checks the chunks from the start of the file as ma_rd_chunk_read()
- * with decoding does, up to the first damaged one (trace_reader_scan.c):
+ * does, decoding the records of header and trailer chunks only, up to
+ * the first damaged one (trace_reader_scan.c):
  * returns k, the number of good ones, the first k of *out (malloc'd,
  * the caller frees it); *damaged set and the reason in why when chunk k
  * is damaged; *end the offset where good chunks end.  -1 when out of

@@ -129,15 +129,20 @@ static int push_phase2(struct ma_trace *t, uint32_t prod, const struct ma_record
 
 /* ---- producers ---- */
 
-static int fail(struct ma_trace *t, const struct rd_chunk *c, const char *why)
+/* Damage found by the replay in chunk c: records that do not decode, or
+ * a file changed since it was opened.  What the replay had not read,
+ * chunk c included (loaded: counted in progress, or not), is lost. */
+static int fail(struct ma_trace *t, const struct rd_chunk *c, int loaded, const char *why)
 {
 	struct ma_trace_info *in = &t->info;
+	uint64_t read = t->progress - (loaded ? MA_CHUNK_HDR_LEN + (uint64_t)c->stored_len : 0);
 
 	snprintf(t->err, sizeof(t->err), "%s", why);
 	t->failed = 1;
 	if (!in->damaged || c->offset < in->damage_offset) {
 		in->damaged = 1;
 		in->damage_offset = c->offset;
+		in->bytes_lost = in->file_size > read ? in->file_size - read : 0;
 		snprintf(in->damage, sizeof(in->damage), "%s", why);
 	}
 	return -1;
@@ -162,9 +167,13 @@ static int prod_advance(struct ma_trace *t, uint32_t i)
 	if (ma_record_get(&p->p, p->end, p->st, &p->peek) < 0) {
 		snprintf(why, sizeof(why), "chunk %llu at offset %llu: records do not decode",
 			 (unsigned long long)c->ordinal, (unsigned long long)c->offset);
-		return fail(t, c, why);
+		return fail(t, c, 1, why);
 	}
-	p->left--;
+	if (--p->left == 0 && p->p != p->end) {
+		snprintf(why, sizeof(why), "chunk %llu at offset %llu: bytes left over after the "
+			 "last record", (unsigned long long)c->ordinal, (unsigned long long)c->offset);
+		return fail(t, c, 1, why);
+	}
 	if (!ma_tag_is_timed(p->peek.tag))
 		p->peek.ts = p->st->prev_ts;
 	p->peek.thread = p->thread;
@@ -172,9 +181,9 @@ static int prod_advance(struct ma_trace *t, uint32_t i)
 }
 
 /* Reads the producer's next chunk again, now for its records; it was
- * checked at open, so a failure means the file changed since.  Its
- * records decoded then, and the CRC says these are the same bytes: they
- * are decoded once more only as they are replayed (prod_advance). */
+ * checked at open (its CRC, and that it decompresses), so a failure here
+ * means the file changed since.  Its records are decoded only as they
+ * are replayed (prod_advance), which finds records that do not decode. */
 static int prod_load(struct ma_trace *t, uint32_t i)
 {
 	struct rd_prod *p = &t->prods[i];
@@ -183,11 +192,11 @@ static int prod_load(struct ma_trace *t, uint32_t i)
 	char why[256];
 
 	if (ma_rd_chunk_read(&t->f, c->offset, c->ordinal, &h, &p->buf, 0, why, sizeof(why)) != 0)
-		return fail(t, c, why);
+		return fail(t, c, 0, why);
 	if (h.thread != c->thread || h.seq != c->seq || h.nrecords != c->nrecords) {
 		snprintf(why, sizeof(why), "chunk %llu at offset %llu: changed since the trace was opened",
 			 (unsigned long long)c->ordinal, (unsigned long long)c->offset);
-		return fail(t, c, why);
+		return fail(t, c, 0, why);
 	}
 	t->progress += MA_CHUNK_HDR_LEN + (uint64_t)h.stored_len;
 	p->p = p->buf.ptr;

@@ -463,6 +463,108 @@ static void test_bit_flip(void **state)
 	check_damage_at(c, 3, "checksum mismatch");
 }
 
+/* Changes the chunk at c with edit, then gives it its CRC again, so that
+ * the damage reaches the decoder, not only the checksum. */
+static void edit_chunk(const struct chunk_at *c, void (*edit)(struct ma_chunk_hdr *, uint8_t *))
+{
+	size_t len = (size_t)(c->end - c->offset);
+	uint8_t *raw = malloc(len);
+	struct ma_chunk_hdr h;
+	int fd = open(path, O_RDWR);
+
+	assert_non_null(raw);
+	assert_true(fd >= 0);
+	assert_int_equal(pread(fd, raw, len, (off_t)c->offset), (ssize_t)len);
+	ma_chunk_hdr_get(raw, &h);
+	edit(&h, raw + MA_CHUNK_HDR_LEN);
+	h.crc = ma_chunk_crc(&h, raw + MA_CHUNK_HDR_LEN);
+	ma_chunk_hdr_put(raw, &h);
+	assert_int_equal(pwrite(fd, raw, len, (off_t)c->offset), (ssize_t)len);
+	close(fd);
+	free(raw);
+}
+
+/* The first record's kind byte (the kind stream comes first, after six
+ * one-byte stream lengths in a chunk this small) names no tag. */
+static void bad_kind(struct ma_chunk_hdr *h, uint8_t *payload)
+{
+	assert_int_equal(h->codec, MA_CODEC_NONE);
+	assert_int_equal(payload[6] & MA_KIND_TAG_MASK, MA_REC_ALLOC);
+	payload[6] &= (uint8_t)~MA_KIND_TAG_MASK;
+}
+
+/* One record fewer than the payload holds. */
+static void one_record_less(struct ma_chunk_hdr *h, uint8_t *payload)
+{
+	(void)payload;
+	h->nrecords--;
+}
+
+/* Replays t expecting want[0..n) and then damage in chunk k of c, with
+ * why; what was not read is lost: the chunks not loaded, and chunk k. */
+static void check_replay_damage(const struct chunk_at *c, size_t k, const char *why,
+				const struct ev *want, size_t n, uint64_t read)
+{
+	struct ma_trace *t = open_ok();
+	const struct ma_trace_info *in = ma_trace_info(t);
+	struct ev got[32];
+	struct ma_record r;
+	char msg[256];
+	size_t m = 0;
+	int ret;
+
+	/* the open takes the chunk: its CRC is good, it decompresses */
+	assert_false(in->damaged);
+	assert_true(in->complete);
+	assert_int_equal(in->chunks, 7);
+	while ((ret = ma_trace_next(t, &r)) == 1) {
+		assert_true(m < 32);
+		got[m++] = (struct ev){ r.tag, r.phase, r.thread, r.ts, addr_of(&r) };
+	}
+	assert_int_equal(ret, -1);
+	expect(got, m, want, n);
+	snprintf(msg, sizeof(msg), "chunk %zu at offset %llu: %s", k,
+		 (unsigned long long)c[k].offset, why);
+	assert_string_equal(ma_trace_error(t), msg);
+	assert_true(in->damaged);
+	assert_string_equal(in->damage, msg);
+	assert_int_equal(in->damage_offset, c[k].offset);
+	assert_int_equal(in->bytes_lost, in->file_size - read);
+	/* again, after a rewind: the same records, the same damage */
+	assert_int_equal(ma_trace_rewind(t), 0);
+	m = 0;
+	while ((ret = ma_trace_next(t, &r)) == 1)
+		m++;
+	assert_int_equal(ret, -1);
+	assert_int_equal(m, n);
+	assert_int_equal(in->damage_offset, c[k].offset);
+	ma_trace_close(t);
+}
+
+/* Records that do not decode in a chunk whose CRC is good (a writer's
+ * bug, or a crafted file) are found by the replay, which decodes the
+ * records of records chunks only as it goes: it hands out every record
+ * before them in replay order, then -1. */
+static void test_records_do_not_decode(void **state)
+{
+	struct chunk_at c[16];
+
+	(void)state;
+	write_interleaved(0);
+	assert_int_equal(chunks_of(c, 16), 7);
+	/* chunk 4, thread 1's second (50, 80): every chunk before it in the
+	 * file came before it in time */
+	edit_chunk(&c[4], bad_kind);
+	check_replay_damage(c, 4, "records do not decode", interleaved, 9, c[4].offset);
+	/* chunk 2, thread 1's first (10, 30), one record short: 10 decodes,
+	 * the bytes of 30 are left over; only the header chunk and thread
+	 * 3's (from 5) were read before it */
+	write_interleaved(0);
+	edit_chunk(&c[2], one_record_less);
+	check_replay_damage(c, 2, "bytes left over after the last record", interleaved, 2,
+			    c[1].offset + (c[4].offset - c[3].offset));
+}
+
 static void test_truncated(void **state)
 {
 	struct chunk_at c[16];
@@ -643,6 +745,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_model_plain, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_model_compressed, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bit_flip, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_records_do_not_decode, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_truncated, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_seq_gap, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_open_errors, setup, teardown),
