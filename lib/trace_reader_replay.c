@@ -227,8 +227,7 @@ static int ahead_of_all(struct ma_trace *t, uint32_t i, int k)
 }
 
 /* The record and its tag's member of the union, which is all of it that
- * is defined (trace_codec.h): for heap events 32 to 64 bytes, not 144,
- * field by field as the decoder stored them. */
+ * is defined (trace_codec.h): for heap events 32 to 64 bytes, not 144. */
 static inline void copy_record(struct ma_record *to, const struct ma_record *from)
 {
 	to->tag = from->tag;
@@ -238,23 +237,13 @@ static inline void copy_record(struct ma_record *to, const struct ma_record *fro
 	switch (from->tag) {
 	case MA_REC_ALLOC:
 	case MA_REC_ALLOC_ALIGNED:
-		to->u.alloc.addr = from->u.alloc.addr;
-		to->u.alloc.size = from->u.alloc.size;
-		to->u.alloc.stack = from->u.alloc.stack;
-		to->u.alloc.fn = from->u.alloc.fn;
-		to->u.alloc.alignment = from->u.alloc.alignment;
+		to->u.alloc = from->u.alloc;
 		break;
 	case MA_REC_FREE:
-		to->u.free.addr = from->u.free.addr;
-		to->u.free.fn = from->u.free.fn;
+		to->u.free = from->u.free;
 		break;
 	case MA_REC_REALLOC:
-		to->u.realloc.ts_after = from->u.realloc.ts_after;
-		to->u.realloc.old_addr = from->u.realloc.old_addr;
-		to->u.realloc.new_addr = from->u.realloc.new_addr;
-		to->u.realloc.size = from->u.realloc.size;
-		to->u.realloc.stack = from->u.realloc.stack;
-		to->u.realloc.fn = from->u.realloc.fn;
+		to->u.realloc = from->u.realloc;
 		break;
 	default:
 		*to = *from;
