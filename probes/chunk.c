@@ -126,6 +126,37 @@ void probe_chunkbuf_free(struct probe_chunkbuf *b)
 		probe_os_unmap(b, b->map_len);
 }
 
+/* Buffers of producers writing their own ring, shared by all threads.
+ * Each producer used to keep one with its ring: about 1 MiB once used
+ * (zstd's context, the encoder's tables, the streams), on every busy
+ * thread of a program whose writer thread falls behind.  Now there are
+ * as many as producers ever flushed at the same time.  A slot holds a
+ * free buffer or NULL; a buffer taken out is its taker's alone. */
+#define POOL_SLOTS 64
+static struct probe_chunkbuf *pool[POOL_SLOTS];
+
+struct probe_chunkbuf *probe_chunkbuf_take(size_t cap)
+{
+	for (int i = 0; i < POOL_SLOTS; i++) {
+		struct probe_chunkbuf *b = ma_atomic_load_acquire(&pool[i]);
+
+		if (b && b->cap >= cap && ma_atomic_cas_acq_rel(&pool[i], &b, NULL))
+			return b;
+	}
+	return probe_chunkbuf_new(cap, 1);
+}
+
+void probe_chunkbuf_give(struct probe_chunkbuf *b)
+{
+	for (int i = 0; b && i < POOL_SLOTS; i++) {
+		struct probe_chunkbuf *none = NULL;
+
+		if (!ma_atomic_load_relaxed(&pool[i]) && ma_atomic_cas_acq_rel(&pool[i], &none, b))
+			return;
+	}
+	probe_chunkbuf_free(b);
+}
+
 /* In a virtual machine a page's first touch costs about 17 us when it
  * faults, and 1 + 9 us when MADV_POPULATE_WRITE allocated it before (the
  * 9 is the host's part, which nothing avoids).  The buffers below are

@@ -66,6 +66,11 @@ static inline uint64_t probe_chunk_clamp_ts(struct probe_chunkbuf *b, uint64_t t
 /* Maps a buffer for payloads up to cap bytes; compress: use zstd. */
 struct probe_chunkbuf *probe_chunkbuf_new(size_t cap, int compress);
 void probe_chunkbuf_free(struct probe_chunkbuf *b);
+/* A compressing buffer for payloads up to cap bytes from the pool shared
+ * by producers flushing their own rings (mapped when none is free), and
+ * its return; lock-free, for any thread or signal handler. */
+struct probe_chunkbuf *probe_chunkbuf_take(size_t cap);
+void probe_chunkbuf_give(struct probe_chunkbuf *b);
 
 /* Starts an empty chunk. */
 void probe_chunk_begin(struct probe_chunkbuf *b);

@@ -161,13 +161,6 @@ int probe_ring_drain(struct probe_ring *r, struct probe_chunkbuf *buf, uint16_t 
 	return (int)buf->nrec;
 }
 
-static struct probe_chunkbuf *direct_buf(struct probe_ring *r)
-{
-	if (!r->direct)
-		r->direct = probe_chunkbuf_new(probe_ring_payload_max(r->cap), 1);
-	return r->direct;
-}
-
 /* Producer only: writes out [claimed end, head) plus the record w (when
  * not NULL).  Returns 0 when w still has to be pushed (the ring is empty
  * now), 1 when w went out in the chunk. */
@@ -175,7 +168,7 @@ static int flush_producer(struct probe_ring *r, const uint64_t *w)
 {
 	uint64_t head = ma_atomic_load_relaxed(&r->head);
 	uint64_t c = ma_atomic_load_acquire(&r->cons);
-	struct probe_chunkbuf *b = direct_buf(r);
+	struct probe_chunkbuf *b = probe_chunkbuf_take(probe_ring_payload_max(r->cap));
 	uint64_t lock;
 
 	do {
@@ -195,6 +188,7 @@ static int flush_producer(struct probe_ring *r, const uint64_t *w)
 		return lock != 0;
 	}
 	probe_chunk_write(b, r->thread, cons_seq(c), MA_CHUNK_RECORDS, MA_CHUNK_F_DIRECT);
+	probe_chunkbuf_give(b);
 	return lock != 0;
 }
 

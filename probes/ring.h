@@ -53,7 +53,6 @@ struct probe_ring {
 	uint32_t announced;      /* MA_REC_THREAD written (producer only) */
 	uint64_t cap;            /* words, a power of two */
 	uint64_t events;         /* events pushed (producer writes, relaxed) */
-	struct probe_chunkbuf *direct; /* producer's chunk buffer, mapped lazily */
 	struct probe_fu_memo *memo;    /* producer's memo of walks, mapped lazily */
 	uint32_t epoch;          /* changes with every new producer (memo entries) */
 	uint32_t memo_wait;      /* captures before the memo is mapped */

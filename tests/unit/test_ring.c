@@ -257,6 +257,80 @@ static void test_full_ring_flushed_by_producer(void **state)
 	decoded_free(d);
 }
 
+/* Producers flushing their own rings share buffers (probes/chunk.c): a
+ * buffer given back is handed out again, never to two takers at once,
+ * and never when it is smaller than asked for.  A buffer is known by a
+ * mark in its words_seen, past the count that field keeps (a buffer
+ * unmapped and mapped anew may come back at the same address, zeroed),
+ * and one that has written a chunk by its nrec.
+ * Runs first, while the pool is empty. */
+#define MARK (UINT64_C(1) << 40)
+
+static struct probe_chunkbuf *marked(struct probe_chunkbuf *b, uint64_t k)
+{
+	assert_non_null(b);
+	assert_int_equal(b->words_seen, 0); /* mapped now */
+	b->words_seen = MARK * k;
+	return b;
+}
+
+/* Which mark b carries, 0 when none. */
+static uint64_t mark_of(const struct probe_chunkbuf *b)
+{
+	return b->words_seen / MARK;
+}
+
+static void test_flush_buffers_shared(void **state)
+{
+	size_t small = probe_ring_payload_max(128), big = probe_ring_payload_max(4096);
+	struct probe_chunkbuf *a = marked(probe_chunkbuf_take(small), 1);
+	struct probe_chunkbuf *b = marked(probe_chunkbuf_take(small), 2);
+	struct probe_chunkbuf *c, *d, *e, *f;
+	struct probe_ring *r = probe_ring_new(128);
+	struct decoded *dd;
+	uint64_t seen = 0;
+
+	(void)state;
+	probe_chunkbuf_give(a);
+	probe_chunkbuf_give(b);
+	c = probe_chunkbuf_take(small);
+	d = probe_chunkbuf_take(small);
+	assert_true(mark_of(c) + mark_of(d) == 3 && mark_of(c) * mark_of(d) == 2);
+	e = marked(probe_chunkbuf_take(small), 3);
+	probe_chunkbuf_give(c);
+	f = marked(probe_chunkbuf_take(big), 4); /* c is too small */
+	assert_true(f->cap >= big);
+	assert_non_null(f->z);
+	probe_chunkbuf_give(d);
+	probe_chunkbuf_give(e);
+	probe_chunkbuf_give(f);
+
+	/* a ring flushed by its producer takes one of these and gives it
+	 * back, having used it */
+	probe_ring_reset(r, 4, 1);
+	for (uint64_t k = 0; k < 1000; k++)
+		push_free(r, k);
+	probe_ring_flush_own(r);
+	dd = decode_sorted();
+	check_sequence(dd, 4, 1000, 0);
+	decoded_free(dd);
+	{
+		struct probe_chunkbuf *g[4];
+		int used = 0;
+
+		for (int k = 0; k < 4; k++) {
+			g[k] = probe_chunkbuf_take(small);
+			assert_in_range(mark_of(g[k]), 1, 4);
+			seen |= UINT64_C(1) << mark_of(g[k]);
+			used += g[k]->nrec != 0;
+		}
+		assert_int_equal(seen, 0x1e); /* marks 1 to 4, each once */
+		assert_int_equal(used, 1);
+		for (int k = 0; k < 4; k++)
+			probe_chunkbuf_give(g[k]);
+	}
+}
+
 /* The consumer holds the lock while the producer fills the ring: the
  * producer writes its events as chunks of its own, ordered after the
  * consumer's by seq. */
@@ -468,6 +542,8 @@ static int summarize(const char *path)
 int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
+		/* first: the pool starts empty */
+		cmocka_unit_test_setup_teardown(test_flush_buffers_shared, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_wrap_around, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_full_ring_flushed_by_producer, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_full_ring_while_consumer_holds_lock, setup, teardown),
