@@ -63,7 +63,8 @@ struct probe_ring {
 	uint64_t tail;
 	uint64_t head __attribute__((aligned(64)));
 	uint64_t check;          /* producer: a push reaching this calls probe_ring_check */
-	uint64_t warm;           /* words populated in the first pass, or ~0 */
+	uint64_t warm;           /* position up to which the words are populated, or ~0 */
+	uint64_t warm_base;      /* position of words[0] in this pass (probe_ring_restart) */
 	struct probe_stack_cache_entry cache[PROBE_STACK_CACHE];
 	uint64_t words[] __attribute__((aligned(64)));
 };
@@ -91,9 +92,18 @@ static inline void probe_ring_mark_prompt(struct probe_ring *r)
  * cache); otherwise the writer thread is woken at half full. */
 void probe_ring_check(struct probe_ring *r);
 
-/* Populates the ring's pages ahead of a first pass that reaches word
- * `upto`, a step at a time (one call instead of a fault per page). */
+/* Populates the ring's pages ahead of a first pass that reaches
+ * position `upto`, a step at a time (one call instead of a fault per
+ * page). */
 void probe_ring_warm(struct probe_ring *r, uint64_t upto);
+
+/* An empty ring whose head is this far into its words starts again at
+ * words[0] (probe_ring_restart). */
+#define PROBE_RING_RESTART_AT(r) ((r)->cap / 16)
+
+/* Producer only, r empty: moves head (and tail) to the next position
+ * that is words[0], unless a consumer holds the lock.  Returns head. */
+uint64_t probe_ring_restart(struct probe_ring *r, uint64_t head);
 
 /* Appends a raw record of n words (n <= cap / 4). */
 static inline void probe_ring_push(struct probe_ring *r, const uint64_t *w, uint32_t n)
@@ -106,6 +116,8 @@ static inline void probe_ring_push(struct probe_ring *r, const uint64_t *w, uint
 		if (probe_ring_overflow(r, w, n))
 			return;
 		head = ma_atomic_load_relaxed(&r->head);
+	} else if (__builtin_expect(used == 0 && (head & mask) >= PROBE_RING_RESTART_AT(r), 0)) {
+		head = probe_ring_restart(r, head);
 	}
 	if (__builtin_expect(head + n > r->warm, 0))
 		probe_ring_warm(r, head + n);

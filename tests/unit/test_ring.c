@@ -216,23 +216,80 @@ static void check_sequence(struct decoded *d, uint32_t thread, uint64_t n, int m
 
 /* ---- tests ---- */
 
+/* Records wrap round the end of the ring.  The consumer takes its range
+ * before the producer pushes the next five, so the ring is never empty
+ * at a push and never starts again at words[0] (probe_ring_restart). */
 static void test_wrap_around(void **state)
 {
 	struct probe_ring *r = probe_ring_new(64);
 	struct probe_chunkbuf *b = consumer_buf(r, 0);
 	struct decoded *d;
+	uint64_t from, to, wraps = 0;
+	uint32_t seq;
 
 	(void)state;
 	probe_ring_reset(r, 7, 1);
-	for (uint64_t i = 0; i < 1000; i++) {
-		push_marker(r, i);
-		if (i % 5 == 4)
-			assert_true(probe_ring_drain(r, b, 0) > 0);
+	for (uint64_t i = 0; i < 1000;) {
+		uint64_t head = r->head;
+
+		push_marker(r, i++);
+		wraps += (head & 63) > (r->head & 63);
+		if (i % 5 == 0 && i < 1000) {
+			assert_int_equal(probe_ring_take(r, &from, &to, &seq), 1);
+			head = r->head;
+			push_marker(r, i++);
+			wraps += (head & 63) > (r->head & 63);
+			probe_ring_chunk_begin(b, r);
+			assert_int_equal(probe_chunk_add_ring(b, r->words, r->cap - 1, from, to), 0);
+			probe_ring_release(r, to);
+			assert_int_equal(probe_chunk_write(b, r->thread, seq, MA_CHUNK_RECORDS, 0), 0);
+		}
 	}
 	probe_ring_drain(r, b, 0);
 	assert_true(probe_ring_is_empty(r));
+	assert_true(wraps > 50);
 	d = decode_sorted();
 	check_sequence(d, 7, 1000, 1);
+	decoded_free(d);
+	probe_chunkbuf_free(b);
+}
+
+/* A ring that is empty when its producer pushes starts again at words[0]
+ * once its head is PROBE_RING_RESTART_AT in: a thread whose ring is
+ * drained before it fills stays in the first pages of its ring, and
+ * never populates the rest.  Nothing is lost or reordered. */
+static void test_empty_ring_restarts(void **state)
+{
+	struct probe_ring *r = probe_ring_new(PROBE_RING_WORDS_DEFAULT);
+	struct probe_chunkbuf *b = consumer_buf(r, 1);
+	struct decoded *d;
+	uint64_t restarts = 0, far = 0;
+
+	(void)state;
+	probe_ring_reset(r, 9, 1);
+	for (uint64_t i = 0; i < 200000; i++) {
+		uint64_t head = r->head;
+
+		push_free(r, i);
+		restarts += (r->head & (r->cap - 1)) == 4;
+		if ((r->head & (r->cap - 1)) > far)
+			far = r->head & (r->cap - 1);
+		/* a drain every 1500 events (6000 words) */
+		if (i % 1500 == 1499) {
+			assert_true(probe_ring_drain(r, b, 0) > 0);
+			assert_true(probe_ring_is_empty(r));
+		}
+		assert_true(r->head - head == 4 || (r->head & (r->cap - 1)) == 4);
+	}
+	probe_ring_drain(r, b, 0);
+	/* 800 000 words pushed: the first push, then 133 drains, each
+	 * followed by a restart */
+	assert_int_equal(restarts, 1 + 200000 / 1500);
+	assert_true(far < PROBE_RING_RESTART_AT(r) + 6000);
+	assert_int_not_equal(r->warm, UINT64_MAX);
+	assert_true(r->warm - r->warm_base <= 16384);
+	d = decode_sorted();
+	check_sequence(d, 9, 200000, 0);
 	decoded_free(d);
 	probe_chunkbuf_free(b);
 }
@@ -545,6 +602,7 @@ int main(int argc, char **argv)
 		/* first: the pool starts empty */
 		cmocka_unit_test_setup_teardown(test_flush_buffers_shared, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_wrap_around, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_empty_ring_restarts, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_full_ring_flushed_by_producer, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_full_ring_while_consumer_holds_lock, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_many_producers_one_consumer, setup, teardown),
