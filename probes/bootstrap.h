@@ -50,6 +50,9 @@ void probe_bootstrap(void);
 /* Looks up one symbol of the next object (C++ operators, resolved on
  * first use because libstdc++ may be loaded later). */
 void *probe_next_symbol(const char *name);
+/* The same for a C++ operator, also found where a C++ runtime loaded by
+ * dlopen without RTLD_GLOBAL defines it (bootstrap.c). */
+void *probe_cxx_symbol(const char *name);
 
 void *probe_arena_alloc(size_t size, size_t align);
 int probe_arena_owns(const void *p);

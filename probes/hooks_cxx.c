@@ -9,6 +9,7 @@
 #include <stdlib.h>
 
 #include "bootstrap.h"
+#include "msg.h"
 #include "probe.h"
 #include "signals.h"
 
@@ -30,16 +31,18 @@ static void *real_of(void **slot, const char *name)
 	void *p = ma_atomic_load_acquire(slot);
 
 	if (!p) {
-		p = probe_next_symbol(name);
+		p = probe_cxx_symbol(name);
 		ma_atomic_store_release(slot, p);
 	}
 	return p;
 }
 
-/* Without libstdc++ behind us (cannot happen for a program that calls
- * these) there is no way to throw: fail loudly rather than return NULL. */
+/* With no C++ runtime anywhere in the process (which a program calling
+ * these cannot be) there is no way to throw: fail loudly rather than
+ * return NULL. */
 static void *missing(void)
 {
+	probe_msg("no C++ runtime defines operator new besides the probe; aborting");
 	abort();
 }
 

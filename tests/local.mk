@@ -49,6 +49,13 @@ tests_progs_plugin_mod_la_SOURCES = tests/progs/plugin_mod.c tests/progs/progs.h
 tests_progs_plugin_mod_la_CFLAGS = $(progs_cflags)
 tests_progs_plugin_mod_la_LDFLAGS = -module -avoid-version -shared -rpath /nowhere
 
+# The same in C++ (tests/progs/.libs/plugin-cxx.so): it brings libstdc++,
+# which the C program loads without RTLD_GLOBAL.
+check_LTLIBRARIES += tests/progs/plugin-cxx.la
+tests_progs_plugin_cxx_la_SOURCES = tests/progs/plugin_cxx.cc tests/progs/progs.h
+tests_progs_plugin_cxx_la_CXXFLAGS = $(progs_cxxflags)
+tests_progs_plugin_cxx_la_LDFLAGS = -module -avoid-version -shared -rpath /nowhere
+
 # End-to-end tests: numbered shell scripts sharing tests/e2e/lib.sh.
 e2e_tests = tests/e2e/01-record-cli.sh tests/e2e/02-no-preload.sh \
 	tests/e2e/03-sites.sh tests/e2e/04-threads.sh tests/e2e/05-fork.sh \

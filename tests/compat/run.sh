@@ -195,6 +195,10 @@ case_ perl $null perl -e 'my %h; $h{$_ % 7000} .= "x$_" for 1 .. 4000000; print 
 case_ node $null node -e 'const m = new Map(); for (let i = 0; i < 1200000; i++) m.set(i % 50000, "v" + i + [i, i * 2].join(",")); console.log(m.size, m.get(42))'
 case_ gcc $null gcc -O2 -o "$work/prog" "$work/prog.c"
 case_ g++ $null g++ -O1 -o "$work/progxx" "$work/prog.cc"
+# binutils' ar, nm and ranlib load the LLVM linker plugin (C++, with
+# libstdc++) by dlopen without RTLD_GLOBAL into a C program.
+case_ ar $null sh -c 'gcc -O1 -c -o prog.o "$1/prog.c" && ar rcs lib.a prog.o && ar t lib.a &&
+	nm -g lib.a | grep -c " T " && ranlib lib.a && echo done' sh "$work"
 case_ java $null java -Xshare:auto $java_cp "$java_main"
 case_ git $null sh -c 'git -C "$1" log -p --stat -M -C; git -C "$1" log --oneline -S"line 1234"
 	git -C "$1" log -p -G"line 1[0-9]*7$" --format=%s

@@ -39,3 +39,22 @@ expect "text report: the plugin's leak" \
 	"$(grep -A1 ' in 1 block' report.txt | sed -n 's|^ *at \(plugin_alloc\) (.*/|\1 (|p')"
 ! grep -q after_unload report.txt || fail "text report: after_unload's freed blocks listed"
 pass "text report: nothing from after_unload"
+
+# A C++ plugin loaded by the C program without RTLD_GLOBAL (binutils'
+# LLVM plugin, a Python extension): libstdc++ comes with it, outside the
+# global scope, and the plugin's operator new binds to the probe's.  The
+# program runs as without the probe (it used to abort), the plugin's
+# operators are recorded, and a std::bad_alloc thrown through the probe's
+# operator new[] is caught in the plugin.
+record -- "$PROGS/plugin" "$PROGS/.libs/plugin-cxx.so"
+expect "C++ plugin: status" 0 "$rc"
+expect "C++ plugin: stdout" "plugin: done" "$(cat out)"
+t=$(one_trace)
+sites "$t" | grep -E '^(cxx_alloc|cxx_obj|after_unload) ' >sites.txt
+cat >expected <<'END'
+after_unload malloc 64 allocs=3 frees=3
+cxx_alloc operator_new[] 333 allocs=5 frees=4
+cxx_obj operator_new 40 allocs=3 frees=3
+END
+expect_file "C++ plugin: allocations per call site" expected sites.txt
+expect "C++ plugin: operator delete[] calls" 4 "$(count functions 'operator delete[]' "$t")"
