@@ -6,6 +6,11 @@
  * number of distinct stacks.
  *
  *   churn [-t THREADS] [-n ITERATIONS] [-r RECIPES] [-w WINDOW] [-s SEED]
+ *         [-b BURST -p PAUSE_US]
+ *
+ * With -b and -p each thread sleeps PAUSE_US microseconds after every
+ * BURST steps: threads that allocate now and then, as the many worker
+ * threads of an IDE or a language server do.
  *
  * Prints the number of malloc+free pairs and the wall time on stderr, and a
  * checksum on stdout (so it can be compared with and without a profiler). */
@@ -39,6 +44,8 @@ struct worker {
 
 static struct recipe *recipes;
 static int nrecipes = 300;
+static long burst;          /* steps between pauses, 0: no pause */
+static long pause_us;
 
 typedef void step_fn(struct worker *w, const struct recipe *r, int level, size_t size);
 static step_fn *steps[NSTEPS];
@@ -106,6 +113,11 @@ static void *work(void *arg)
 		const struct recipe *r = &recipes[rnd(&w->seed) % (unsigned)nrecipes];
 		size_t size = 16 + rnd(&w->seed) % (4096 - 16 + 1);
 		steps[r->path[0]](w, r, 1, size);
+		if (burst && i % burst == burst - 1) {
+			struct timespec ts = { pause_us / 1000000, pause_us % 1000000 * 1000 };
+
+			nanosleep(&ts, NULL);
+		}
 	}
 	for (int i = 0; i < w->window; i++)
 		free(w->live[i]);
@@ -130,20 +142,23 @@ int main(int argc, char **argv)
 	uint64_t sum = 0;
 	double t0;
 
-	while ((opt = getopt(argc, argv, "t:n:r:w:s:")) != -1) {
+	while ((opt = getopt(argc, argv, "t:n:r:w:s:b:p:")) != -1) {
 		switch (opt) {
 		case 't': threads = atoi(optarg); break;
 		case 'n': iterations = atol(optarg); break;
 		case 'r': nrecipes = atoi(optarg); break;
 		case 'w': window = atoi(optarg); break;
 		case 's': seed = (unsigned)atoi(optarg); break;
+		case 'b': burst = atol(optarg); break;
+		case 'p': pause_us = atol(optarg); break;
 		default:
-			fprintf(stderr, "usage: churn [-t threads] [-n iterations] [-r recipes] [-w window] [-s seed]\n");
+			fprintf(stderr, "usage: churn [-t threads] [-n iterations] [-r recipes] [-w window] [-s seed] [-b burst -p pause_us]\n");
 			return 2;
 		}
 	}
-	if (threads < 1 || iterations < 1 || nrecipes < 1 || window < 1) {
-		fprintf(stderr, "churn: arguments must be positive\n");
+	if (threads < 1 || iterations < 1 || nrecipes < 1 || window < 1 || burst < 0 ||
+	    pause_us < 0 || (burst > 0) != (pause_us > 0)) {
+		fprintf(stderr, "churn: arguments must be positive (-b and -p together)\n");
 		return 2;
 	}
 	make_recipes(seed);

@@ -77,6 +77,12 @@ def churn_workloads(build, quick):
         n = total // t
         out.append(Workload("churn %dT" % t, [churn, "-t", str(t), "-n", str(n)],
                             pairs=n, threads=t))
+    # 32 threads that allocate now and then: 50 steps, then 5 ms asleep,
+    # 64 blocks live each.  What it measures is the memory added per
+    # thread; time is mostly sleep.
+    n = 5000 if quick else 20000
+    out.append(Workload("bursts 32T", [churn, "-t", "32", "-n", str(n), "-w", "64",
+                                       "-b", "50", "-p", "5000"], pairs=n, threads=32))
     return out
 
 
