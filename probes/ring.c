@@ -71,7 +71,8 @@ void probe_ring_warm(struct probe_ring *r, uint64_t upto)
 	r->warm = warm >= cap ? UINT64_MAX : r->warm_base + warm / sizeof(uint64_t);
 }
 
-/* Makes the populated words [0, n) of the pass starting at position base. */
+/* Starts a pass at position base (words[0]); the words populated stay
+ * those from words[0] up to where the last pass had populated them. */
 static void warm_rebase(struct probe_ring *r, uint64_t base)
 {
 	if (r->warm != UINT64_MAX)
