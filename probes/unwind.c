@@ -55,8 +55,8 @@ static int first_program_frame(const uint64_t *ips, int n)
 	return i;
 }
 
-/* libunwind's walk by unw_step, without the cache of frames that
- * unw_backtrace maps and fills (256 KiB a thread). */
+/* libunwind's walk by unw_step, without the per-thread cache of frames
+ * that unw_backtrace maps and fills (256 KiB a thread). */
 static int step_all(void **buf, int max)
 {
 	unw_context_t uc;
@@ -149,20 +149,19 @@ void probe_unwind_init(void)
 		mode = MODE_SLOW;
 	else if (m && strcmp(m, "check") == 0)
 		mode = MODE_CHECK;
-	/* unw_backtrace keeps a cache of frames of 256 KiB per thread, which
-	 * it maps and fills at the thread's first walk.  With the fast
-	 * unwinder, libunwind walks once in CHECK_EVERY captures and for the
-	 * rare start the rules cannot follow, and every thread that
-	 * allocated 65536 times carried that cache for a walk now and then.
-	 * Such a walk now goes by unw_step, with the per-thread cache of
-	 * unwind rules (tens of KiB, in libunwind's thread-local storage):
-	 * 100-140 us for one of churn's stacks where unw_backtrace took 12,
-	 * so about 2 ns a capture at one walk in 65536 (uncached, 390 us).
-	 * The checks of MEMORY_ANALYZER_UNWIND=check walk the same way; when
-	 * libunwind does every walk, it keeps unw_backtrace. */
+	/* unw_backtrace's cache of frames is 256 KiB that a thread maps and
+	 * fills at its first walk, and the per-thread caching policy adds
+	 * its own.  With the fast unwinder, libunwind walks once in
+	 * CHECK_EVERY captures and for the rare start the rules cannot
+	 * follow: every thread that allocated 65536 times carried both for
+	 * a walk now and then.  Such a walk now steps uncached and reads
+	 * the unwind tables again.  The checks of MEMORY_ANALYZER_UNWIND=
+	 * check walk the same way, cached; when libunwind does every walk,
+	 * it keeps its cache of frames too. */
 	fast = probe_fu_init() == 0;
 	stepped = fast && mode != MODE_SLOW;
-	unw_set_caching_policy(unw_local_addr_space, UNW_CACHE_PER_THREAD);
+	unw_set_caching_policy(unw_local_addr_space,
+			       mode == MODE_FAST && fast ? UNW_CACHE_NONE : UNW_CACHE_PER_THREAD);
 	/* The first use of libunwind costs milliseconds (it maps its caches
 	 * and reads the unwind tables), libgcc's a little: pay them here, not
 	 * in the program's first allocation.  But with the fast unwinder,
