@@ -31,8 +31,6 @@ enum { MODE_FAST, MODE_CHECK, MODE_SLOW };
 
 uintptr_t probe_self_lo, probe_self_hi;
 static int mode;
-/* libunwind walks by unw_step (below): it does not do every walk */
-static int stepped;
 static __thread unsigned check_countdown;
 
 static int is_self(uint64_t ip)
@@ -55,34 +53,15 @@ static int first_program_frame(const uint64_t *ips, int n)
 	return i;
 }
 
-/* libunwind's walk by unw_step, without the per-thread cache of frames
- * that unw_backtrace maps and fills (256 KiB a thread). */
-static int step_all(void **buf, int max)
-{
-	unw_context_t uc;
-	unw_cursor_t c;
-	unw_word_t ip;
-	int n = 0;
-
-	if (unw_getcontext(&uc) != 0 || unw_init_local(&c, &uc) != 0)
-		return 0;
-	do {
-		if (unw_get_reg(&c, UNW_REG_IP, &ip) < 0 || ip == 0)
-			break;
-		buf[n++] = (void *)ip;
-	} while (n < max && unw_step(&c) > 0);
-	return n;
-}
-
-/* libunwind's walk, our frames skipped: when the frame-pointer chain of
- * the probe cannot be followed, and for the checks. */
+/* libunwind's unw_backtrace, our frames skipped: when the frame-pointer
+ * chain of the probe cannot be followed. */
 static int backtrace_all(uint64_t *out, int depth)
 {
 	void *buf[PROBE_DEPTH_MAX + SKIP_MAX];
 	/* libunwind allocates for its per-thread cache (pthread_setspecific):
 	 * those are its own, not events of a signal handler. */
 	int g = probe_guard_enter(PROBE_GUARD_INTERNAL);
-	int n = stepped ? step_all(buf, depth + SKIP_MAX) : unw_backtrace(buf, depth + SKIP_MAX), skip;
+	int n = unw_backtrace(buf, depth + SKIP_MAX), skip;
 
 	probe_guard_leave(g);
 
@@ -143,25 +122,12 @@ void probe_unwind_init(void)
 	struct probe_fu_start none = { 0, 0, 0 };
 	struct probe_fu_reads rd;
 	uint64_t ips[8];
-	int fast;
 
+	unw_set_caching_policy(unw_local_addr_space, UNW_CACHE_PER_THREAD);
 	if (m && strcmp(m, "slow") == 0)
 		mode = MODE_SLOW;
 	else if (m && strcmp(m, "check") == 0)
 		mode = MODE_CHECK;
-	/* unw_backtrace's cache of frames is 256 KiB that a thread maps and
-	 * fills at its first walk, and the per-thread caching policy adds
-	 * its own.  With the fast unwinder, libunwind walks once in
-	 * CHECK_EVERY captures and for the rare start the rules cannot
-	 * follow: every thread that allocated 65536 times carried both for
-	 * a walk now and then.  Such a walk now steps uncached and reads
-	 * the unwind tables again.  The checks of MEMORY_ANALYZER_UNWIND=
-	 * check walk the same way, cached; when libunwind does every walk,
-	 * it keeps its cache of frames too. */
-	fast = probe_fu_init() == 0;
-	stepped = fast && mode != MODE_SLOW;
-	unw_set_caching_policy(unw_local_addr_space,
-			       mode == MODE_FAST && fast ? UNW_CACHE_NONE : UNW_CACHE_PER_THREAD);
 	/* The first use of libunwind costs milliseconds (it maps its caches
 	 * and reads the unwind tables), libgcc's a little: pay them here, not
 	 * in the program's first allocation.  But with the fast unwinder,
@@ -171,7 +137,7 @@ void probe_unwind_init(void)
 	 * nothing, so it is left to its first use. */
 	if (mode != MODE_FAST)
 		unwind(NULL, ips, 8, &rd, 0);
-	if (fast)
+	if (probe_fu_init() == 0)
 		probe_fu_slow(&none, ips, 8);
 }
 
