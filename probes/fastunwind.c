@@ -394,76 +394,65 @@ int probe_fu_walk(const struct probe_fu_start *s, uint64_t *ips, int max,
 	return n;
 }
 
-/* 16 buckets of 8 at first (150 KiB), 128 (1.2 MiB) once the thread has
- * added twice as many walks as the small memo holds.  The small one is
- * populated at once (a thread that walks at all soon fills it); of the
- * large one only the tags, which every lookup reads, and its entries
- * fault in as walks are added: git log -p grew it near its end and
- * touched 4 of its 303 pages.  Populating them all took no time that
- * could be measured, but 1.2 MiB of the program's memory. */
-#define MEMO_BITS_FIRST 4
-#define MEMO_BITS_MAX 7
-#define MEMO_BUCKETS (1u << MEMO_BITS_MAX)
+/* 128 buckets of 8 ways.  A way is one tag word: the start's hash in its
+ * high bits and, in its low MEMO_AT_BITS, where its entry lies in the
+ * memo's arena (in 16-byte units, plus one; 0 is an empty way), so that a
+ * lookup reads one line of tags and then only the entry whose tag
+ * matches.  An entry is sized to its walk, 48 bytes and 12 for each word
+ * the walk read (churn's walks read 8 to 47, perl's mostly 8 to 15, a
+ * deep C++ template's up to 71), and appended to the arena, whose pages
+ * fault in as it fills: a thread holds the tags (8 KiB) and the bytes of
+ * the walks it memoized, not the room for 96 words each entry had before
+ * (1 200 bytes, placed by hash, so that 300 walks touched most of the
+ * 1.2 MiB).  An entry replaced in its bucket leaves its bytes behind;
+ * when the arena is full every entry is dropped and it starts again.
+ *
+ * Entries are never written over while they can be read: an addition
+ * reserves its bytes before it writes them, so that a signal handler's
+ * capture meanwhile appends after them, and the arena starts again only
+ * from a capture that interrupts none (the caller says so). */
+#define MEMO_BITS 7
+#define MEMO_BUCKETS (1u << MEMO_BITS)
 #define MEMO_WAYS 8
+#define MEMO_ARENA (1u << 20)
+#define MEMO_UNIT 16
+#define MEMO_AT_BITS 17 /* MEMO_ARENA / MEMO_UNIT + 1 values */
+#define MEMO_AT_MASK ((1ull << MEMO_AT_BITS) - 1)
 
 struct memo_entry {
 	uint64_t ip, sp, bp, id;
 	uint32_t epoch, gen, n, bp_used;
-	int32_t off[PROBE_FU_READS];
-	uint64_t val[PROBE_FU_READS];
+	uint64_t val[]; /* n words, then their n offsets (int32_t) */
 };
 
-/* Each bucket's ways have a tag (the start's hash, never 0; 0 = empty)
- * in one cache line, so a lookup reads one line and then only the entry
- * whose tag matches, not the first line of all eight entries. */
 struct probe_fu_memo {
 	uint64_t tag[MEMO_BUCKETS][MEMO_WAYS] __attribute__((aligned(64)));
-	uint32_t next[MEMO_BUCKETS]; /* way to replace next */
-	uint32_t bits;               /* buckets in use: 1 << bits */
-	uint32_t adds;
-	struct memo_entry e[];       /* MEMO_WAYS << bits */
+	uint8_t next[MEMO_BUCKETS]; /* way to replace next */
+	uint32_t used;              /* bytes of the arena reserved */
+	uint32_t adds, restarts;
+	_Alignas(64) unsigned char arena[];
 };
 
-static size_t memo_len(uint32_t bits)
+struct probe_fu_memo *probe_fu_memo_new(void)
 {
-	return sizeof(struct probe_fu_memo) + (sizeof(struct memo_entry) * MEMO_WAYS << bits);
-}
+	struct probe_fu_memo *m = probe_os_map(sizeof(*m) + MEMO_ARENA);
 
-struct probe_fu_memo *probe_fu_memo_new(const struct probe_fu_memo *old)
-{
-	uint32_t bits = old ? old->bits + 3 : MEMO_BITS_FIRST;
-	struct probe_fu_memo *m;
-
-	if (bits > MEMO_BITS_MAX)
-		bits = MEMO_BITS_MAX;
-	if (bits < MEMO_BITS_MAX)
-		m = probe_os_map_hot(memo_len(bits));
-	else if ((m = probe_os_map(memo_len(bits))))
-		probe_os_populate(m, offsetof(struct probe_fu_memo, e));
 	if (m)
-		m->bits = bits;
+		probe_os_populate(m, sizeof(*m));
 	return m;
 }
 
-int probe_fu_memo_small(const struct probe_fu_memo *m)
+void probe_fu_memo_stats(const struct probe_fu_memo *m, uint32_t *used, uint32_t *restarts)
 {
-	return m->bits < MEMO_BITS_MAX && m->adds >= 2u * (MEMO_WAYS << m->bits);
-}
-
-uint32_t probe_fu_memo_capacity(const struct probe_fu_memo *m)
-{
-	return MEMO_WAYS << m->bits;
-}
-
-void probe_fu_memo_free(struct probe_fu_memo *m)
-{
-	probe_os_unmap(m, memo_len(m->bits));
+	*used = m->used;
+	*restarts = m->restarts;
 }
 
 /* The hash of a start: its ip and sp, and the return address its first
  * frame's rule points at (the walk's own first read), so that the many
- * stacks that reach malloc from one call site spread over buckets.  Its
- * top bits are the bucket, all of it (never 0) the tag. */
+ * stacks that reach malloc from one call site spread over buckets.  Bits
+ * 56-62 are the bucket; the bits above MEMO_AT_BITS, bit 63 always set
+ * (never an empty way), the tag. */
 static uint64_t memo_hash(const struct probe_fu_start *s)
 {
 	struct table *t = ma_atomic_load_acquire(&table);
@@ -475,18 +464,25 @@ static uint64_t memo_hash(const struct probe_fu_start *s)
 		if (cfa > s->sp && cfa - s->sp <= SPAN_MAX)
 			h += ((const uint64_t *)cfa)[-1] * 0xc4ceb9fe1a85ec53ull;
 	}
-	return (h * 0xff51afd7ed558ccdull) | 1;
+	return ((h * 0xff51afd7ed558ccdull) | (1ull << 63)) & ~MEMO_AT_MASK;
 }
 
-static unsigned memo_bucket(const struct probe_fu_memo *m, uint64_t h)
+static const uint64_t *memo_tags(const struct probe_fu_memo *m, uint64_t h)
 {
-	return (unsigned)(h >> (64 - m->bits));
+	return m->tag[(h >> 56) & (MEMO_BUCKETS - 1)];
+}
+
+static const struct memo_entry *memo_at(const struct probe_fu_memo *m, uint64_t tag)
+{
+	return (const struct memo_entry *)(m->arena + ((tag & MEMO_AT_MASK) - 1) * MEMO_UNIT);
 }
 
 static int memo_match(const struct memo_entry *e, const struct probe_fu_start *s)
 {
+	const int32_t *off = (const int32_t *)(e->val + e->n);
+
 	for (uint32_t i = 0; i < e->n; i++)
-		if (*(const uint64_t *)(s->sp + (uint64_t)(int64_t)e->off[i]) != e->val[i])
+		if (*(const uint64_t *)(s->sp + (uint64_t)(int64_t)off[i]) != e->val[i])
 			return 0;
 	return 1;
 }
@@ -495,15 +491,15 @@ uint64_t probe_fu_memo_find(struct probe_fu_memo *m, uint32_t epoch,
 			    const struct probe_fu_start *s)
 {
 	uint64_t h = memo_hash(s);
-	unsigned b = memo_bucket(m, h);
-	const uint64_t *tag = m->tag[b];
+	const uint64_t *tag = memo_tags(m, h);
 	uint32_t gen = ma_atomic_load_relaxed(&generation);
 
 	for (int k = 0; k < MEMO_WAYS; k++) {
-		const struct memo_entry *e = m->e + MEMO_WAYS * b + k;
+		const struct memo_entry *e;
 
-		if (tag[k] != h)
+		if ((tag[k] & ~MEMO_AT_MASK) != h)
 			continue;
+		e = memo_at(m, tag[k]);
 		if (e->ip == s->ip && e->sp == s->sp && (!e->bp_used || e->bp == s->bp) &&
 		    e->epoch == epoch && e->gen == gen && memo_match(e, s))
 			return e->id;
@@ -514,29 +510,47 @@ uint64_t probe_fu_memo_find(struct probe_fu_memo *m, uint32_t epoch,
 void probe_fu_memo_prefetch(struct probe_fu_memo *m, const struct probe_fu_start *s)
 {
 	uint64_t h = memo_hash(s);
-	unsigned b = memo_bucket(m, h);
+	const uint64_t *tag = memo_tags(m, h);
 
-	__builtin_prefetch(m->tag[b]);
 	for (int k = 0; k < MEMO_WAYS; k++)
-		__builtin_prefetch(m->e + MEMO_WAYS * b + k);
+		if ((tag[k] & ~MEMO_AT_MASK) == h) {
+			const char *e = (const char *)memo_at(m, tag[k]);
+
+			__builtin_prefetch(e);
+			__builtin_prefetch(e + 64);
+			__builtin_prefetch(e + 128);
+			__builtin_prefetch(e + 192);
+			return;
+		}
 }
 
 void probe_fu_memo_add(struct probe_fu_memo *m, uint32_t epoch,
 		       const struct probe_fu_start *s, const struct probe_fu_reads *rd,
-		       uint64_t id)
+		       uint64_t id, int may_restart)
 {
 	uint64_t h;
+	uint32_t len, at;
 	unsigned b;
 	struct memo_entry *e;
 
 	if (rd->n > PROBE_FU_READS || !id)
 		return;
+	len = (uint32_t)(sizeof(*e) + rd->n * (sizeof(e->val[0]) + sizeof(int32_t)) +
+			 MEMO_UNIT - 1) & ~(MEMO_UNIT - 1u);
+	if (m->used + len > MEMO_ARENA) {
+		if (!may_restart)
+			return;
+		memset(m->tag, 0, sizeof(m->tag));
+		__atomic_signal_fence(__ATOMIC_SEQ_CST);
+		m->used = 0;
+		m->restarts++;
+	}
+	at = m->used;
+	m->used = at + len;
+	__atomic_signal_fence(__ATOMIC_SEQ_CST);
 	h = memo_hash(s);
-	b = memo_bucket(m, h);
-	m->adds++;
-	e = m->e + MEMO_WAYS * b + m->next[b];
-	m->tag[b][m->next[b]] = h;
-	m->next[b] = (m->next[b] + 1) % MEMO_WAYS;
+	b = (unsigned)(h >> 56) & (MEMO_BUCKETS - 1);
+	e = (struct memo_entry *)(m->arena + at);
 	e->ip = s->ip;
 	e->sp = s->sp;
 	e->bp = s->bp;
@@ -545,8 +559,12 @@ void probe_fu_memo_add(struct probe_fu_memo *m, uint32_t epoch,
 	e->gen = rd->gen;
 	e->bp_used = rd->bp_used;
 	e->n = rd->n;
-	memcpy(e->off, rd->off, rd->n * sizeof(rd->off[0]));
 	memcpy(e->val, rd->val, rd->n * sizeof(rd->val[0]));
+	memcpy(e->val + rd->n, rd->off, rd->n * sizeof(rd->off[0]));
+	__atomic_signal_fence(__ATOMIC_SEQ_CST);
+	m->adds++;
+	m->tag[b][m->next[b]] = h | (at / MEMO_UNIT + 1);
+	m->next[b] = (uint8_t)((m->next[b] + 1) % MEMO_WAYS);
 }
 
 /* One frame as the slow unwinder sees it: the return address, the stack

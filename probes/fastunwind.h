@@ -66,23 +66,22 @@ int probe_fu_walk(const struct probe_fu_start *s, uint64_t *ips, int max,
  * equal, so nothing is read that the walk itself would not read).  Entries of another
  * epoch (the ring was given to a new thread, or the process forked) or
  * of another generation of rules are ignored.  Mapped by
- * probe_fu_memo_new, never freed (rings are never unmapped either). */
+ * probe_fu_memo_new, never freed (rings are never unmapped either);
+ * its pages fault in as walks are added (fastunwind.c). */
 struct probe_fu_memo;
-/* A memo for a thread, small; given old, a larger one to replace it
- * (the caller frees old with probe_fu_memo_free when nothing of its
- * thread can be using it). */
-struct probe_fu_memo *probe_fu_memo_new(const struct probe_fu_memo *old);
-/* Whether m has seen so many walks that a larger memo should replace it. */
-int probe_fu_memo_small(const struct probe_fu_memo *m);
-void probe_fu_memo_free(struct probe_fu_memo *m);
-/* How many walks m holds at most. */
-uint32_t probe_fu_memo_capacity(const struct probe_fu_memo *m);
+struct probe_fu_memo *probe_fu_memo_new(void);
+/* Bytes of its arena in use, and how many times it was full and started
+ * again. */
+void probe_fu_memo_stats(const struct probe_fu_memo *m, uint32_t *used, uint32_t *restarts);
 /* The remembered stack id, or 0. */
 uint64_t probe_fu_memo_find(struct probe_fu_memo *m, uint32_t epoch,
 			    const struct probe_fu_start *s);
+/* Remembers the walk from s.  When the memo is full it drops every entry
+ * if may_restart (no capture of the thread is interrupted: none may be
+ * reading an entry), else it skips this one. */
 void probe_fu_memo_add(struct probe_fu_memo *m, uint32_t epoch,
 		       const struct probe_fu_start *s, const struct probe_fu_reads *rd,
-		       uint64_t id);
+		       uint64_t id, int may_restart);
 
 /* Starts loading the lines a probe_fu_memo_find from s will read, so that
  * they arrive while the program's allocator runs. */

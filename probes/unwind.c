@@ -145,14 +145,18 @@ void probe_unwind_init(void)
 __attribute__((destructor)) static void report_checks(void)
 {
 	struct probe_fu_stats st;
+	struct probe_fu_memo *m = probe_tls.ring ? probe_tls.ring->memo : NULL;
+	uint32_t used = 0, restarts = 0;
 
 	if (mode != MODE_CHECK)
 		return;
 	probe_fu_stats_get(&st);
-	probe_msg("unwind check: %lu slow walks, %lu mismatches, %lu rule entries, memo %lu",
+	if (m)
+		probe_fu_memo_stats(m, &used, &restarts);
+	probe_msg("unwind check: %lu slow walks, %lu mismatches, %lu rule entries, "
+		  "memo %u bytes, %u restarts",
 		  (unsigned long)st.slow, (unsigned long)st.mismatch, (unsigned long)st.rules,
-		  (unsigned long)(probe_tls.ring && probe_tls.ring->memo ?
-				  probe_fu_memo_capacity(probe_tls.ring->memo) : 0));
+		  used, restarts);
 }
 
 static void define_stack(uint64_t id, const uint64_t *frames, uint32_t n)
@@ -189,7 +193,7 @@ static uint64_t intern(struct probe_ring *r, const uint64_t *ips, int n)
 }
 
 /* Marks the thread's memo in use, so that a capture in a signal handler
- * that interrupts this one does not replace it meanwhile. */
+ * that interrupts this one does not start it again meanwhile. */
 static void memo_hold(struct probe_ring *r)
 {
 	if (r)
@@ -204,32 +208,16 @@ static void memo_drop(struct probe_ring *r)
 		r->memo_busy--;
 }
 
-/* The memo of walks of the calling thread, mapped (populated) once the
- * thread has asked for MEMO_AFTER stacks: a thread that allocates a few
- * times does without it. */
+/* The memo of walks of the calling thread, mapped once the thread has
+ * asked for MEMO_AFTER stacks: a thread that allocates a few times does
+ * without it. */
 static struct probe_fu_memo *memo_of(struct probe_ring *r)
 {
 	if (!r)
 		return NULL;
 	if (!r->memo && ++r->memo_wait >= MEMO_AFTER)
-		r->memo = probe_fu_memo_new(NULL);
+		r->memo = probe_fu_memo_new();
 	return r->memo;
-}
-
-/* The memo starts small and is replaced once by a larger one when the
- * thread needs it: looked at after a miss (only an addition can fill it),
- * and not from a capture that interrupted another (a signal handler's
- * allocation), which may be reading the old memo. */
-static struct probe_fu_memo *memo_grown(struct probe_ring *r, struct probe_fu_memo *memo)
-{
-	struct probe_fu_memo *m;
-
-	if (!memo || r->memo_busy != 1 || !probe_fu_memo_small(memo) ||
-	    !(m = probe_fu_memo_new(memo)))
-		return memo;
-	probe_fu_memo_free(memo);
-	r->memo = m;
-	return m;
 }
 
 void __attribute__((noinline)) probe_stack_prefetch(void)
@@ -265,7 +253,6 @@ uint64_t __attribute__((noinline)) probe_stack_capture(void)
 		memo_drop(r);
 		return known;
 	}
-	memo = memo_grown(r, memo);
 	/* The fast and the slow walk neither allocate nor lock, so the guard
 	 * stays as the caller set it: a signal handler's allocation meanwhile
 	 * is kept as a nested event (signals.h). */
@@ -275,7 +262,7 @@ uint64_t __attribute__((noinline)) probe_stack_capture(void)
 	if (known && known != id)
 		probe_fu_mismatch();
 	else if (memo && rd.n <= PROBE_FU_READS)
-		probe_fu_memo_add(memo, r->epoch, s, &rd, id);
+		probe_fu_memo_add(memo, r->epoch, s, &rd, id, r->memo_busy == 1);
 	memo_drop(r);
 	return id;
 }

@@ -1,31 +1,36 @@
 #!/bin/sh
 # The fast unwinder's tables start small and grow with the program:
 # tests/progs/sites (a few call sites) keeps the first table of rules and
-# the small memo; tests/progs/manysites (8192 call sites, each reached
-# three times) makes both grow while it runs.  Every capture is compared
+# a few entries of its memo of walks; tests/progs/manysites (8192 call
+# sites, each reached three times) makes the table grow and fills the
+# memo's arena until it starts again, while it runs.  Every capture is compared
 # with libunwind's walk (MEMORY_ANALYZER_UNWIND=check): no mismatch, and
 # the counts and stacks are exact.
 . "$top_srcdir/tests/e2e/lib.sh"
 
 # check_line: the probe's "unwind check" line from err, as
-# "SLOW MISMATCHES RULES MEMO".
+# "SLOW MISMATCHES RULES MEMO_BYTES MEMO_RESTARTS".
 check_line() {
-	sed -n 's/^memory-analyzer: unwind check: \([0-9]*\) slow walks, \([0-9]*\) mismatches, \([0-9]*\) rule entries, memo \([0-9]*\)$/\1 \2 \3 \4/p' err
+	sed -n 's/^memory-analyzer: unwind check: \([0-9]*\) slow walks, \([0-9]*\) mismatches, \([0-9]*\) rule entries, memo \([0-9]*\) bytes, \([0-9]*\) restarts$/\1 \2 \3 \4 \5/p' err
 }
 
 MEMORY_ANALYZER_UNWIND=check record -- "$PROGS/sites"
 expect "sites: status" 0 "$rc"
 set -- $(check_line)
-[ $# = 4 ] || { cat err >&2; fail "no unwind check line"; }
+[ $# = 5 ] || { cat err >&2; fail "no unwind check line"; }
 expect "sites: mismatches" 0 "$2"
 expect "sites: rule entries (the first table)" 4096 "$3"
-expect "sites: memo (the small one)" 128 "$4"
+# Its memo holds each walk once, sized to it: 48 bytes and 12 for each
+# stack word the walk read, in 16-byte units.
+[ "$4" -gt 0 ] && [ "$4" -le 16384 ] || fail "sites: memo of $4 bytes"
+pass "sites: memo of $4 bytes"
+expect "sites: memo restarts" 0 "$5"
 
 MEMORY_ANALYZER_UNWIND=check record -- "$PROGS/manysites"
 expect "manysites: status" 0 "$rc"
 t=$(one_trace)
 set -- $(check_line)
-[ $# = 4 ] || { cat err >&2; fail "no unwind check line"; }
+[ $# = 5 ] || { cat err >&2; fail "no unwind check line"; }
 expect "manysites: mismatches" 0 "$2"
 # Two slow walks a call site teach its rules; the third visit is fast.
 # (Before empty entries went first, sites sharing a bucket kept pushing
@@ -34,7 +39,12 @@ expect "manysites: mismatches" 0 "$2"
 pass "manysites: $1 slow walks"
 [ "$3" -gt 4096 ] || fail "manysites: the table of rules did not grow ($3 entries)"
 pass "manysites: rule entries grew to $3"
-expect "manysites: memo (grown)" 1024 "$4"
+# Each fast walk adds its entry (every capture is checked, so found ones
+# too): about 7 700 entries of 144 bytes or more fill the 1 MiB arena,
+# which starts again, and the lookups after it still give the checked
+# stacks (no mismatch above).
+[ "$5" -ge 1 ] || fail "manysites: memo restarted $5 times ($4 bytes in use)"
+pass "manysites: memo restarted $5 times"
 
 expect "malloc calls" 12288 "$(count functions malloc "$t")"
 expect "calloc calls" 12288 "$(count functions calloc "$t")"
@@ -59,7 +69,7 @@ for depth in 64 2 1; do
 	expect "deepchain $depth: status" 0 "$rc"
 	t=$(one_trace)
 	set -- $(check_line)
-	[ $# = 4 ] || { cat err >&2; fail "no unwind check line"; }
+	[ $# = 5 ] || { cat err >&2; fail "no unwind check line"; }
 	expect "deepchain $depth: mismatches" 0 "$2"
 	[ "$1" -le 4 ] || fail "deepchain $depth: $1 slow walks for 600 captures of one stack"
 	pass "deepchain $depth: $1 slow walks"
