@@ -87,6 +87,15 @@ tests_unit_test_cfi_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/probes
 tests_unit_test_cfi_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 tests_unit_test_cfi_LDADD = probes/libprobecore-check.la $(CMOCKA_LIBS) $(probe_core_libs)
 
+# A thread's memo of walks on a stack built by hand.
+check_PROGRAMS += tests/unit/test_memo
+TESTS += tests/unit/test_memo
+UNIT_TESTS += tests/unit/test_memo
+tests_unit_test_memo_SOURCES = tests/unit/test_memo.c
+tests_unit_test_memo_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/probes
+tests_unit_test_memo_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_unit_test_memo_LDADD = probes/libprobecore-check.la $(CMOCKA_LIBS) $(probe_core_libs)
+
 # The buffer of signal handlers' events: probes/signals.c compiled into
 # the test, its sink replaced.
 check_PROGRAMS += tests/unit/test_nested
