@@ -84,13 +84,15 @@ static size_t page_round(size_t n)
 	return (n + 4095) & ~(size_t)4095;
 }
 
-struct probe_chunkbuf *probe_chunkbuf_new(size_t cap, int compress)
+/* Maps a buffer of capacity cap: its streams and model, and, unless out
+ * is given, the payload and (compress) zstd's output and context. */
+static struct probe_chunkbuf *chunkbuf_map(size_t cap, int compress, struct probe_chunkbuf *out)
 {
 	size_t head = page_round(sizeof(struct probe_chunkbuf));
 	size_t model = page_round(sizeof(struct ma_enc_model));
 	size_t stream = page_round(cap);
 	/* the payload: the stream directory, then the streams */
-	size_t raw = page_round(MA_CHUNK_HDR_LEN + MA_NSTREAMS * MA_VARINT_MAX + cap);
+	size_t raw = out ? 0 : page_round(MA_CHUNK_HDR_LEN + MA_NSTREAMS * MA_VARINT_MAX + cap);
 	size_t zc = compress ? page_round(MA_CHUNK_HDR_LEN + ZSTD_compressBound(raw)) : 0;
 	size_t ws = compress ? page_round(ZSTD_estimateCCtxSize(ZSTD_LEVEL)) : 0;
 	size_t total = head + model + MA_NSTREAMS * stream + raw + zc + ws;
@@ -102,10 +104,13 @@ struct probe_chunkbuf *probe_chunkbuf_new(size_t cap, int compress)
 		return NULL;
 	b->map_len = total;
 	b->cap = cap;
+	b->out = out ? out : b;
 	ma_enc_init(&b->enc, (struct ma_enc_model *)(m + head));
 	q = m + head + model;
 	for (int i = 0; i < MA_NSTREAMS; i++, q += stream)
 		b->enc.s[i].buf = q;
+	if (out)
+		return b;
 	b->raw = q;
 	q += raw;
 	if (compress) {
@@ -118,6 +123,16 @@ struct probe_chunkbuf *probe_chunkbuf_new(size_t cap, int compress)
 			b->z = NULL;
 	}
 	return b;
+}
+
+struct probe_chunkbuf *probe_chunkbuf_new(size_t cap, int compress)
+{
+	return chunkbuf_map(cap, compress, NULL);
+}
+
+struct probe_chunkbuf *probe_chunkbuf_new_sharing(size_t cap, struct probe_chunkbuf *out)
+{
+	return out && out->cap >= cap ? chunkbuf_map(cap, 0, out) : NULL;
 }
 
 void probe_chunkbuf_free(struct probe_chunkbuf *b)
@@ -262,27 +277,28 @@ int probe_chunk_add_raw(struct probe_chunkbuf *b, const uint64_t *w)
 static uint8_t *maybe_compress(struct probe_chunkbuf *b, uint32_t *raw_len, uint32_t *stored,
 			       uint8_t *codec)
 {
+	struct probe_chunkbuf *o = b->out;
 	size_t len = ma_enc_size(&b->enc), n;
 
-	probe_os_warm(b->raw, &b->raw_warm, MA_CHUNK_HDR_LEN + len, 4096,
-		      MA_CHUNK_HDR_LEN + MA_NSTREAMS * MA_VARINT_MAX + b->cap);
-	len = ma_enc_finish(&b->enc, b->raw + MA_CHUNK_HDR_LEN);
+	probe_os_warm(o->raw, &o->raw_warm, MA_CHUNK_HDR_LEN + len, 4096,
+		      MA_CHUNK_HDR_LEN + MA_NSTREAMS * MA_VARINT_MAX + o->cap);
+	len = ma_enc_finish(&b->enc, o->raw + MA_CHUNK_HDR_LEN);
 	*raw_len = (uint32_t)len;
 	*stored = (uint32_t)len;
 	*codec = MA_CODEC_NONE;
-	if (!b->z || len < COMPRESS_MIN)
-		return b->raw;
+	if (!o->z || len < COMPRESS_MIN)
+		return o->raw;
 	/* zstd's tables and buffers are in use from its first big chunk (a
 	 * small one, as at the end of a short run, touches a few pages) */
 	if (len >= WARM_ZSTD_MIN)
-		probe_os_warm(b->zws, &b->zws_warm, b->zws_len, 4096, b->zws_len);
-	n = ZSTD_compressCCtx(b->zctx, b->z + MA_CHUNK_HDR_LEN, b->z_cap,
-			      b->raw + MA_CHUNK_HDR_LEN, len, ZSTD_LEVEL);
+		probe_os_warm(o->zws, &o->zws_warm, o->zws_len, 4096, o->zws_len);
+	n = ZSTD_compressCCtx(o->zctx, o->z + MA_CHUNK_HDR_LEN, o->z_cap,
+			      o->raw + MA_CHUNK_HDR_LEN, len, ZSTD_LEVEL);
 	if (ZSTD_isError(n) || n >= len)
-		return b->raw;
+		return o->raw;
 	*stored = (uint32_t)n;
 	*codec = MA_CODEC_ZSTD;
-	return b->z;
+	return o->z;
 }
 
 int probe_chunk_write(struct probe_chunkbuf *b, uint32_t thread, uint32_t seq,

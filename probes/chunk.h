@@ -25,6 +25,9 @@ struct probe_chunkbuf {
 	int coarse;               /* heap events to PROBE_COARSE_NS (see chunk.c) */
 	uint64_t ts_first;
 	struct ma_chunk_enc enc;  /* streams of cap bytes each, and the model */
+	/* The buffer whose payload, zstd output and context this one's
+	 * writes use: itself, or one it shares them with (chunk.c). */
+	struct probe_chunkbuf *out;
 	uint8_t *raw;             /* MA_CHUNK_HDR_LEN bytes, then the payload */
 	uint8_t *z;               /* header room + compressed payload, or NULL */
 	size_t z_cap;
@@ -65,6 +68,10 @@ static inline uint64_t probe_chunk_clamp_ts(struct probe_chunkbuf *b, uint64_t t
 
 /* Maps a buffer for payloads up to cap bytes; compress: use zstd. */
 struct probe_chunkbuf *probe_chunkbuf_new(size_t cap, int compress);
+/* A buffer of streams and model only, whose writes lay out and compress
+ * the payload in out's memory (out's capacity at least cap).  Buffers
+ * sharing an out must not be written at the same time. */
+struct probe_chunkbuf *probe_chunkbuf_new_sharing(size_t cap, struct probe_chunkbuf *out);
 void probe_chunkbuf_free(struct probe_chunkbuf *b);
 /* A compressing buffer for payloads up to cap bytes from the pool shared
  * by producers flushing their own rings (mapped when none is free), and
