@@ -5,6 +5,7 @@
 #include "chunk.h"
 #include "os.h"
 #include "probe.h"
+#include "rawrec.h"
 #include "ring.h"
 #include "writer.h"
 
@@ -196,28 +197,53 @@ int probe_ring_drain(struct probe_ring *r, struct probe_chunkbuf *buf, uint16_t 
 	return (int)buf->nrec;
 }
 
+/* The position of the first record boundary at least a quarter of the
+ * ring after from (records are pushed whole, each giving its length). */
+static uint64_t quarter_end(const struct probe_ring *r, uint64_t from, uint64_t head)
+{
+	uint64_t at = from;
+
+	while (at < head && at - from < r->cap / 4) {
+		uint32_t len = PROBE_RAW_LEN(r->words[at & (r->cap - 1)]);
+
+		if (!len)
+			return head;
+		at += len;
+	}
+	return at < head ? at : head;
+}
+
 /* Producer only: writes out [claimed end, head) plus the record w (when
- * not NULL).  Returns 0 when w still has to be pushed (the ring is empty
- * now), 1 when w went out in the chunk. */
+ * not NULL).  Returns 0 when w still has to be pushed (the ring has room
+ * now), 1 when w went out in the chunk.  When no consumer holds the lock
+ * and w is to be pushed, only the oldest quarter of the ring goes: room
+ * enough for w, and a flush of a quarter of the time and memory, for
+ * these happen when the writer falls behind a busy program's threads,
+ * several at once (on churn's eight threads, six buffers of about 1 MiB
+ * were in use together).  The writer takes the rest as usual.  With the
+ * lock held, a consumer is between its take and its release and the
+ * space is not freed until it releases: then everything goes, w last. */
 static int flush_producer(struct probe_ring *r, const uint64_t *w)
 {
 	uint64_t head = ma_atomic_load_relaxed(&r->head);
 	uint64_t c = ma_atomic_load_acquire(&r->cons);
 	struct probe_chunkbuf *b = probe_chunkbuf_take(probe_ring_payload_max(r->cap));
-	uint64_t lock;
+	uint64_t lock, from, to;
 
 	do {
 		lock = c & CONS_LOCK;
-	} while (!ma_atomic_cas_acq_rel(&r->cons, &c, cons_make(head, cons_seq(c) + 1, CONS_LOCK)));
+		from = pos_below(head, cons_end(c));
+		to = w && !lock ? quarter_end(r, from, head) : head;
+	} while (!ma_atomic_cas_acq_rel(&r->cons, &c, cons_make(to, cons_seq(c) + 1, CONS_LOCK)));
 
 	if (b) {
 		probe_ring_chunk_begin(b, r);
-		probe_chunk_add_ring(b, r->words, r->cap - 1, pos_below(head, cons_end(c)), head);
+		probe_chunk_add_ring(b, r->words, r->cap - 1, from, to);
 		if (lock && w)
 			probe_chunk_add_raw(b, w);
 	}
 	if (!lock)
-		probe_ring_release(r, head);
+		probe_ring_release(r, to);
 	if (!b) {
 		ma_atomic_add_relaxed(&probe_write_failures, 1);
 		return lock != 0;

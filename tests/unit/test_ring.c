@@ -294,11 +294,34 @@ static void test_empty_ring_restarts(void **state)
 	probe_chunkbuf_free(b);
 }
 
+/* Records of each chunk of thread, in seq order, into n[] (at most max
+ * chunks); returns the number of chunks. */
+static size_t chunk_sizes(const struct decoded *d, uint32_t thread, size_t *n, size_t max)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < d->n; i++) {
+		if (d->v[i].thread != thread)
+			continue;
+		if (k == 0 || d->v[i].seq != d->v[i - 1].seq) {
+			assert_true(k < max);
+			n[k++] = 0;
+		}
+		n[k - 1]++;
+	}
+	return k;
+}
+
+/* A producer that finds its ring full and no consumer at work writes
+ * the oldest quarter of it (a record boundary at or after cap / 4
+ * words), not all of it: a quarter of the time and of a buffer's memory,
+ * and the rest stays for the writer.  Nothing is lost or reordered; at
+ * the end the thread's own flush writes all that is left. */
 static void test_full_ring_flushed_by_producer(void **state)
 {
 	struct probe_ring *r = probe_ring_new(128);
 	struct decoded *d;
-	size_t direct = 0;
+	size_t direct = 0, n[1024], k;
 
 	(void)state;
 	probe_ring_reset(r, 3, 1);
@@ -311,6 +334,36 @@ static void test_full_ring_flushed_by_producer(void **state)
 	for (size_t i = 0; i < d->n; i++)
 		direct += (d->v[i].flags & MA_CHUNK_F_DIRECT) != 0;
 	assert_int_equal(direct, d->n);
+	/* 4-word records: the ring is full after 32; then each overflow
+	 * writes 8 (32 words) and 8 more pushes fill it again.  The 621st
+	 * overflow comes at push 4992; the last flush writes 32. */
+	k = chunk_sizes(d, 3, n, 1024);
+	assert_int_equal(k, 622);
+	for (size_t i = 0; i + 1 < k; i++)
+		assert_int_equal(n[i], 8);
+	assert_int_equal(n[k - 1], 32);
+	decoded_free(d);
+
+	/* Records of 5 to 9 words: each overflow stops at the first record
+	 * boundary at or past 32 words. */
+	probe_ring_reset(r, 4, 1);
+	for (uint64_t i = 0; i < 3000; i++)
+		push_marker(r, i);
+	probe_ring_flush_own(r);
+	d = decode_sorted();
+	check_sequence(d, 4, 3000, 1);
+	k = chunk_sizes(d, 4, n, 1024);
+	assert_true(k > 3000 * 5 / 40);
+	/* thread 3's records come first in d */
+	for (size_t i = 0, at = 5000; i + 1 < k; at += n[i], i++) {
+		size_t words = 0, last = 0;
+
+		for (size_t j = at; j < at + n[i]; j++) {
+			last = 5 + (d->v[j].rec.u.marker.name.len + 7) / 8;
+			words += last;
+		}
+		assert_true(words >= 32 && words - last < 32);
+	}
 	decoded_free(d);
 }
 
