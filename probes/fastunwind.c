@@ -488,10 +488,13 @@ static int memo_match(const struct memo_entry *e, const struct probe_fu_start *s
 }
 
 uint64_t probe_fu_memo_find(struct probe_fu_memo *m, uint32_t epoch,
-			    const struct probe_fu_start *s)
+			    const struct probe_fu_start *s, uint64_t h)
 {
-	uint64_t h = memo_hash(s);
-	const uint64_t *tag = memo_tags(m, h);
+	const uint64_t *tag;
+
+	if (!h)
+		h = memo_hash(s);
+	tag = memo_tags(m, h);
 	uint32_t gen = ma_atomic_load_relaxed(&generation);
 
 	for (int k = 0; k < MEMO_WAYS; k++) {
@@ -507,7 +510,7 @@ uint64_t probe_fu_memo_find(struct probe_fu_memo *m, uint32_t epoch,
 	return 0;
 }
 
-void probe_fu_memo_prefetch(struct probe_fu_memo *m, const struct probe_fu_start *s)
+uint64_t probe_fu_memo_prefetch(struct probe_fu_memo *m, const struct probe_fu_start *s)
 {
 	uint64_t h = memo_hash(s);
 	const uint64_t *tag = memo_tags(m, h);
@@ -520,8 +523,9 @@ void probe_fu_memo_prefetch(struct probe_fu_memo *m, const struct probe_fu_start
 			__builtin_prefetch(e + 64);
 			__builtin_prefetch(e + 128);
 			__builtin_prefetch(e + 192);
-			return;
+			break;
 		}
+	return h;
 }
 
 void probe_fu_memo_add(struct probe_fu_memo *m, uint32_t epoch,

@@ -73,9 +73,10 @@ struct probe_fu_memo *probe_fu_memo_new(void);
 /* Bytes of its arena in use, and how many times it was full and started
  * again. */
 void probe_fu_memo_stats(const struct probe_fu_memo *m, uint32_t *used, uint32_t *restarts);
-/* The remembered stack id, or 0. */
+/* The remembered stack id, or 0.  h: s's hash as probe_fu_memo_prefetch
+ * gave it, or 0 (computed here). */
 uint64_t probe_fu_memo_find(struct probe_fu_memo *m, uint32_t epoch,
-			    const struct probe_fu_start *s);
+			    const struct probe_fu_start *s, uint64_t h);
 /* Remembers the walk from s.  When the memo is full it drops every entry
  * if may_restart (no capture of the thread is interrupted: none may be
  * reading an entry), else it skips this one. */
@@ -84,8 +85,9 @@ void probe_fu_memo_add(struct probe_fu_memo *m, uint32_t epoch,
 		       uint64_t id, int may_restart);
 
 /* Starts loading the lines a probe_fu_memo_find from s will read, so that
- * they arrive while the program's allocator runs. */
-void probe_fu_memo_prefetch(struct probe_fu_memo *m, const struct probe_fu_start *s);
+ * they arrive while the program's allocator runs; returns s's hash, for
+ * that find (never 0). */
+uint64_t probe_fu_memo_prefetch(struct probe_fu_memo *m, const struct probe_fu_start *s);
 /* The calling thread's memo lines for the stack of the hook's caller
  * (unwind.c): called by an allocation hook before the real call.  Reads
  * only the probe's own frames and the stack word the memo hashes. */

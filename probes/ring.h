@@ -57,6 +57,9 @@ struct probe_ring {
 	uint32_t epoch;          /* changes with every new producer (memo entries) */
 	uint32_t memo_wait;      /* captures before the memo is mapped */
 	uint32_t memo_busy;      /* captures of this thread using the memo now */
+	/* The start a hook's prefetch saw and its memo hash, for the capture
+	 * after the real call (sp 0: none) */
+	uint64_t hint_ip, hint_sp, hint_hash;
 	uint32_t prompt;         /* holds a record a reader needs soon (atomic) */
 	uint64_t pending_since;  /* writer only: when it first saw records waiting */
 	uint64_t cons __attribute__((aligned(64)));

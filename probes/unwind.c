@@ -229,14 +229,17 @@ void __attribute__((noinline)) probe_stack_prefetch(void)
 		return;
 	memo_hold(r);
 	if (r->memo &&
-	    probe_fu_start_from(&start, __builtin_frame_address(0), probe_self_lo, probe_self_hi) == 0)
-		probe_fu_memo_prefetch(r->memo, &start);
+	    probe_fu_start_from(&start, __builtin_frame_address(0), probe_self_lo, probe_self_hi) == 0) {
+		r->hint_hash = probe_fu_memo_prefetch(r->memo, &start);
+		r->hint_ip = start.ip;
+		r->hint_sp = start.sp;
+	}
 	memo_drop(r);
 }
 
 uint64_t __attribute__((noinline)) probe_stack_capture(void)
 {
-	uint64_t ips[PROBE_DEPTH_MAX], id, known = 0;
+	uint64_t ips[PROBE_DEPTH_MAX], id, known = 0, hint = 0;
 	struct probe_ring *r = probe_thread_ring();
 	struct probe_fu_memo *memo;
 	struct probe_fu_start start, *s = NULL;
@@ -249,7 +252,11 @@ uint64_t __attribute__((noinline)) probe_stack_capture(void)
 	    probe_fu_start_from(&start, __builtin_frame_address(0), probe_self_lo, probe_self_hi) == 0)
 		s = &start;
 	checking = s && check_due();
-	if (s && memo && (known = probe_fu_memo_find(memo, r->epoch, s)) && !checking) {
+	if (s && memo && r->hint_sp == s->sp && r->hint_ip == s->ip)
+		hint = r->hint_hash;
+	if (r)
+		r->hint_sp = 0;
+	if (s && memo && (known = probe_fu_memo_find(memo, r->epoch, s, hint)) && !checking) {
 		memo_drop(r);
 		return known;
 	}

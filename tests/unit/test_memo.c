@@ -50,50 +50,60 @@ static void fill_stack(uint64_t seed)
 static void test_found_only_when_all_equal(void **state)
 {
 	struct probe_fu_memo *m = probe_fu_memo_new();
-	struct probe_fu_start s;
+	struct probe_fu_start s, other;
 	struct probe_fu_reads rd;
 	uint32_t used, restarts;
+	uint64_t h;
 
 	(void)state;
 	assert_non_null(m);
 	fill_stack(1);
 	walk(&s, &rd, 0x401000, 20);
-	assert_int_equal(probe_fu_memo_find(m, 7, &s), 0);
+	assert_int_equal(probe_fu_memo_find(m, 7, &s, 0), 0);
 	probe_fu_memo_add(m, 7, &s, &rd, 42, 1);
-	assert_int_equal(probe_fu_memo_find(m, 7, &s), 42);
+	assert_int_equal(probe_fu_memo_find(m, 7, &s, 0), 42);
+	/* The hash a prefetch gives serves the find; another start's sends
+	 * it to the wrong bucket (the hook's hint was stale): a miss, never
+	 * a wrong stack. */
+	h = probe_fu_memo_prefetch(m, &s);
+	assert_int_not_equal(h, 0);
+	assert_int_equal(probe_fu_memo_find(m, 7, &s, h), 42);
+	other = s;
+	other.sp += 8;
+	assert_int_equal(probe_fu_memo_find(m, 7, &s, probe_fu_memo_prefetch(m, &other)), 0);
 	/* 48 bytes and 12 a word, in 16-byte units. */
 	probe_fu_memo_stats(m, &used, &restarts);
 	assert_int_equal(used, (48 + 20 * 12 + 15) / 16 * 16);
 	assert_int_equal(restarts, 0);
 
-	assert_int_equal(probe_fu_memo_find(m, 8, &s), 0); /* another epoch */
+	assert_int_equal(probe_fu_memo_find(m, 8, &s, 0), 0); /* another epoch */
 	stack[20] ^= 1; /* the last word read */
-	assert_int_equal(probe_fu_memo_find(m, 7, &s), 0);
+	assert_int_equal(probe_fu_memo_find(m, 7, &s, 0), 0);
 	stack[20] ^= 1;
 	stack[21] ^= 1; /* a word not read */
-	assert_int_equal(probe_fu_memo_find(m, 7, &s), 42);
+	assert_int_equal(probe_fu_memo_find(m, 7, &s, 0), 42);
 	s.ip++;
-	assert_int_equal(probe_fu_memo_find(m, 7, &s), 0);
+	assert_int_equal(probe_fu_memo_find(m, 7, &s, 0), 0);
 	s.ip--;
 	s.bp = 99; /* not used by the walk */
-	assert_int_equal(probe_fu_memo_find(m, 7, &s), 42);
+	assert_int_equal(probe_fu_memo_find(m, 7, &s, 0), 42);
 
 	/* A walk that used bp is found only with that bp. */
 	walk(&s, &rd, 0x402000, 3);
 	s.bp = 5;
 	rd.bp_used = 1;
 	probe_fu_memo_add(m, 7, &s, &rd, 43, 1);
-	assert_int_equal(probe_fu_memo_find(m, 7, &s), 43);
+	assert_int_equal(probe_fu_memo_find(m, 7, &s, 0), 43);
 	s.bp = 6;
-	assert_int_equal(probe_fu_memo_find(m, 7, &s), 0);
+	assert_int_equal(probe_fu_memo_find(m, 7, &s, 0), 0);
 
 	/* Rules forgotten: no walk of the old generation is found. */
 	walk(&s, &rd, 0x401000, 20);
 	probe_fu_forget();
-	assert_int_equal(probe_fu_memo_find(m, 7, &s), 0);
+	assert_int_equal(probe_fu_memo_find(m, 7, &s, 0), 0);
 	walk(&s, &rd, 0x401000, 20);
 	probe_fu_memo_add(m, 7, &s, &rd, 44, 1);
-	assert_int_equal(probe_fu_memo_find(m, 7, &s), 44);
+	assert_int_equal(probe_fu_memo_find(m, 7, &s, 0), 44);
 }
 
 /* Eight ways a bucket: many walks from one start with different words
@@ -116,7 +126,7 @@ static void test_ways(void **state)
 
 		fill_stack(100 + k);
 		walk(&s, &rd, 0x403000, 4);
-		id = probe_fu_memo_find(m, 1, &s);
+		id = probe_fu_memo_find(m, 1, &s, 0);
 		if (k < 4) {
 			assert_int_equal(id, 0);
 		} else {
@@ -156,22 +166,22 @@ static void test_full_arena(void **state)
 	k = fill_arena(m, 0x500000);
 	assert_int_equal(k, ARENA / 1200);
 	walk(&last, &rd, 0x500000 + 16 * (k - 1), PROBE_FU_READS);
-	assert_int_equal(probe_fu_memo_find(m, 1, &last), k);
+	assert_int_equal(probe_fu_memo_find(m, 1, &last, 0), k);
 
 	/* Full, and not allowed to start again (a capture in a signal
 	 * handler): the walk is not kept, and nothing else changes. */
 	walk(&s, &rd, 0x600000, PROBE_FU_READS);
 	probe_fu_memo_add(m, 1, &s, &rd, 77, 0);
-	assert_int_equal(probe_fu_memo_find(m, 1, &s), 0);
-	assert_int_equal(probe_fu_memo_find(m, 1, &last), k);
+	assert_int_equal(probe_fu_memo_find(m, 1, &s, 0), 0);
+	assert_int_equal(probe_fu_memo_find(m, 1, &last, 0), k);
 	probe_fu_memo_stats(m, &used, &restarts);
 	assert_int_equal(used, k * 1200);
 	assert_int_equal(restarts, 0);
 
 	/* Allowed: every entry goes, the new one is the first. */
 	probe_fu_memo_add(m, 1, &s, &rd, 77, 1);
-	assert_int_equal(probe_fu_memo_find(m, 1, &s), 77);
-	assert_int_equal(probe_fu_memo_find(m, 1, &last), 0);
+	assert_int_equal(probe_fu_memo_find(m, 1, &s, 0), 77);
+	assert_int_equal(probe_fu_memo_find(m, 1, &last, 0), 0);
 	probe_fu_memo_stats(m, &used, &restarts);
 	assert_int_equal(used, 1200);
 	assert_int_equal(restarts, 1);
@@ -180,7 +190,7 @@ static void test_full_arena(void **state)
 	walk(&s, &rd, 0x700000, 1);
 	rd.n = PROBE_FU_READS_OVER;
 	probe_fu_memo_add(m, 1, &s, &rd, 78, 1);
-	assert_int_equal(probe_fu_memo_find(m, 1, &s), 0);
+	assert_int_equal(probe_fu_memo_find(m, 1, &s, 0), 0);
 }
 
 /* The pages of the memo a process holds: its tags and as much of the
