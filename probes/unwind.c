@@ -266,9 +266,11 @@ uint64_t __attribute__((noinline)) probe_stack_capture(void)
 	n = unwind(s, ips, (int)probe_cfg.depth, &rd, checking);
 	errno = saved;
 	id = intern(r, ips, n);
+	/* A checked capture the memo knew is in it already: adding it again
+	 * would fill its bucket with copies (in check mode, every capture). */
 	if (known && known != id)
 		probe_fu_mismatch();
-	else if (memo && rd.n <= PROBE_FU_READS)
+	else if (!known && memo && rd.n <= PROBE_FU_READS)
 		probe_fu_memo_add(memo, r->epoch, s, &rd, id, r->memo_busy == 1);
 	memo_drop(r);
 	return id;
