@@ -408,9 +408,10 @@ int probe_fu_walk(const struct probe_fu_start *s, uint64_t *ips, int max,
  * when the arena is full every entry is dropped and it starts again.
  *
  * Entries are never written over while they can be read: an addition
- * reserves its bytes before it writes them, so that a signal handler's
- * capture meanwhile appends after them, and the arena starts again only
- * from a capture that interrupts none (the caller says so). */
+ * reserves its bytes in one instruction before it writes them, so that a
+ * signal handler's capture meanwhile appends elsewhere, a tag points at
+ * an entry only once it is whole, and the arena starts again only from a
+ * capture that interrupts none (the caller says so). */
 #define MEMO_BITS 7
 #define MEMO_BUCKETS (1u << MEMO_BITS)
 #define MEMO_WAYS 8
@@ -429,7 +430,7 @@ struct probe_fu_memo {
 	uint64_t tag[MEMO_BUCKETS][MEMO_WAYS] __attribute__((aligned(64)));
 	uint8_t next[MEMO_BUCKETS]; /* way to replace next */
 	uint32_t used;              /* bytes of the arena reserved */
-	uint32_t adds, restarts;
+	uint32_t restarts;
 	_Alignas(64) unsigned char arena[];
 };
 
@@ -467,9 +468,14 @@ static uint64_t memo_hash(const struct probe_fu_start *s)
 	return ((h * 0xff51afd7ed558ccdull) | (1ull << 63)) & ~MEMO_AT_MASK;
 }
 
+static unsigned memo_bucket(uint64_t h)
+{
+	return (unsigned)(h >> 56) & (MEMO_BUCKETS - 1);
+}
+
 static const uint64_t *memo_tags(const struct probe_fu_memo *m, uint64_t h)
 {
-	return m->tag[(h >> 56) & (MEMO_BUCKETS - 1)];
+	return m->tag[memo_bucket(h)];
 }
 
 static const struct memo_entry *memo_at(const struct probe_fu_memo *m, uint64_t tag)
@@ -490,12 +496,12 @@ static int memo_match(const struct memo_entry *e, const struct probe_fu_start *s
 uint64_t probe_fu_memo_find(struct probe_fu_memo *m, uint32_t epoch,
 			    const struct probe_fu_start *s, uint64_t h)
 {
+	uint32_t gen = ma_atomic_load_relaxed(&generation);
 	const uint64_t *tag;
 
 	if (!h)
 		h = memo_hash(s);
 	tag = memo_tags(m, h);
-	uint32_t gen = ma_atomic_load_relaxed(&generation);
 
 	for (int k = 0; k < MEMO_WAYS; k++) {
 		const struct memo_entry *e;
@@ -541,19 +547,26 @@ void probe_fu_memo_add(struct probe_fu_memo *m, uint32_t epoch,
 		return;
 	len = (uint32_t)(sizeof(*e) + rd->n * (sizeof(e->val[0]) + sizeof(int32_t)) +
 			 MEMO_UNIT - 1) & ~(MEMO_UNIT - 1u);
-	if (m->used + len > MEMO_ARENA) {
-		if (!may_restart)
+	/* One instruction reserves the bytes, so that a signal handler's
+	 * addition on this thread, whenever it comes, takes others. */
+	at = __atomic_fetch_add(&m->used, len, __ATOMIC_RELAXED);
+	if (at + len > MEMO_ARENA) {
+		if (!may_restart) {
+			__atomic_fetch_sub(&m->used, len, __ATOMIC_RELAXED);
 			return;
+		}
+		/* No capture of this thread is interrupted, so none holds a
+		 * tag: once they are clear, a handler's lookup finds nothing
+		 * and its addition goes after this one. */
 		memset(m->tag, 0, sizeof(m->tag));
 		__atomic_signal_fence(__ATOMIC_SEQ_CST);
-		m->used = 0;
+		__atomic_store_n(&m->used, len, __ATOMIC_RELAXED);
+		at = 0;
 		m->restarts++;
 	}
-	at = m->used;
-	m->used = at + len;
 	__atomic_signal_fence(__ATOMIC_SEQ_CST);
 	h = memo_hash(s);
-	b = (unsigned)(h >> 56) & (MEMO_BUCKETS - 1);
+	b = memo_bucket(h);
 	e = (struct memo_entry *)(m->arena + at);
 	e->ip = s->ip;
 	e->sp = s->sp;
@@ -565,8 +578,8 @@ void probe_fu_memo_add(struct probe_fu_memo *m, uint32_t epoch,
 	e->n = rd->n;
 	memcpy(e->val, rd->val, rd->n * sizeof(rd->val[0]));
 	memcpy(e->val + rd->n, rd->off, rd->n * sizeof(rd->off[0]));
+	/* the entry is whole before a tag points at it */
 	__atomic_signal_fence(__ATOMIC_SEQ_CST);
-	m->adds++;
 	m->tag[b][m->next[b]] = h | (at / MEMO_UNIT + 1);
 	m->next[b] = (uint8_t)((m->next[b] + 1) % MEMO_WAYS);
 }
