@@ -114,6 +114,8 @@ void probe_ring_reset(struct probe_ring *r, uint32_t thread, int32_t tid)
 	r->memo_busy = 0; /* a thread that left a capture by longjmp */
 	r->hint_sp = 0;
 	r->pending_since = 0;
+	r->alive_at = 0;
+	ma_atomic_store_relaxed(&r->ended, 0);
 	ma_atomic_store_relaxed(&r->prompt, 0);
 	ma_atomic_store_relaxed(&r->events, 0);
 	memset(r->cache, 0, sizeof(r->cache));

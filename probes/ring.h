@@ -62,6 +62,8 @@ struct probe_ring {
 	uint64_t hint_ip, hint_sp, hint_hash;
 	uint32_t prompt;         /* holds a record a reader needs soon (atomic) */
 	uint64_t pending_since;  /* writer only: when it first saw records waiting */
+	uint64_t alive_at;       /* writer only: when its thread last proved alive */
+	uint32_t ended;          /* its thread ran its end (thread.c): ask if it is gone */
 	uint64_t cons __attribute__((aligned(64)));
 	uint64_t tail;
 	uint64_t head __attribute__((aligned(64)));

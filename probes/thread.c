@@ -69,6 +69,7 @@ static void thread_end(void *arg)
 
 	probe_record_raw(w, 2);
 	probe_tls.ended = 1;
+	ma_atomic_store_release(&probe_tls.ring->ended, 1);
 	probe_guard_leave(g);
 }
 
