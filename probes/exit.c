@@ -20,7 +20,7 @@ void probe_finish(int exit_kind, int64_t status)
 	    !ma_atomic_cas_acq_rel(&finished, &expected, 1))
 		return;
 	g = probe_guard_enter(PROBE_GUARD_INTERNAL);
-	probe_writer_stop();
+	probe_writer_stop(exit_kind == MA_EXIT_NORMAL);
 	probe_writer_drain_all();
 	probe_output_trailer(exit_kind, status);
 	ma_atomic_store_release(&probe_phase, PROBE_PHASE_DIRECT);

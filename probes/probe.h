@@ -176,8 +176,11 @@ void probe_output_trailer(int exit_kind, int64_t status);
 #define PROBE_FILEMAP_MIN_SIZE (1ul << 20)
 extern int probe_file_mapped; /* atomic */
 void probe_sampler_open(void);
-/* Fills a raw MA_REC_SAMPLE record (13 words). */
-void probe_sampler_take(uint64_t *w);
+/* Fills a raw MA_REC_SAMPLE record (13 words).  full: also mallinfo2
+ * (when its cost allows) and, every FILEMAP_EVERY_NS, the file-backed
+ * mappings; without it only the two /proc reads, which take no lock and
+ * so may run on a program's thread inside a hook. */
+void probe_sampler_take(uint64_t *w, int full);
 
 /* ---- lifecycle (init.c, exit.c, fork.c) ---- */
 /* Starts the probe from a hook called before our constructor ran. */

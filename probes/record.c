@@ -13,6 +13,7 @@
 #include "probe.h"
 #include "rawrec.h"
 #include "ring.h"
+#include "writer.h"
 
 int probe_phase;
 uint64_t probe_lost_early;
@@ -81,6 +82,7 @@ void probe_record_alloc(void *p, size_t size, size_t align, int fn)
 	else
 		w[0] = PROBE_RAW_HDR(MA_REC_ALLOC, 6);
 	probe_record_raw(w, PROBE_RAW_LEN(w[0]));
+	probe_writer_sample_if_due(w[1]);
 	probe_guard_leave(g);
 }
 
@@ -91,6 +93,7 @@ void probe_record_free(void *p, int fn)
 			  (uint64_t)fn };
 
 	probe_record_raw(w, 4);
+	probe_writer_sample_if_due(w[1]);
 	probe_guard_leave(g);
 }
 
@@ -108,6 +111,7 @@ void probe_record_realloc(uint64_t ts_before, void *old, void *p, size_t size, i
 	w[6] = p || !old ? probe_stack_capture() : 0;
 	w[7] = (uint64_t)fn;
 	probe_record_raw(w, 8);
+	probe_writer_sample_if_due(w[2]);
 	probe_guard_leave(g);
 }
 

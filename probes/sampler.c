@@ -265,12 +265,12 @@ static uint64_t thread_cpu_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
-void probe_sampler_take(uint64_t *w)
+void probe_sampler_take(uint64_t *w, int full)
 {
 	uint64_t flags = 0, now = probe_now();
 
-	/* Pushed before the sample, from the writer thread like the sample. */
-	if (probe_ring0 && ma_atomic_load_relaxed(&probe_file_mapped) &&
+	/* Pushed before the sample, into producer 0's ring like the sample. */
+	if (full && probe_ring0 && ma_atomic_load_relaxed(&probe_file_mapped) &&
 	    now - last_filemap >= FILEMAP_EVERY_NS) {
 		last_filemap = now;
 		filemap_scan();
@@ -284,7 +284,7 @@ void probe_sampler_take(uint64_t *w)
 #ifdef HAVE_MALLINFO2
 	int64_t net = ma_atomic_load_relaxed(&probe_chunk_net_frees);
 
-	if (probe_mallinfo_due(&mallinfo_cost, now, net)) {
+	if (full && probe_mallinfo_due(&mallinfo_cost, now, net)) {
 		uint64_t t0 = thread_cpu_ns();
 		struct mallinfo2 mi = mallinfo2();
 		uint64_t t1 = thread_cpu_ns();

@@ -45,6 +45,9 @@ static uint32_t work_lock;
 #define OPEN_TARGET (1u << 18)
 #define OPEN_SLOTS 4
 #define BUSY_WAIT_NS 1000000u
+/* The writer's wakes are this many sample intervals apart while a lone
+ * producer samples itself (probe_writer_sample_here). */
+#define LONE_WAKES 5
 
 struct open_chunk {
 	struct probe_chunkbuf *buf;  /* mapped when first needed */
@@ -329,13 +332,23 @@ void probe_writer_drain_all(void)
 		probe_chunkbuf_free(buf);
 }
 
+static uint64_t interval_ns(void)
+{
+	return (uint64_t)probe_cfg.sample_ms * 1000000u;
+}
+
+/* Samples taken by a lone producer (probe_writer_sample_here) so far. */
+static uint64_t lone_samples;
+
 /* A sample waits in producer 0's ring like any event; what the sampler
- * pushes before it (an info record) makes the ring prompt. */
-static void sample(void)
+ * pushes before it (an info record) makes the ring prompt.  Caller holds
+ * work_lock: the writer thread, or the thread taking the last round
+ * (probe_writer_stop), one producer of that ring at a time. */
+static void sample(int full)
 {
 	uint64_t w[13], head = ma_atomic_load_relaxed(&probe_ring0->head);
 
-	probe_sampler_take(w);
+	probe_sampler_take(w, full);
 	if (ma_atomic_load_relaxed(&probe_ring0->head) != head)
 		probe_ring_mark_prompt(probe_ring0);
 	probe_ring_push(probe_ring0, w, 13);
@@ -370,6 +383,46 @@ static void work_unlock(void)
 	ma_atomic_store_release(&work_lock, 0);
 }
 
+/* While one thread records, it samples the process itself when a sample
+ * is due (probe_writer_sample_if_due), into its own ring: on this
+ * machine every wake of the writer thread cost git log -p about 0.3 ms
+ * of its own time (eleven wakes, 3 ms), where such a sample costs the
+ * thread 20 us, and its record joins the thread's chunk instead of
+ * keeping a chunk of producer 0 open.  It reads RSS and memory pressure
+ * only: mallinfo2 takes the arenas' locks, which a signal handler's hook
+ * could find held by the code it interrupted, and the file-backed
+ * mappings are a page-table walk.  Those come with the writer thread's
+ * samples, which it then takes LONE_WAKES times less often; when the
+ * thread stops sampling (it stopped allocating), the writer's next wake
+ * finds no sample of it and samples every interval again.  Never after
+ * the writer has stopped (probe_sample_at is UINT64_MAX from then), never
+ * in a vfork child (whose hooks would push its numbers into the parent's
+ * ring).  Caller: a heap event's record, guard at RECORD. */
+uint64_t probe_sample_at = UINT64_MAX;
+
+static void push_own(struct probe_ring *r, const uint64_t *w)
+{
+	probe_ring_push(r, w, 13);
+	ma_atomic_store_relaxed(&r->events, r->events + 1);
+}
+
+void probe_writer_sample_here(void)
+{
+	struct probe_ring *r = probe_tls.ring;
+	uint64_t w[13];
+	int saved = errno;
+
+	if (!r || !probe_threads_one() || probe_in_vfork_child()) {
+		ma_atomic_store_relaxed(&probe_sample_at, UINT64_MAX);
+	} else {
+		probe_sampler_take(w, 0);
+		ma_atomic_store_relaxed(&probe_sample_at, w[1] + interval_ns());
+		ma_atomic_store_relaxed(&lone_samples, lone_samples + 1);
+		push_own(r, w);
+	}
+	errno = saved;
+}
+
 void probe_writer_drain_here(void)
 {
 	int g;
@@ -387,30 +440,39 @@ void probe_writer_drain_here(void)
 	work_unlock();
 }
 
-/* The end: a last sample, then every ring taken into its open chunk and
+/* The end: a last sample (LAST_FULL: a full one; LAST_PROC: without
+ * mallinfo2, for a caller that may hold an arena's lock, see
+ * probe_writer_stop), then every ring taken into its open chunk and
  * every open chunk written, compressed (the exit's own drain, which
  * follows for whatever comes meanwhile, writes without zstd: mapping its
- * context then would cost a few milliseconds of page faults).  Caller
- * holds work_lock. */
-static void last_round(int sampling)
+ * context then would cost a few milliseconds of page faults).  mine: the
+ * caller's ring, encoded where it is (take).  Caller holds work_lock. */
+enum { LAST_NO_SAMPLE, LAST_PROC, LAST_FULL };
+
+static void last_round(int sampling, const struct probe_ring *mine)
 {
 	uint64_t now = probe_now();
 
-	if (sampling)
-		sample();
+	if (sampling != LAST_NO_SAMPLE)
+		sample(sampling == LAST_FULL);
 	ending = 1;
 	for (struct probe_ring *r = probe_ring_first(); r; r = r->next)
 		if (ma_atomic_load_acquire(&r->state) == PROBE_RING_ACTIVE &&
 		    !probe_ring_is_empty(r))
-			take(r, now, 0);
+			take(r, now, r == mine);
 	open_close_all();
 	ending = 0;
 }
 
+/* Set by probe_writer_stop: the thread leaves the last round to it. */
+static int stop_here;
+
 static void *writer_main(void *arg)
 {
-	uint64_t interval = (uint64_t)probe_cfg.sample_ms * 1000000u;
-	uint64_t next = probe_now();
+	uint64_t interval = interval_ns(), next = probe_now();
+	/* A full sample at once; then a lone producer is taken to sample
+	 * itself until a wake finds it did not. */
+	uint64_t seen = UINT64_MAX;
 
 	(void)arg;
 	probe_guard_enter(PROBE_GUARD_INTERNAL);
@@ -420,9 +482,23 @@ static void *writer_main(void *arg)
 
 		if (!work_lock_wait())
 			continue;
+		if (ma_atomic_load_acquire(&stop)) {
+			/* Stopped meanwhile: the stopping thread may be about
+			 * to take the last round itself (probe_writer_stop). */
+			work_unlock();
+			break;
+		}
 		if (now >= next) {
-			sample();
-			next = now + interval;
+			int lone = probe_threads_one();
+			uint64_t by_lone = ma_atomic_load_relaxed(&lone_samples);
+
+			sample(1);
+			/* A lone producer that sampled since the last wake goes
+			 * on sampling; the thread wakes LONE_WAKES times less
+			 * often, for the samples with mallinfo2 and what waits. */
+			next = now + interval * (lone && by_lone != seen ? LONE_WAKES : 1);
+			seen = by_lone;
+			ma_atomic_store_relaxed(&probe_sample_at, lone ? now + interval : UINT64_MAX);
 		}
 		drain_due(now, NULL);
 		work_unlock();
@@ -436,8 +512,8 @@ static void *writer_main(void *arg)
 			probe_os_futex_wait(&wake_word, v, wait);
 		ma_atomic_store_relaxed(&sleeping, 0);
 	}
-	if (work_lock_wait()) {
-		last_round(1);
+	if (!ma_atomic_load_acquire(&stop_here) && work_lock_wait()) {
+		last_round(LAST_FULL, NULL);
 		work_unlock();
 	}
 	ma_atomic_store_release(&stopped, 1);
@@ -448,16 +524,15 @@ static void *writer_main(void *arg)
 int probe_writer_start(void)
 {
 	sigset_t all, old;
-	int rc, ok;
+	int rc;
 
-	if (!work_lock_wait())
-		return -1;
-	ok = open_buf(&open[0]) && copy_ready();
-	work_unlock();
-	if (!ok)
+	/* The buffer of the open chunks is mapped when a drain first needs
+	 * it, as in a fork child: not on the program's thread at start. */
+	if (!copy_ready())
 		return -1;
 	stop = 0;
 	stopped = 0;
+	stop_here = 0;
 	sigfillset(&all);
 	pthread_sigmask(SIG_SETMASK, &all, &old);
 	rc = pthread_create(&writer, NULL, writer_main, NULL);
@@ -468,27 +543,57 @@ int probe_writer_start(void)
 	return 0;
 }
 
-int probe_writer_stop(void)
+/* While one thread records, the caller (that thread, as a rule) does the
+ * last round itself, without waiting for the writer thread to end: that
+ * wait put the program's thread to sleep until the other vCPU woke, ran
+ * the round and woke it back (git log -p: about 1 ms of its 20 added),
+ * and the round's records and open chunk are in the caller's cache.
+ * Once stop is set the thread does no more work under work_lock (it
+ * looks at stop as soon as it holds it), so the lock is all the caller
+ * needs.  Its last sample has mallinfo2 only when heap_safe (exit or a
+ * return from main): _exit, an exec or abort's SIGABRT may come from a
+ * signal handler, or from inside malloc, with an arena's lock held. */
+int probe_writer_stop(int heap_safe)
 {
 	uint64_t deadline = probe_now() + 1000000000u;
+	int here = probe_threads_one();
 
+	ma_atomic_store_release(&stop_here, here);
 	ma_atomic_store_release(&stop, 1);
+	ma_atomic_store_relaxed(&probe_sample_at, UINT64_MAX);
 	if (!probe_writer_running()) {
 		/* No thread: what the producers' drains left open. */
 		if (copy_ready() && work_lock_wait()) {
-			last_round(0);
+			last_round(LAST_NO_SAMPLE, probe_tls.ring);
 			work_unlock();
 		}
 		return 0;
 	}
 	ma_atomic_add_relaxed(&wake_word, 1);
 	probe_os_futex_wake(&wake_word);
-	while (!ma_atomic_load_acquire(&stopped)) {
-		uint64_t now = probe_now();
-
-		if (now >= deadline)
+	if (here) {
+		if (!work_lock_wait())
 			return -1;
-		probe_os_futex_wait(&stopped, 0, deadline - now);
+		if (probe_tls.ring) {
+			/* like its samples, into its own ring (producer 0's
+			 * would need a chunk of its own) */
+			uint64_t w[13];
+
+			probe_sampler_take(w, heap_safe);
+			push_own(probe_tls.ring, w);
+			last_round(LAST_NO_SAMPLE, probe_tls.ring);
+		} else {
+			last_round(heap_safe ? LAST_FULL : LAST_PROC, NULL);
+		}
+		work_unlock();
+	} else {
+		while (!ma_atomic_load_acquire(&stopped)) {
+			uint64_t now = probe_now();
+
+			if (now >= deadline)
+				return -1;
+			probe_os_futex_wait(&stopped, 0, deadline - now);
+		}
 	}
 	pthread_detach(writer);
 	ma_atomic_store_release(&probe_writer_thread, 0);
@@ -501,6 +606,7 @@ void probe_writer_forget(void)
 	for (int i = 0; i < OPEN_SLOTS; i++)
 		open[i].ring = NULL;
 	probe_writer_thread = 0;
+	probe_sample_at = UINT64_MAX; /* until the child's writer samples */
 	work_lock = 0; /* the thread that held it is not in the child */
 	stop = 0;
 	stopped = 0;

@@ -9,8 +9,10 @@
  * where the writer thread on another core would pull each cache line
  * over and hand it back to be written again.  On sqlite3 that cost more
  * than the encoding itself (docs/performance.md).  The producer encodes
- * its records where they are, without the writer's copy.  The writer
- * thread still samples, and writes what waits a second.  The two take
+ * its records where they are, without the writer's copy.  It also takes
+ * the samples that need no lock (RSS, PSI) into its own ring, and the
+ * last round at the end.  The writer thread then wakes less often, for
+ * the samples with mallinfo2 and what waits a second.  The two take
  * turns through a lock that a producer only tries: if the writer holds
  * it, the producer goes on and tries again a little later.
  *
@@ -35,11 +37,25 @@ static inline int probe_writer_running(void)
  * a signal handler: it only tries the lock, encodes and writes. */
 void probe_writer_drain_here(void);
 
+/* When a lone producer samples the process next (writer.c): UINT64_MAX
+ * while the writer thread samples alone (threads, no writer thread yet,
+ * the end).  A heap event's hook compares its timestamp with it. */
+extern uint64_t probe_sample_at;
+void probe_writer_sample_here(void);
+static inline void probe_writer_sample_if_due(uint64_t ts)
+{
+	if (__builtin_expect(ts >= ma_atomic_load_relaxed(&probe_sample_at), 0))
+		probe_writer_sample_here();
+}
+
 /* Starts the thread (signals blocked, guard held for good).  Returns 0 or -1. */
 int probe_writer_start(void);
 /* Asks it to stop and waits at most about a second; returns 0 when it has
- * stopped (its buffer is then free). */
-int probe_writer_stop(void);
+ * stopped, or (one thread recording) when the caller has taken the last
+ * round itself: either way the writer's buffers are free.  heap_safe:
+ * the caller holds no allocator lock and is no signal handler (exit), so
+ * its last sample may call mallinfo2. */
+int probe_writer_stop(int heap_safe);
 /* Forgets the thread (fork child: it does not exist there). */
 void probe_writer_forget(void);
 /* Wakes it up early (a ring passed half full); cheap when it is awake. */

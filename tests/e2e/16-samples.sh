@@ -1,21 +1,25 @@
 #!/bin/sh
-# The writer's samples: one every interval (10 ms unless --sample-ms),
-# each with the RSS and, where the kernel has /proc/pressure/memory, its
-# PSI totals (flags bit 1); mallinfo2 (bit 0) in every sample of a small
-# heap and at least once a second (docs/probe.md: spaced by its cost);
-# the report's peak RSS is the highest sampled RSS.
+# The samples: one every interval (10 ms unless --sample-ms), each with
+# the RSS and, where the kernel has /proc/pressure/memory, its PSI totals
+# (flags bit 1); mallinfo2 (bit 0) in the writer thread's, in every one of
+# them on a small heap and at least once a second (docs/probe.md: spaced
+# by its cost); the report's peak RSS is the highest sampled RSS.  While
+# one thread allocates it takes the samples in between itself, into its
+# own chunks, without mallinfo2 (docs/probe.md), so samples are read in
+# time order, not file order.
 . "$top_srcdir/tests/e2e/lib.sh"
 
 py=$(python3 -c 'import sys; print(sys.executable)')
 psi=0
 [ -r /proc/pressure/memory ] && psi=2
 
-# samples TRACE: "TS RSS HBLKHD FLAGS" per sample record, TS in ms.
+# samples TRACE: "TS RSS HBLKHD FLAGS" per sample record, TS in ms, in
+# time order.
 samples() {
 	dump_ok "$1"
 	awk '$2 == "sample" { r = $3; h = $7; f = $NF
 		sub(/rss=/, "", r); sub(/hblkhd=/, "", h); sub(/flags=/, "", f)
-		print $1, r, h, f }' "$1.dump"
+		print $1, r, h, f }' "$1.dump" | sort -n -k1,1
 }
 
 # check_samples NAME TRACE INTERVAL: at least 10 samples, the median gap
@@ -78,3 +82,52 @@ pass "python: highest sampled RSS $rss, hblkhd $hblkhd"
 "$MA" --format json "$t" >report.json || fail "report exited $?"
 expect "report: peak_rss_bytes" "$rss" "$(python3 -c 'import json
 print(json.load(open("report.json"))["summary"]["peak_rss_bytes"])')"
+
+# One thread allocating for 0.4 s, then quiet for 0.3 s: while it
+# allocates it takes the samples itself, into its own chunks (producer 1),
+# RSS and PSI only; the writer thread's samples, with mallinfo2, come at
+# most every fifth interval meanwhile (it wakes LONE_WAKES intervals
+# apart); once the thread is quiet the writer samples every interval.
+PYTHONMALLOC=malloc record -- "$py" -c 'import time
+t = time.time(); x = []
+while time.time() - t < 0.4:
+    x.append(str(len(x)))
+    if len(x) > 20000: x = []
+time.sleep(0.3); print("ok")'
+expect "lone: status" 0 "$rc"
+t=$(one_trace)
+check_samples lone "$t" 10
+# "TS PRODUCER FLAGS" per sample, in time order.
+awk '$1 == "chunk" { p = $4; sub(/producer=/, "", p) }
+	$2 == "sample" { f = $NF; sub(/flags=/, "", f); print $1, p, f }' "$t.dump" |
+	sort -n -k1,1 >lone.all
+# The thread's last sample is the exit's (the thread takes the last round
+# itself, with mallinfo2 at a normal exit when its cost allows): left out
+# of what follows.
+lastx=$(awk '$2 == 1 { l = NR } END { print l }' lone.all)
+awk -v x="$lastx" 'NR != x' lone.all >lone.by
+n1=$(awk '$2 == 1' lone.by | wc -l)
+[ "$n1" -ge 20 ] || fail "lone: $n1 samples of the thread"
+pass "lone: $n1 samples of the thread"
+expect "lone: the thread's samples with mallinfo2" 0 \
+	"$(awk '$2 == 1 && (index("0123456789abcdef", substr($3, length($3), 1)) - 1) % 2 == 1' lone.by | wc -l)"
+# The thread's samples span [first, last]; the writer's inside it
+# are at least three intervals apart (the first of them may follow the
+# writer's sample at start by one interval).
+# (the span of the loop: up to the first gap of three intervals between
+# the thread's samples; python's exit allocates again)
+first1=$(awk '$2 == 1 { print $1; exit }' lone.by)
+last1=$(awk '$2 == 1 { if (seen && $1 - l > 30) exit; l = $1; seen = 1 } END { print l }' lone.by)
+[ "$(echo "$first1 $last1" | awk '{ print ($2 - $1 >= 300) }')" = 1 ] ||
+	fail "lone: the thread sampled from $first1 to $last1 ms only"
+close0=$(awk -v a="$first1" -v b="$last1" '$2 == 0 && $1 > a + 10 && $1 < b {
+	if (seen && $1 - prev < 30) n++; prev = $1; seen = 1 } END { print n + 0 }' lone.by)
+expect "lone: writer samples closer than 3 intervals while the thread samples" 0 "$close0"
+# After the thread's last sample and the writer's next wake (five
+# intervals and some slack), the writer's samples come every interval.
+quiet=$(awk -v b="$last1" '$2 == 0 && $1 > b + 70 { if (seen) print $1 - prev; prev = $1; seen = 1 }' lone.by |
+	sort -n | awk '{ v[NR] = $1 } END { print NR, v[int((NR + 1) / 2)] }')
+set -- $quiet
+[ "$1" -ge 10 ] || fail "lone: $1 gaps between the writer's samples once quiet"
+awk -v g="$2" 'BEGIN { exit !(g >= 9 && g <= 20) }' || fail "lone: median gap $2 ms once quiet"
+pass "lone: $1 writer samples once quiet, median gap $2 ms"

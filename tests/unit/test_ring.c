@@ -594,7 +594,7 @@ static void test_lone_producer_drains_here(void **state)
 	assert_true(probe_threads_one());
 	for (uint64_t i = 0; i < 200000; i++)
 		push_free(r, i);
-	assert_int_equal(probe_writer_stop(), 0);
+	assert_int_equal(probe_writer_stop(0), 0);
 	probe_writer_drain_all();
 	probe_phase = PROBE_PHASE_INIT;
 	d = decode_sorted();
