@@ -139,6 +139,11 @@ uint64_t probe_threads_events(void);
 
 /* ---- unwinding (unwind.c) ---- */
 void probe_unwind_init(void);
+/* libunwind's caching policy, once: from the writer thread once
+ * libunwind has been used (probe_unwind_wanted), or at the start in the
+ * slow and check modes and without a writer thread (unwind.c). */
+extern int probe_unwind_wanted;
+void probe_unwind_prepare(void);
 
 /* ---- modules (modules.c) ---- */
 /* Writes MA_REC_MODULE for objects not seen before, MA_REC_MODULE_GONE

@@ -61,7 +61,10 @@ static int backtrace_all(uint64_t *out, int depth)
 	/* libunwind allocates for its per-thread cache (pthread_setspecific):
 	 * those are its own, not events of a signal handler. */
 	int g = probe_guard_enter(PROBE_GUARD_INTERNAL);
-	int n = unw_backtrace(buf, depth + SKIP_MAX), skip;
+	int n, skip;
+
+	ma_atomic_store_relaxed(&probe_unwind_wanted, 1);
+	n = unw_backtrace(buf, depth + SKIP_MAX);
 
 	probe_guard_leave(g);
 
@@ -116,6 +119,27 @@ static int unwind(const struct probe_fu_start *s, uint64_t *ips, int depth,
 	return n >= 0 ? n : backtrace_all(ips, depth);
 }
 
+/* libunwind's per-thread cache.  Setting the policy runs libunwind's own
+ * initialisation, 250 us on the benchmark machine (its first mappings
+ * and page faults), which the program's thread paid at start even when
+ * the fast unwinder never needed libunwind (git log -p never does).  So
+ * with the fast unwinder it is set only once libunwind has been used:
+ * the first use asks (probe_unwind_wanted), and the writer thread sets
+ * it at its next wake -- the call is thread-safe but not async-signal-
+ * safe, so never from a hook.  Until then libunwind uses its default, a
+ * global cache under a lock with signals blocked.  The slow and check
+ * modes, and a start without a writer thread, set it at once. */
+int probe_unwind_wanted;
+
+void probe_unwind_prepare(void)
+{
+	static int done;
+	int expected = 0;
+
+	if (ma_atomic_cas_acq_rel(&done, &expected, 1))
+		unw_set_caching_policy(unw_local_addr_space, UNW_CACHE_PER_THREAD);
+}
+
 void probe_unwind_init(void)
 {
 	const char *m = getenv("MEMORY_ANALYZER_UNWIND");
@@ -123,7 +147,6 @@ void probe_unwind_init(void)
 	struct probe_fu_reads rd;
 	uint64_t ips[8];
 
-	unw_set_caching_policy(unw_local_addr_space, UNW_CACHE_PER_THREAD);
 	if (m && strcmp(m, "slow") == 0)
 		mode = MODE_SLOW;
 	else if (m && strcmp(m, "check") == 0)
@@ -135,8 +158,10 @@ void probe_unwind_init(void)
 	 * one check in 65536: a short program would pay its start (70 pages
 	 * of cache, each a trap on first touch in a virtual machine) for
 	 * nothing, so it is left to its first use. */
-	if (mode != MODE_FAST)
+	if (mode != MODE_FAST) {
+		probe_unwind_prepare();
 		unwind(NULL, ips, 8, &rd, 0);
+	}
 	if (probe_fu_init() == 0)
 		probe_fu_slow(&none, ips, 8);
 }

@@ -480,6 +480,8 @@ static void *writer_main(void *arg)
 	while (!ma_atomic_load_acquire(&stop)) {
 		uint64_t now = probe_now();
 
+		if (ma_atomic_load_relaxed(&probe_unwind_wanted))
+			probe_unwind_prepare();
 		if (!work_lock_wait())
 			continue;
 		if (ma_atomic_load_acquire(&stop)) {
@@ -488,6 +490,7 @@ static void *writer_main(void *arg)
 			work_unlock();
 			break;
 		}
+
 		if (now >= next) {
 			int lone = probe_threads_one();
 			uint64_t by_lone = ma_atomic_load_relaxed(&lone_samples);
