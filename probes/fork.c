@@ -65,7 +65,7 @@ static void child(void)
 	probe_sampler_open();
 	probe_modules_forget();
 	probe_modules_scan();
-	probe_writer_start();
+	probe_writer_start(0);
 	probe_guard_leave(g);
 }
 

@@ -141,7 +141,7 @@ __attribute__((constructor)) static void probe_init(void)
 	if (ma_atomic_load_acquire(&probe_phase) != PROBE_PHASE_ON)
 		return;
 	g = probe_guard_enter(PROBE_GUARD_INTERNAL);
-	if (probe_writer_start() < 0) {
+	if (probe_writer_start(1) < 0) {
 		probe_unwind_prepare();
 		probe_msg("cannot start the writer thread; rings are written by their threads");
 	}

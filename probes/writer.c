@@ -469,10 +469,14 @@ static int stop_here;
 
 static void *writer_main(void *arg)
 {
-	uint64_t interval = interval_ns(), next = probe_now();
-	/* A full sample at once; then a lone producer is taken to sample
-	 * itself until a wake finds it did not. */
-	uint64_t seen = UINT64_MAX;
+	uint64_t interval = interval_ns(), next = probe_now(), seen = 0;
+
+	/* The start took the first sample.  A lone producer samples itself
+	 * from there, until a wake finds it did not; the thread's first wake
+	 * comes LONE_WAKES intervals later, not at once: its first round
+	 * (the first chunk's buffer and zstd context faulted in) then ran
+	 * beside the program's own start, whose page faults it slowed. */
+	next += interval * (probe_threads_one() ? LONE_WAKES : 1);
 
 	(void)arg;
 	probe_guard_enter(PROBE_GUARD_INTERNAL);
@@ -524,7 +528,7 @@ static void *writer_main(void *arg)
 	return NULL;
 }
 
-int probe_writer_start(void)
+int probe_writer_start(int heap_safe)
 {
 	sigset_t all, old;
 	int rc;
@@ -536,6 +540,12 @@ int probe_writer_start(void)
 	stop = 0;
 	stopped = 0;
 	stop_here = 0;
+	if (work_lock_wait()) {
+		sample(heap_safe);
+		work_unlock();
+	}
+	ma_atomic_store_relaxed(&probe_sample_at, probe_threads_one() ? probe_now() + interval_ns() :
+									UINT64_MAX);
 	sigfillset(&all);
 	pthread_sigmask(SIG_SETMASK, &all, &old);
 	rc = pthread_create(&writer, NULL, writer_main, NULL);

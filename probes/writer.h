@@ -48,8 +48,11 @@ static inline void probe_writer_sample_if_due(uint64_t ts)
 		probe_writer_sample_here();
 }
 
-/* Starts the thread (signals blocked, guard held for good).  Returns 0 or -1. */
-int probe_writer_start(void);
+/* Takes the first sample (with mallinfo2 when heap_safe: the start, not
+ * a fork child, whose fork may have come from a signal handler), then
+ * starts the thread (signals blocked, guard held for good).  Returns 0
+ * or -1. */
+int probe_writer_start(int heap_safe);
 /* Asks it to stop and waits at most about a second; returns 0 when it has
  * stopped, or (one thread recording) when the caller has taken the last
  * round itself: either way the writer's buffers are free.  heap_safe:
