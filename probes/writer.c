@@ -400,25 +400,27 @@ static void work_unlock(void)
  * ring).  Caller: a heap event's record, guard at RECORD. */
 uint64_t probe_sample_at = UINT64_MAX;
 
-static void push_own(struct probe_ring *r, const uint64_t *w)
+/* A sample into r, the calling thread's own ring; returns its time. */
+static uint64_t sample_own(struct probe_ring *r, int full)
 {
+	uint64_t w[13];
+
+	probe_sampler_take(w, full);
 	probe_ring_push(r, w, 13);
 	ma_atomic_store_relaxed(&r->events, r->events + 1);
+	return w[1];
 }
 
 void probe_writer_sample_here(void)
 {
 	struct probe_ring *r = probe_tls.ring;
-	uint64_t w[13];
 	int saved = errno;
 
 	if (!r || !probe_threads_one() || probe_in_vfork_child()) {
 		ma_atomic_store_relaxed(&probe_sample_at, UINT64_MAX);
 	} else {
-		probe_sampler_take(w, 0);
-		ma_atomic_store_relaxed(&probe_sample_at, w[1] + interval_ns());
+		ma_atomic_store_relaxed(&probe_sample_at, sample_own(r, 0) + interval_ns());
 		ma_atomic_store_relaxed(&lone_samples, lone_samples + 1);
-		push_own(r, w);
 	}
 	errno = saved;
 }
@@ -590,10 +592,7 @@ int probe_writer_stop(int heap_safe)
 		if (probe_tls.ring) {
 			/* like its samples, into its own ring (producer 0's
 			 * would need a chunk of its own) */
-			uint64_t w[13];
-
-			probe_sampler_take(w, heap_safe);
-			push_own(probe_tls.ring, w);
+			sample_own(probe_tls.ring, heap_safe);
 			last_round(LAST_NO_SAMPLE, probe_tls.ring);
 		} else {
 			last_round(heap_safe ? LAST_FULL : LAST_PROC, NULL);

@@ -38,8 +38,8 @@ static inline int probe_writer_running(void)
 void probe_writer_drain_here(void);
 
 /* When a lone producer samples the process next (writer.c): UINT64_MAX
- * while the writer thread samples alone (threads, no writer thread yet,
- * the end).  A heap event's hook compares its timestamp with it. */
+ * while the writer thread samples alone (threads, before the start, the
+ * end).  A heap event's hook compares its timestamp with it. */
 extern uint64_t probe_sample_at;
 void probe_writer_sample_here(void);
 static inline void probe_writer_sample_if_due(uint64_t ts)
