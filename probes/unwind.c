@@ -63,7 +63,8 @@ static int backtrace_all(uint64_t *out, int depth)
 	int g = probe_guard_enter(PROBE_GUARD_INTERNAL);
 	int n, skip;
 
-	ma_atomic_store_relaxed(&probe_unwind_wanted, 1);
+	if (!ma_atomic_load_relaxed(&probe_unwind_wanted)) /* a shared line: written once */
+		ma_atomic_store_relaxed(&probe_unwind_wanted, 1);
 	n = unw_backtrace(buf, depth + SKIP_MAX);
 
 	probe_guard_leave(g);
