@@ -4,8 +4,8 @@
  * entry's end into a sticky error, so that the parsers read on without a
  * check per field and look once at the end; the CFA program is run as
  * libgcc runs it (execute_cfa_program: rows up to and including pc), but
- * only the rule of one register is kept, which makes the state (and the
- * remember_state stack) a few words.  Each operation consumes at least
+ * only the CFA's rule and those of two registers at most are kept, which
+ * makes the state (and the remember_state stack) a few words.  Each operation consumes at least
  * one byte, so the run ends within the program's length. */
 #include <stddef.h>
 
@@ -153,6 +153,7 @@ static void entry_open(struct cur *c, const uint8_t *e)
 struct cie {
 	uint64_t code_align;
 	int64_t data_align;
+	uint64_t ra_col;  /* the return address column */
 	uint8_t fde_enc;
 	int aug_z;
 	struct cur insns; /* the initial instructions */
@@ -213,10 +214,7 @@ static int cie_parse(struct cie *ci, const uint8_t *e)
 		return -1;
 	ci->code_align = uleb(&c);
 	ci->data_align = sleb(&c);
-	if (version == 1)
-		u8(&c);
-	else
-		uleb(&c); /* the return address column */
+	ci->ra_col = version == 1 ? u8(&c) : uleb(&c);
 	ci->fde_enc = PE_ABSPTR;
 	ci->aug_z = n > 0;
 	if (c.bad || (ci->aug_z && cie_aug(ci, &c, aug) < 0) || ci->fde_enc == PE_OMIT)
@@ -225,20 +223,35 @@ static int cie_parse(struct cie *ci, const uint8_t *e)
 	return 0;
 }
 
-/* The tracked register's rule. */
-enum kind { K_SAME, K_SAVED, K_OTHER };
+/* A tracked register's rule. */
+enum kind { K_SAME, K_SAVED, K_UNDEF, K_OTHER };
 struct rule {
 	enum kind kind;
 	int64_t off;
+};
+
+#define TRACKED 2 /* registers followed at once, at most */
+#define CFA_UNSET UINT64_MAX
+
+/* The part of a row that is followed: the tracked registers' rules and
+ * the CFA's (a register and an offset; a CFA expression is not
+ * followed).  remember_state saves all of it, the CFA included, as
+ * libgcc does: compilers bracket an epilogue's def_cfa_offset with
+ * remember_state and restore_state. */
+struct row {
+	struct rule reg[TRACKED];
+	uint64_t cfa_reg;
+	int64_t cfa_off;
 };
 
 /* A run of CFA programs up to pc. */
 struct run {
 	const struct cie *ci;
 	uint64_t loc, pc;
-	unsigned reg;
-	struct rule now, init; /* init: after the CIE's instructions */
-	struct rule saved[PROBE_CFI_STATES];
+	unsigned regs[TRACKED];
+	int nregs;
+	struct row now, init; /* init: after the CIE's instructions */
+	struct row saved[PROBE_CFI_STATES];
 	int depth;
 };
 
@@ -258,10 +271,11 @@ static int advance(struct run *r, uint64_t delta)
 
 static int set_rule(struct run *r, uint64_t reg, enum kind kind, int64_t off)
 {
-	if (reg == r->reg) {
-		r->now.kind = kind;
-		r->now.off = off;
-	}
+	for (int i = 0; i < r->nregs; i++)
+		if (reg == r->regs[i]) {
+			r->now.reg[i].kind = kind;
+			r->now.reg[i].off = off;
+		}
 	return GO;
 }
 
@@ -283,8 +297,9 @@ static int negative_offset(struct run *r, uint64_t reg, uint64_t factored)
 
 static int restore(struct run *r, uint64_t reg)
 {
-	if (reg == r->reg)
-		r->now = r->init;
+	for (int i = 0; i < r->nregs; i++)
+		if (reg == r->regs[i])
+			r->now.reg[i] = r->init.reg[i];
 	return GO;
 }
 
@@ -304,8 +319,29 @@ static int restore_state(struct run *r)
 	return GO;
 }
 
-/* An operation on a register other than the tracked one is harmless; on
- * the tracked one it makes the rule one the fast unwinder cannot use. */
+/* The CFA's register, offset, or both (keep: CFA_UNSET for the one the
+ * operation leaves alone). */
+static int def_cfa(struct run *r, uint64_t reg, int64_t off, int set_off)
+{
+	if (reg != CFA_UNSET)
+		r->now.cfa_reg = reg;
+	if (set_off)
+		r->now.cfa_off = off;
+	return GO;
+}
+
+/* A factored signed offset of the CFA (the _sf forms). */
+static int def_cfa_sf(struct run *r, uint64_t reg, int64_t factored)
+{
+	int64_t off;
+
+	if (__builtin_mul_overflow(factored, r->ci->data_align, &off))
+		return FAIL;
+	return def_cfa(r, reg, off, 1);
+}
+
+/* An operation on a register not tracked is harmless; on a tracked one
+ * it makes the rule one the fast unwinder cannot use. */
 static int other(struct run *r, uint64_t reg)
 {
 	return set_rule(r, reg, K_OTHER, 0);
@@ -351,7 +387,7 @@ static int step(struct run *r, struct cur *c)
 	case 0x06: /* DW_CFA_restore_extended */
 		return restore(r, uleb(c));
 	case 0x07: /* DW_CFA_undefined */
-		return other(r, uleb(c));
+		return set_rule(r, uleb(c), K_UNDEF, 0);
 	case 0x08: /* DW_CFA_same_value */
 		return set_rule(r, uleb(c), K_SAME, 0);
 	case 0x09: /* DW_CFA_register */
@@ -363,11 +399,12 @@ static int step(struct run *r, struct cur *c)
 	case 0x0b: /* DW_CFA_restore_state */
 		return restore_state(r);
 	case 0x0c: /* DW_CFA_def_cfa */
-		uleb(c);
-		uleb(c);
-		return GO;
+		reg = uleb(c);
+		return def_cfa(r, reg, (int64_t)uleb(c), 1);
 	case 0x0d: /* DW_CFA_def_cfa_register */
+		return def_cfa(r, uleb(c), 0, 0);
 	case 0x0e: /* DW_CFA_def_cfa_offset */
+		return def_cfa(r, CFA_UNSET, (int64_t)uleb(c), 1);
 	case 0x2e: /* DW_CFA_GNU_args_size */
 		uleb(c);
 		return GO;
@@ -380,12 +417,10 @@ static int step(struct run *r, struct cur *c)
 		reg = uleb(c);
 		return offset(r, reg, sleb(c));
 	case 0x12: /* DW_CFA_def_cfa_sf */
-		uleb(c);
-		sleb(c);
-		return GO;
+		reg = uleb(c);
+		return def_cfa_sf(r, reg, sleb(c));
 	case 0x13: /* DW_CFA_def_cfa_offset_sf */
-		sleb(c);
-		return GO;
+		return def_cfa_sf(r, CFA_UNSET, sleb(c));
 	case 0x14: /* DW_CFA_val_offset */
 		reg = uleb(c);
 		uleb(c);
@@ -432,34 +467,74 @@ static int fde_head(struct cur *c, const struct cie *ci, uint64_t pc, uint64_t *
 	return 0;
 }
 
-enum probe_cfi_rule probe_cfi_reg_rule(const void *fde, uint64_t pc, unsigned reg,
-				       int64_t *off)
+/* Runs the CIE's and the FDE's programs (the FDE at e) up to pc with
+ * r->regs tracked; the CIE in *ci.  -1 when not understood. */
+static int run_fde(struct run *r, struct cie *ci, const uint8_t *e)
 {
-	const uint8_t *e = fde;
-	struct cie ci;
 	struct cur c;
 	uint32_t cie_ptr;
-	struct run r = { .ci = &ci, .pc = pc, .reg = reg };
 
+	r->ci = ci;
+	r->now.cfa_reg = CFA_UNSET;
+	r->now.cfa_off = 0;
 	entry_open(&c, e);
 	cie_ptr = (uint32_t)fixed(&c, 4);
 	/* The CIE pointer counts back from its own field; 0 would make this
 	 * entry a CIE. */
 	if (c.bad || cie_ptr == 0 || cie_ptr > (uintptr_t)(e + 4))
-		return PROBE_CFI_UNKNOWN;
-	if (cie_parse(&ci, e + 4 - cie_ptr) < 0 || fde_head(&c, &ci, pc, &r.loc) < 0)
-		return PROBE_CFI_UNKNOWN;
+		return -1;
+	if (cie_parse(ci, e + 4 - cie_ptr) < 0 || fde_head(&c, ci, r->pc, &r->loc) < 0)
+		return -1;
 	/* The CIE's rows start at the FDE's first address, as in libgcc; a
 	 * CIE that advances past pc is not understood. */
-	if (run_program(&r, &ci.insns) < 0)
-		return PROBE_CFI_UNKNOWN;
-	r.init = r.now;
-	if (r.loc > pc || run_program(&r, &c) < 0)
-		return PROBE_CFI_UNKNOWN;
-	if (r.now.kind == K_SAME)
+	if (run_program(r, &ci->insns) < 0)
+		return -1;
+	r->init = r->now;
+	if (r->loc > r->pc || run_program(r, &c) < 0)
+		return -1;
+	return 0;
+}
+
+static enum probe_cfi_rule rule_of(const struct rule *k, int64_t *off)
+{
+	switch (k->kind) {
+	case K_SAME:
 		return PROBE_CFI_SAME;
-	if (r.now.kind != K_SAVED)
+	case K_SAVED:
+		*off = k->off;
+		return PROBE_CFI_SAVED;
+	case K_UNDEF:
+		return PROBE_CFI_UNDEFINED;
+	default:
 		return PROBE_CFI_UNKNOWN;
-	*off = r.now.off;
-	return PROBE_CFI_SAVED;
+	}
+}
+
+enum probe_cfi_rule probe_cfi_reg_rule(const void *fde, uint64_t pc, unsigned reg,
+				       int64_t *off)
+{
+	struct cie ci;
+	struct run r = { .pc = pc, .regs = { reg }, .nregs = 1 };
+	enum probe_cfi_rule k;
+
+	if (run_fde(&r, &ci, fde) < 0)
+		return PROBE_CFI_UNKNOWN;
+	k = rule_of(&r.now.reg[0], off);
+	return k == PROBE_CFI_UNDEFINED ? PROBE_CFI_UNKNOWN : k;
+}
+
+int probe_cfi_frame(const void *fde, uint64_t pc, struct probe_cfi_frame *f)
+{
+	struct cie ci;
+	struct run r = { .pc = pc, .regs = { PROBE_CFI_RBP, PROBE_CFI_RA }, .nregs = 2 };
+
+	/* The return address must be the column followed (x86-64's 16). */
+	if (run_fde(&r, &ci, fde) < 0 || ci.ra_col != PROBE_CFI_RA || r.now.cfa_reg == CFA_UNSET)
+		return -1;
+	f->cfa_reg = (unsigned)r.now.cfa_reg;
+	f->cfa_off = r.now.cfa_off;
+	f->bp_off = f->ra_off = 0;
+	f->bp = rule_of(&r.now.reg[0], &f->bp_off);
+	f->ra = rule_of(&r.now.reg[1], &f->ra_off);
+	return 0;
 }

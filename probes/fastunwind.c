@@ -253,8 +253,10 @@ static void note_claim(struct table *t)
 		grow(t);
 }
 
-/* Adds one observation of ip's rule (shape bits only). */
-static void learn(uint64_t ip, uint32_t shape)
+/* Adds one observation of ip's rule (shape bits only).  A rule read from
+ * the CFI (cfi) is trusted at once, and takes the place of an observed
+ * one not yet trusted. */
+static void learn(uint64_t ip, uint32_t shape, int cfi)
 {
 	struct table *t = table_get();
 	uint32_t gen = gen_bits(), s, r, conf;
@@ -275,9 +277,11 @@ static void learn(uint64_t ip, uint32_t shape)
 	 * address's not yet trusted rule pushed out. */
 	claimed = ma_atomic_load_relaxed(&e->ip) != ip || (r & R_GEN_MASK) != gen;
 	if (claimed)
-		r = shape | gen | 1u;
+		r = shape | gen | (cfi ? 2u : 1u);
 	else if (r & R_SLOW)
 		;
+	else if (cfi)
+		r = (r & R_CONF) < 2 ? shape | gen | 2u : r;
 	else if ((r & R_SHAPE & ~R_BP) != (shape & ~R_BP))
 		r = R_SLOW | gen;
 	else if (bp_merge(&r, shape), (conf = r & R_CONF) < 2)
@@ -338,6 +342,8 @@ static uint64_t read_word(uint64_t a, uint64_t sp0, struct probe_fu_reads *rd)
 	return v;
 }
 
+static uint32_t cfi_learn(uint64_t ip);
+
 int probe_fu_walk(const struct probe_fu_start *s, uint64_t *ips, int max,
 		  struct probe_fu_reads *rd)
 {
@@ -358,13 +364,14 @@ int probe_fu_walk(const struct probe_fu_start *s, uint64_t *ips, int max,
 		ips[n++] = ip;
 		if (n == max)
 			break;
-		if (!t)
-			return -1;
-		r = lookup(t, ip);
+		r = t ? lookup(t, ip) : 0;
 		if (r & R_SLOW)
 			return -2;
-		if ((r & R_CONF) < 2)
-			return -1;
+		if ((r & R_CONF) < 2) {
+			if (!(r = cfi_learn(ip)))
+				return -1;
+			t = ma_atomic_load_acquire(&table);
+		}
 		if (r & R_TERM)
 			break;
 		if (r & R_FP) {
@@ -650,6 +657,55 @@ static uint32_t bp_slot_cfi(const struct frame *f, const struct frame *n)
 	return (uint32_t)slot;
 }
 
+/* The rule of return address ip read from its function's CFI (the row
+ * for the call, ip - 1): CFA = rsp + a multiple of 8, or rbp + 16 with
+ * the caller's rbp at CFA - 16; the return address at CFA - 8, or none
+ * (the outermost frame); the caller's rbp saved in the frame, not
+ * changed, or (any other rule) lost.  0 when there is no FDE or it says
+ * anything else: a signal frame, a CFA expression, a realigned stack. */
+static uint32_t cfi_shape(uint64_t ip)
+{
+	struct dwarf_eh_bases bases;
+	struct probe_cfi_frame f;
+	const void *fde;
+	uint32_t r;
+	int64_t off;
+
+	if (!ma_atomic_load_acquire(&gcc.find_fde) ||
+	    !(fde = gcc.find_fde((void *)(uintptr_t)(ip - 1), &bases)) ||
+	    probe_cfi_frame(fde, ip - 1, &f) < 0)
+		return 0;
+	if (f.ra == PROBE_CFI_UNDEFINED)
+		return R_TERM;
+	if (f.ra != PROBE_CFI_SAVED || f.ra_off != -8)
+		return 0;
+	if (f.cfa_reg == PROBE_CFI_RBP)
+		return f.cfa_off == 16 && f.bp == PROBE_CFI_SAVED && f.bp_off == -16 ?
+		       R_FP | R_BPSAVED | (2u << R_SAVE_SHIFT) : 0;
+	if (f.cfa_reg != PROBE_CFI_RSP || f.cfa_off <= 0 || (f.cfa_off & 7) ||
+	    f.cfa_off / 8 > R_OFF_MAX)
+		return 0;
+	r = (uint32_t)(f.cfa_off / 8) << R_OFF_SHIFT;
+	if (f.bp == PROBE_CFI_SAME)
+		return r | R_BPEQ;
+	off = f.bp_off;
+	if (f.bp == PROBE_CFI_SAVED && off < 0 && !(off & 7) && -off / 8 <= R_SAVE_MAX &&
+	    -off <= f.cfa_off)
+		return r | R_BPSAVED | ((uint32_t)(-off / 8) << R_SAVE_SHIFT);
+	return r | R_BPLOST;
+}
+
+/* The rule of ip from the CFI, learnt as trusted; 0 when the CFI does not
+ * give one (a slow walk will teach it). */
+static uint32_t cfi_learn(uint64_t ip)
+{
+	uint32_t shape = cfi_shape(ip);
+
+	if (shape)
+		learn(ip, shape, 1);
+	return shape ? shape | 2u : 0;
+}
+
 /* The slot of frame f that holds the caller's rbp (n->bp), as a count of
  * words below the CFA; 0 when it is not known.  A frame that changed rbp
  * saved the caller's value in its own frame, so the one slot holding that
@@ -725,14 +781,14 @@ static void take(struct slow *w, const struct frame *next)
 		if (next->exact) {
 			/* w->f is the signal trampoline, next an exact ip: no
 			 * call site, nothing to learn from here on. */
-			learn(w->f.ip, R_SLOW);
+			learn(w->f.ip, R_SLOW, 0);
 			w->teach = 0;
 		} else {
 			uint32_t shape = shape_of(&w->f, next);
 
 			shape = shape ? shape : R_SLOW;
 			if (!learnt(w->f.ip, shape) && has_unwind_info(w->f.ip))
-				learn(w->f.ip, shape);
+				learn(w->f.ip, shape, 0);
 		}
 	}
 	w->f = *next;
@@ -794,7 +850,7 @@ int probe_fu_slow(const struct probe_fu_start *s, uint64_t *ips, int max)
 		return -1;
 	/* The walk ended before max: the last frame has no caller. */
 	if (w.n < max && w.teach && !w.f.exact && has_unwind_info(w.f.ip))
-		learn(w.f.ip, R_TERM);
+		learn(w.f.ip, R_TERM, 0);
 	return w.n;
 }
 

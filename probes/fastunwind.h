@@ -1,17 +1,22 @@
-/* A fast unwinder for x86-64 that learns frame rules from slow walks.
+/* A fast unwinder for x86-64 that follows frame rules read from the
+ * DWARF CFI, or learnt from slow walks.
  *
- * For each return address seen in a slow walk (libgcc's
- * _Unwind_Backtrace, which reads the DWARF CFI, takes no lock and makes
- * no system call, unlike libunwind's unw_step), it records how the frame of that address finds its caller:
- * the CFA (the caller's stack pointer) as sp + a constant offset, or, in
- * a function that keeps a frame pointer, as rbp + 16; and where the
- * frame saved the caller's rbp, if it did (the one slot of the frame
- * holding that value, or, when several do, the one its CFI names:
- * cfi.h).  A rule is trusted only after
- * two equal observations; an address seen with two different rules, or
- * a signal frame, is marked slow-only for good.  The fast walk follows
- * trusted rules only: the first address without one makes the caller
- * fall back to the slow unwind, which teaches the rules it lacked.
+ * A rule says how the frame of one return address finds its caller: the
+ * CFA (the caller's stack pointer) as sp + a constant offset, or, in a
+ * function that keeps a frame pointer, as rbp + 16; and where the frame
+ * saved the caller's rbp, if it did.  The first time a walk needs the
+ * rule of an address, it is read from the CFI of its function (the FDE
+ * that libgcc's _Unwind_Find_FDE finds through _dl_find_object, without
+ * a lock or a system call; cfi.h) and trusted at once.  When the CFI says
+ * something a rule cannot (a CFA expression, a realigned stack, a signal
+ * frame) or there is none, the walk falls back to the slow unwind
+ * (libgcc's _Unwind_Backtrace, which takes no lock and makes no system
+ * call, unlike libunwind's unw_step), which teaches rules from what it
+ * saw: the CFA from the walk, and the caller's rbp from the one slot of
+ * the frame holding that value, or, when several do, the one its CFI
+ * names.  Such a rule is trusted only after two equal observations; an
+ * address seen with two different rules, or a signal frame, is marked
+ * slow-only for good.  The fast walk follows trusted rules only.
  * docs/design.md gives the correctness argument.
  *
  * The rules live in one table shared by all threads (4-way buckets,
@@ -52,8 +57,9 @@ struct probe_fu_reads {
  * (innermost first) and, when rd is not NULL, the words it read.  The
  * max-th frame's own rule is not asked for (a slow walk that stops there
  * never teaches it).  Returns
- * the depth, -1 when a rule is not known or not yet trusted (a slow walk
- * will teach it), -2 when an address is slow-only. */
+ * the depth, -1 when a rule is not known or not yet trusted and the CFI
+ * does not give it (a slow walk will teach it), -2 when an address is
+ * slow-only. */
 int probe_fu_walk(const struct probe_fu_start *s, uint64_t *ips, int max,
 		  struct probe_fu_reads *rd);
 

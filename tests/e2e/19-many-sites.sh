@@ -34,11 +34,12 @@ t=$(one_trace)
 set -- $(check_line)
 [ $# = 5 ] || { cat err >&2; fail "no unwind check line"; }
 expect "manysites: mismatches" 0 "$2"
-# Two slow walks a call site teach its rules; the third visit is fast.
-# (Before empty entries went first, sites sharing a bucket kept pushing
-# each other out: 22 600 slow walks.)
-[ "$1" -le 17408 ] || fail "manysites: $1 slow walks, more than 2 per call site and 1024"
-pass "manysites: $1 slow walks"
+# Every rule is read from the CFI the first time a walk needs it, so the
+# one slow walk is the probe's own at start (which warms libgcc's
+# unwinder up).  (When two slow walks of a call site taught its rules,
+# this program took 17 000; before empty entries went first, sites
+# sharing a bucket kept pushing each other out: 22 600.)
+expect "manysites: slow walks" 1 "$1"
 [ "$3" -gt 4096 ] || fail "manysites: the table of rules did not grow ($3 entries)"
 pass "manysites: rule entries grew to $3"
 # Each fast walk the memo did not know adds its entry: about 7 700
@@ -62,10 +63,10 @@ expect "bytes allocated" \
 # A chain deeper than the frames kept (tests/progs/deepchain: 80 functions,
 # entered from 300 different stack depths, so whole walks are not found
 # again in the memo): the last frame kept needs no rule, so the fast walk
-# serves every capture once the chain's rules are learnt -- at the
-# default 64 frames, at 2 and at 1.  (When the walk also asked for the
-# rule of the last frame, which a slow walk stopping there never teaches,
-# every capture was a slow walk: 601 of them.)
+# serves every capture -- at the default 64 frames, at 2 and at 1.  (When
+# the walk also asked for the rule of the last frame, which a slow walk
+# stopping there never taught, every capture was a slow walk: 601 of
+# them.)
 for depth in 64 2 1; do
 	MEMORY_ANALYZER_UNWIND=check MEMORY_ANALYZER_DEPTH=$depth record -- "$PROGS/deepchain"
 	expect "deepchain $depth: status" 0 "$rc"
@@ -73,8 +74,7 @@ for depth in 64 2 1; do
 	set -- $(check_line)
 	[ $# = 5 ] || { cat err >&2; fail "no unwind check line"; }
 	expect "deepchain $depth: mismatches" 0 "$2"
-	[ "$1" -le 4 ] || fail "deepchain $depth: $1 slow walks for 600 captures of one stack"
-	pass "deepchain $depth: $1 slow walks"
+	expect "deepchain $depth: slow walks (the probe's own at start)" 1 "$1"
 	expect "deepchain $depth: malloc calls" 600 "$(count functions malloc "$t")"
 	expect "deepchain $depth: stacks" 1 "$(count records stack "$t")"
 	want=$(python3 -c "print(';'.join('c%d' % i for i in range(80 - $depth, 80)) + ' 600')")

@@ -2,11 +2,12 @@
  * and FDE bytes: the rule of rbp (DWARF register 6) row by row through
  * prologues and epilogues, remember/restore state, each advance_loc
  * form, the pointer encodings and augmentations that GCC and clang emit;
- * and the cases it must give up on.  Each entry pair is copied into a
- * buffer of exactly its size, so that ASan catches any read past the
- * FDE's end.  Last, the real FDE of a function of this test, found by
- * libgcc, says that rbp is untouched at the function's first
- * instruction. */
+ * and the cases it must give up on; the whole row (the CFA, the return
+ * address, rbp) that the fast unwinder's rules are read from.  Each entry
+ * pair is copied into a buffer of exactly its size, so that ASan catches
+ * any read past the FDE's end.  Last, the real FDE of a function of this
+ * test, found by libgcc, says that rbp is untouched and CFA = rsp + 8 at
+ * the function's first instruction. */
 #define _GNU_SOURCE
 #include <dlfcn.h>
 #include <setjmp.h>
@@ -403,6 +404,148 @@ static void test_truncated(void **state)
 	}
 }
 
+/* The row read by probe_cfi_frame at func + at, from a copy of exactly
+ * the entries' size; -1 when not understood. */
+static int frame_of(const struct eh *e, uint64_t at, struct probe_cfi_frame *f)
+{
+	uint8_t *m = malloc(e->n);
+	uint64_t func = (uintptr_t)m + FUNC_OFF;
+	int rc;
+
+	assert_non_null(m);
+	memcpy(m, e->b, e->n);
+	if (e->abs_at)
+		memcpy(m + e->abs_at, &func, 8);
+	memset(f, 0x55, sizeof(*f));
+	rc = probe_cfi_frame(m + e->fde, func + at, f);
+	free(m);
+	return rc;
+}
+
+/* CFA = reg + off, the return address at CFA - 8, and rbp's rule. */
+static void assert_frame(const struct eh *e, uint64_t at, unsigned reg, int64_t off,
+			 enum probe_cfi_rule bp, int64_t bp_off)
+{
+	struct probe_cfi_frame f;
+
+	assert_int_equal(frame_of(e, at, &f), 0);
+	assert_int_equal(f.cfa_reg, reg);
+	assert_int_equal(f.cfa_off, off);
+	assert_int_equal(f.ra, PROBE_CFI_SAVED);
+	assert_int_equal(f.ra_off, -8);
+	assert_int_equal(f.bp, bp);
+	if (bp == PROBE_CFI_SAVED)
+		assert_int_equal(f.bp_off, bp_off);
+}
+
+/* The CFA row by row through the prologue and epilogue of
+ * test_prologue's function, and through a frame-pointer function:
+ * push rbp; mov rbp, rsp; ... call ...; an epilogue in the middle
+ * (remember_state, CFA = rsp + 8, restore_state: the CFA comes back with
+ * the rest of the row); leave; ret. */
+static void test_frame_rows(void **state)
+{
+	static const uint8_t sp_ins[] = {
+		ADV(1), DEF_CFA_OFF, 16, OFFSET(RBP), 2,
+		ADV(1), DEF_CFA_OFF, 24, OFFSET(3), 3,
+		ADV(4), DEF_CFA_OFF, 32,
+		ADV(20), DEF_CFA_OFF, 24,
+		ADV(1), DEF_CFA_OFF, 16,
+		ADV(1), DEF_CFA_OFF, 8,
+	};
+	static const uint8_t fp_ins[] = {
+		ADV(1), DEF_CFA_OFF, 16, OFFSET(RBP), 2,
+		ADV(3), DEF_CFA_REG, RBP,
+		ADV(10), REMEMBER, DEF_CFA, 7, 8,
+		ADV(1), RESTORE_STATE,
+		ADV(10), DEF_CFA, 7, 8,
+	};
+	struct eh e = { .n = 0 };
+
+	(void)state;
+	cie_std(&e);
+	fde(&e, 30, sp_ins, sizeof(sp_ins));
+	assert_frame(&e, 0, 7, 8, PROBE_CFI_SAME, 0);
+	assert_frame(&e, 1, 7, 16, PROBE_CFI_SAVED, -16);
+	assert_frame(&e, 2, 7, 24, PROBE_CFI_SAVED, -16);
+	assert_frame(&e, 6, 7, 32, PROBE_CFI_SAVED, -16);
+	assert_frame(&e, 25, 7, 32, PROBE_CFI_SAVED, -16);
+	assert_frame(&e, 26, 7, 24, PROBE_CFI_SAVED, -16);
+	assert_frame(&e, 27, 7, 16, PROBE_CFI_SAVED, -16);
+	assert_frame(&e, 28, 7, 8, PROBE_CFI_SAVED, -16);
+	assert_frame(&e, 29, 7, 8, PROBE_CFI_SAVED, -16);
+
+	memset(&e, 0, sizeof(e));
+	cie_std(&e);
+	fde(&e, 40, fp_ins, sizeof(fp_ins));
+	assert_frame(&e, 3, 7, 16, PROBE_CFI_SAVED, -16);
+	assert_frame(&e, 4, 6, 16, PROBE_CFI_SAVED, -16);
+	assert_frame(&e, 13, 6, 16, PROBE_CFI_SAVED, -16);
+	assert_frame(&e, 14, 7, 8, PROBE_CFI_SAVED, -16);
+	assert_frame(&e, 15, 6, 16, PROBE_CFI_SAVED, -16);
+	assert_frame(&e, 24, 6, 16, PROBE_CFI_SAVED, -16);
+	assert_frame(&e, 25, 7, 8, PROBE_CFI_SAVED, -16);
+}
+
+/* The signed CFA forms (factored by the data alignment, -8), the
+ * outermost frame's undefined return address, a CFA expression, a
+ * return address column other than 16, a signal frame. */
+static void test_frame_forms(void **state)
+{
+	static const uint8_t sf[] = {
+		ADV(1), DEF_CFA_SF, 7, 0x7c, /* -4: rsp + 32 */
+		ADV(1), 0x13, 0x7a,          /* def_cfa_offset_sf -6: 48 */
+		ADV(1), DEF_CFA_REG, RBP,
+	};
+	static const uint8_t undef[] = { ADV(2), UNDEFINED, 16 };
+	static const uint8_t cfa_expr[] = { ADV(1), DEF_CFA_EXPR, 2, 0x76, 0x00 };
+	static const uint8_t ra_col15[] = { 1, 'z', 'R', 0, 1, 0x78, 15, 1, 0x1b,
+					    DEF_CFA, 7, 8, OFFSET(15), 1 };
+	static const uint8_t no_cfa[] = { 1, 'z', 'R', 0, 1, 0x78, 16, 1, 0x1b, OFFSET(16), 1 };
+	static const uint8_t sig[] = { 1, 'z', 'R', 'S', 0, 1, 0x78, 16, 1, 0x1b,
+				       DEF_CFA, 7, 8, OFFSET(16), 1 };
+	static const uint8_t none[] = { NOP };
+	struct probe_cfi_frame f;
+	struct eh e = { .n = 0 };
+
+	(void)state;
+	cie_std(&e);
+	fde(&e, 10, sf, sizeof(sf));
+	assert_frame(&e, 0, 7, 8, PROBE_CFI_SAME, 0);
+	assert_frame(&e, 1, 7, 32, PROBE_CFI_SAME, 0);
+	assert_frame(&e, 2, 7, 48, PROBE_CFI_SAME, 0);
+	assert_frame(&e, 3, 6, 48, PROBE_CFI_SAME, 0);
+
+	memset(&e, 0, sizeof(e));
+	cie_std(&e);
+	fde(&e, 10, undef, sizeof(undef));
+	assert_frame(&e, 1, 7, 8, PROBE_CFI_SAME, 0);
+	assert_int_equal(frame_of(&e, 2, &f), 0);
+	assert_int_equal(f.ra, PROBE_CFI_UNDEFINED);
+	/* probe_cfi_reg_rule knows no "undefined": it is not a place */
+	{
+		int64_t off;
+
+		assert_int_equal(rule_of(&e, 16, 2, &off), PROBE_CFI_UNKNOWN);
+	}
+
+	memset(&e, 0, sizeof(e));
+	cie_std(&e);
+	fde(&e, 10, cfa_expr, sizeof(cfa_expr));
+	assert_frame(&e, 0, 7, 8, PROBE_CFI_SAME, 0);
+	assert_int_equal(frame_of(&e, 1, &f), -1);
+
+	const uint8_t *cies[] = { ra_col15, no_cfa, sig };
+	size_t cie_n[] = { sizeof(ra_col15), sizeof(no_cfa), sizeof(sig) };
+
+	for (size_t i = 0; i < sizeof(cies) / sizeof(cies[0]); i++) {
+		memset(&e, 0, sizeof(e));
+		cie_raw(&e, cies[i], cie_n[i]);
+		fde(&e, 10, none, sizeof(none));
+		assert_int_equal(frame_of(&e, 5, &f), -1);
+	}
+}
+
 static void __attribute__((noinline)) some_function(void)
 {
 	__asm__ volatile("");
@@ -429,6 +572,19 @@ static void test_real_fde(void **state)
 	assert_non_null(f);
 	assert_int_equal(probe_cfi_reg_rule(f, pc, RBP, &off), PROBE_CFI_SAME);
 	assert_int_equal(probe_cfi_reg_rule(f, pc - 1, RBP, &off), PROBE_CFI_UNKNOWN);
+	/* At its first instruction: CFA = rsp + 8, the return address at
+	 * CFA - 8, rbp untouched. */
+	{
+		struct probe_cfi_frame fr;
+
+		assert_int_equal(probe_cfi_frame(f, pc, &fr), 0);
+		assert_int_equal(fr.cfa_reg, PROBE_CFI_RSP);
+		assert_int_equal(fr.cfa_off, 8);
+		assert_int_equal(fr.ra, PROBE_CFI_SAVED);
+		assert_int_equal(fr.ra_off, -8);
+		assert_int_equal(fr.bp, PROBE_CFI_SAME);
+		assert_int_equal(probe_cfi_frame(f, pc - 1, &fr), -1);
+	}
 	some_function();
 	dlclose(gcc);
 }
@@ -443,6 +599,8 @@ int main(void)
 		cmocka_unit_test(test_encodings),
 		cmocka_unit_test(test_bail_out),
 		cmocka_unit_test(test_truncated),
+		cmocka_unit_test(test_frame_rows),
+		cmocka_unit_test(test_frame_forms),
 		cmocka_unit_test(test_real_fde),
 	};
 
