@@ -5,8 +5,9 @@
  * check per field and look once at the end; the CFA program is run as
  * libgcc runs it (execute_cfa_program: rows up to and including pc), but
  * only the CFA's rule and those of two registers at most are kept, which
- * makes the state (and the remember_state stack) a few words.  Each operation consumes at least
- * one byte, so the run ends within the program's length. */
+ * makes the state (and the remember_state stack) a few words.  Each
+ * operation consumes at least one byte, so the run ends within the
+ * program's length. */
 #include <stddef.h>
 
 #include "cfi.h"
@@ -529,7 +530,8 @@ int probe_cfi_frame(const void *fde, uint64_t pc, struct probe_cfi_frame *f)
 	struct run r = { .pc = pc, .regs = { PROBE_CFI_RBP, PROBE_CFI_RA }, .nregs = 2 };
 
 	/* The return address must be the column followed (x86-64's 16). */
-	if (run_fde(&r, &ci, fde) < 0 || ci.ra_col != PROBE_CFI_RA || r.now.cfa_reg == CFA_UNSET)
+	if (run_fde(&r, &ci, fde) < 0 || ci.ra_col != PROBE_CFI_RA ||
+	    r.now.cfa_reg > PROBE_CFI_RA)
 		return -1;
 	f->cfa_reg = (unsigned)r.now.cfa_reg;
 	f->cfa_off = r.now.cfa_off;

@@ -8,16 +8,17 @@
  * _Unwind_Find_FDE); its CIE is parsed (augmentations z, R, P, L; code and
  * data alignment; pointer encodings) and the CIE's initial instructions,
  * then the FDE's, are run up to the address asked about, tracking the
- * CFA and the registers asked about.  Only what GCC and clang emit for ordinary x86-64 code is
- * understood; anything else (expressions, a register saved in another
- * register, signal frames, 64-bit DWARF, unknown operations, a
- * remember_state stack deeper than PROBE_CFI_STATES) is "unknown", and the
- * caller keeps to what it knew without the CFI.
+ * CFA and the registers asked about.  Only what GCC and clang emit for
+ * ordinary x86-64 code is understood; anything else (expressions, a
+ * register saved in another register, signal frames, 64-bit DWARF,
+ * unknown operations, a remember_state stack deeper than
+ * PROBE_CFI_STATES) is "unknown", and the caller keeps to what it knew
+ * without the CFI.
  *
  * No allocation, no lock, no system call: it runs inside the program's
- * malloc, when the fast unwinder meets an address it has no rule for.  Every loop is bounded by the
- * bytes of the FDE or CIE, and nothing outside the two entries (as their
- * length fields bound them) is read. */
+ * malloc, when the fast unwinder meets an address it has no rule for.
+ * Every loop is bounded by the bytes of the FDE or CIE, and nothing
+ * outside the two entries (as their length fields bound them) is read. */
 #ifndef PROBE_CFI_H
 #define PROBE_CFI_H
 
@@ -56,8 +57,9 @@ struct probe_cfi_frame {
 
 /* The row for pc from the FDE at fde, as probe_cfi_reg_rule reads it,
  * with the CFA followed too.  Returns 0, or -1 when the FDE or its CIE
- * is not understood, pc is outside it, the CFA is an expression or
- * undefined, or the CIE's return address column is not 16. */
+ * is not understood, pc is outside it, the CFA is an expression, is
+ * undefined or is not one of the first 17 registers, or the CIE's return
+ * address column is not 16. */
 int probe_cfi_frame(const void *fde, uint64_t pc, struct probe_cfi_frame *f);
 
 #endif

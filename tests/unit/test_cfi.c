@@ -488,8 +488,10 @@ static void test_frame_rows(void **state)
 }
 
 /* The signed CFA forms (factored by the data alignment, -8), the
- * outermost frame's undefined return address, a CFA expression, a
- * return address column other than 16, a signal frame. */
+ * outermost frame's undefined return address, a CFA expression (even
+ * with a register again after it), a CFA register the unwinder has no
+ * value of, a return address column other than 16, no CFA, a signal
+ * frame. */
 static void test_frame_forms(void **state)
 {
 	static const uint8_t sf[] = {
@@ -498,7 +500,9 @@ static void test_frame_forms(void **state)
 		ADV(1), DEF_CFA_REG, RBP,
 	};
 	static const uint8_t undef[] = { ADV(2), UNDEFINED, 16 };
-	static const uint8_t cfa_expr[] = { ADV(1), DEF_CFA_EXPR, 2, 0x76, 0x00 };
+	static const uint8_t cfa_expr[] = { ADV(1), DEF_CFA_EXPR, 2, 0x76, 0x00,
+					    ADV(1), DEF_CFA, 7, 8 };
+	static const uint8_t cfa_xmm[] = { ADV(1), DEF_CFA, 33, 8 };
 	static const uint8_t ra_col15[] = { 1, 'z', 'R', 0, 1, 0x78, 15, 1, 0x1b,
 					    DEF_CFA, 7, 8, OFFSET(15), 1 };
 	static const uint8_t no_cfa[] = { 1, 'z', 'R', 0, 1, 0x78, 16, 1, 0x1b, OFFSET(16), 1 };
@@ -534,6 +538,14 @@ static void test_frame_forms(void **state)
 	fde(&e, 10, cfa_expr, sizeof(cfa_expr));
 	assert_frame(&e, 0, 7, 8, PROBE_CFI_SAME, 0);
 	assert_int_equal(frame_of(&e, 1, &f), -1);
+	/* the function is not followed past its first expression */
+	assert_int_equal(frame_of(&e, 2, &f), -1);
+
+	memset(&e, 0, sizeof(e));
+	cie_std(&e);
+	fde(&e, 10, cfa_xmm, sizeof(cfa_xmm));
+	assert_frame(&e, 0, 7, 8, PROBE_CFI_SAME, 0);
+	assert_int_equal(frame_of(&e, 1, &f), -1); /* xmm16: no value */
 
 	const uint8_t *cies[] = { ra_col15, no_cfa, sig };
 	size_t cie_n[] = { sizeof(ra_col15), sizeof(no_cfa), sizeof(sig) };
