@@ -36,7 +36,8 @@
 #define R_OFF_SHIFT 10     /* CFA = sp + 8 * off */
 #define R_OFF_MAX 0x3fffu
 #define R_SAVE_SHIFT 24
-#define R_SAVE_MAX 0x3fu
+#define R_SAVE_MAX 0x1fu
+#define R_CFI (1u << 29)   /* read from the CFI: observations leave it as it is */
 #define R_BP (R_BPSAVED | R_BPEQ | R_BPLOST | (R_SAVE_MAX << R_SAVE_SHIFT))
 #define R_SHAPE (~(R_CONF | R_GEN_MASK))
 
@@ -276,7 +277,9 @@ static void learn(uint64_t ip, uint32_t shape, int cfi)
 	/* A new entry for ip: an empty one, a stale one, or another
 	 * address's not yet trusted rule pushed out. */
 	claimed = ma_atomic_load_relaxed(&e->ip) != ip || (r & R_GEN_MASK) != gen;
-	if (claimed)
+	if (!claimed && (r & R_CFI))
+		; /* exact: a slow walk's view of the frame adds nothing */
+	else if (claimed)
 		r = shape | gen | (cfi ? 2u : 1u);
 	else if (r & R_SLOW)
 		;
@@ -701,9 +704,18 @@ static uint32_t cfi_learn(uint64_t ip)
 {
 	uint32_t shape = cfi_shape(ip);
 
-	if (shape)
-		learn(ip, shape, 1);
-	return shape ? shape | 2u : 0;
+	if (!shape)
+		return 0;
+	learn(ip, shape | R_CFI, 1);
+	return shape | R_CFI | 2u;
+}
+
+int probe_fu_no_fde(uint64_t ip)
+{
+	struct dwarf_eh_bases bases;
+
+	return ma_atomic_load_acquire(&gcc.find_fde) &&
+	       !gcc.find_fde((void *)(uintptr_t)(ip - 1), &bases);
 }
 
 /* The slot of frame f that holds the caller's rbp (n->bp), as a count of
@@ -757,7 +769,7 @@ static int learnt(uint64_t ip, uint32_t shape)
 
 	if (!r)
 		return 0;
-	if (r & R_SLOW)
+	if (r & (R_SLOW | R_CFI))
 		return 1;
 	if ((r & R_CONF) < 2 || (shape & R_SLOW) || (r & R_SHAPE & ~R_BP) != (shape & ~R_BP))
 		return 0;

@@ -63,6 +63,11 @@ struct probe_fu_reads {
 int probe_fu_walk(const struct probe_fu_start *s, uint64_t *ips, int max,
 		  struct probe_fu_reads *rd);
 
+/* Whether libgcc finds no FDE for the call before return address ip: its
+ * walk, and so the fast one, ends at such a frame, where libunwind may
+ * go on by guessing from rbp (V8's builtins in node have none). */
+int probe_fu_no_fde(uint64_t ip);
+
 /* A thread's memo of whole walks: for a start (ip, sp, and bp when the
  * walk used it) and the words a walk from it depended on, the stack id
  * that walk gave.  The walk is a function of its start, its rules and

@@ -80,13 +80,17 @@ static int backtrace_all(uint64_t *out, int depth)
 }
 
 /* Compares a fast walk with libunwind's; on a difference, keeps
- * libunwind's and makes the unwinder start learning afresh. */
+ * libunwind's and makes the unwinder start learning afresh.  A fast walk
+ * that ended, as libgcc's does, at a frame whose function has no FDE
+ * agrees with a longer walk of libunwind's that starts the same: past
+ * that frame libunwind only guesses. */
 static int check(uint64_t *ips, int n, int depth)
 {
 	uint64_t slow[PROBE_DEPTH_MAX];
 	int m = backtrace_all(slow, depth);
 
-	if (m == n && memcmp(slow, ips, (size_t)n * sizeof(uint64_t)) == 0)
+	if ((m == n || (m > n && n > 0 && probe_fu_no_fde(ips[n - 1]))) &&
+	    memcmp(slow, ips, (size_t)n * sizeof(uint64_t)) == 0)
 		return n;
 	probe_fu_mismatch();
 	memcpy(ips, slow, (size_t)m * sizeof(uint64_t));
