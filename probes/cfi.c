@@ -225,7 +225,7 @@ static int cie_parse(struct cie *ci, const uint8_t *e)
 }
 
 /* A tracked register's rule. */
-enum kind { K_SAME, K_SAVED, K_UNDEF, K_OTHER };
+enum kind { K_SAME, K_SAVED, K_AT_RBP, K_UNDEF, K_OTHER };
 struct rule {
 	enum kind kind;
 	int64_t off;
@@ -243,6 +243,11 @@ struct row {
 	struct rule reg[TRACKED];
 	uint64_t cfa_reg;
 	int64_t cfa_off;
+	/* CFA = the word at exp_reg + exp_off, instead (the one expression
+	 * understood: GCC's for a realigned stack, through DRAP) */
+	int cfa_exp;
+	uint64_t exp_reg;
+	int64_t exp_off;
 };
 
 /* A run of CFA programs up to pc. */
@@ -324,11 +329,36 @@ static int restore_state(struct run *r)
  * operation leaves alone). */
 static int def_cfa(struct run *r, uint64_t reg, int64_t off, int set_off)
 {
-	if (reg != CFA_UNSET)
+	if (reg != CFA_UNSET) {
 		r->now.cfa_reg = reg;
+		r->now.cfa_exp = 0;
+	}
+	/* An offset alone leaves an expression in force, as in libgcc. */
 	if (set_off)
 		r->now.cfa_off = off;
 	return GO;
+}
+
+/* A DWARF expression of len bytes at c that is exactly DW_OP_breg<n>
+ * <sleb off>, then DW_OP_deref when deref: sets *reg and *off and returns
+ * 0; -1 for any other (c moves past the expression either way). */
+static int breg_expr(struct cur *c, uint64_t len, int deref, uint64_t *reg, int64_t *off)
+{
+	struct cur e = { c->p, c->p, 0 };
+	uint8_t op;
+
+	skip(c, len);
+	if (c->bad)
+		return -1;
+	e.end = c->p;
+	op = u8(&e);
+	if (op < 0x70 || op > 0x8f) /* DW_OP_breg0 .. breg31 */
+		return -1;
+	*reg = op - 0x70u;
+	*off = sleb(&e);
+	if (deref && u8(&e) != 0x06) /* DW_OP_deref */
+		return -1;
+	return e.bad || e.p != e.end ? -1 : 0;
 }
 
 /* A factored signed offset of the CFA (the _sf forms). */
@@ -409,7 +439,21 @@ static int step(struct run *r, struct cur *c)
 	case 0x2e: /* DW_CFA_GNU_args_size */
 		uleb(c);
 		return GO;
+	case 0x0f: /* DW_CFA_def_cfa_expression */
+		if (breg_expr(c, uleb(c), 1, &r->now.exp_reg, &r->now.exp_off) < 0)
+			return FAIL; /* any other: not a frame the unwinder follows */
+		r->now.cfa_exp = 1;
+		return GO;
 	case 0x10: /* DW_CFA_expression */
+	{
+		uint64_t base;
+		int64_t at;
+
+		reg = uleb(c);
+		if (breg_expr(c, uleb(c), 0, &base, &at) == 0 && base == PROBE_CFI_RBP)
+			return set_rule(r, reg, K_AT_RBP, at); /* saved at rbp + at */
+		return c->bad ? FAIL : other(r, reg);
+	}
 	case 0x16: /* DW_CFA_val_expression */
 		reg = uleb(c);
 		skip(c, uleb(c));
@@ -434,8 +478,7 @@ static int step(struct run *r, struct cur *c)
 		reg = uleb(c);
 		return negative_offset(r, reg, uleb(c));
 	}
-	/* DW_CFA_def_cfa_expression (the CFA itself computed: such frames
-	 * are not ones the fast unwinder follows), vendor operations. */
+	/* Vendor operations. */
 	return FAIL;
 }
 
@@ -478,6 +521,7 @@ static int run_fde(struct run *r, struct cie *ci, const uint8_t *e)
 	r->ci = ci;
 	r->now.cfa_reg = CFA_UNSET;
 	r->now.cfa_off = 0;
+	r->now.cfa_exp = 0;
 	entry_open(&c, e);
 	cie_ptr = (uint32_t)fixed(&c, 4);
 	/* The CIE pointer counts back from its own field; 0 would make this
@@ -504,6 +548,9 @@ static enum probe_cfi_rule rule_of(const struct rule *k, int64_t *off)
 	case K_SAVED:
 		*off = k->off;
 		return PROBE_CFI_SAVED;
+	case K_AT_RBP:
+		*off = k->off;
+		return PROBE_CFI_AT_RBP;
 	case K_UNDEF:
 		return PROBE_CFI_UNDEFINED;
 	default:
@@ -521,7 +568,7 @@ enum probe_cfi_rule probe_cfi_reg_rule(const void *fde, uint64_t pc, unsigned re
 	if (run_fde(&r, &ci, fde) < 0)
 		return PROBE_CFI_UNKNOWN;
 	k = rule_of(&r.now.reg[0], off);
-	return k == PROBE_CFI_UNDEFINED ? PROBE_CFI_UNKNOWN : k;
+	return k == PROBE_CFI_SAME || k == PROBE_CFI_SAVED ? k : PROBE_CFI_UNKNOWN;
 }
 
 int probe_cfi_frame(const void *fde, uint64_t pc, struct probe_cfi_frame *f)
@@ -530,11 +577,13 @@ int probe_cfi_frame(const void *fde, uint64_t pc, struct probe_cfi_frame *f)
 	struct run r = { .pc = pc, .regs = { PROBE_CFI_RBP, PROBE_CFI_RA }, .nregs = 2 };
 
 	/* The return address must be the column followed (x86-64's 16). */
-	if (run_fde(&r, &ci, fde) < 0 || ci.ra_col != PROBE_CFI_RA ||
-	    r.now.cfa_reg > PROBE_CFI_RA)
+	if (run_fde(&r, &ci, fde) < 0 || ci.ra_col != PROBE_CFI_RA)
 		return -1;
-	f->cfa_reg = (unsigned)r.now.cfa_reg;
-	f->cfa_off = r.now.cfa_off;
+	f->cfa_deref = r.now.cfa_exp;
+	f->cfa_reg = (unsigned)(f->cfa_deref ? r.now.exp_reg : r.now.cfa_reg);
+	f->cfa_off = f->cfa_deref ? r.now.exp_off : r.now.cfa_off;
+	if ((f->cfa_deref ? r.now.exp_reg : r.now.cfa_reg) > PROBE_CFI_RA)
+		return -1;
 	f->bp_off = f->ra_off = 0;
 	f->bp = rule_of(&r.now.reg[0], &f->bp_off);
 	f->ra = rule_of(&r.now.reg[1], &f->ra_off);

@@ -26,7 +26,10 @@
 #define R_CONF 3u          /* equal observations so far, at most 2 */
 #define R_SLOW (1u << 2)   /* never walked fast */
 #define R_TERM (1u << 3)   /* the outermost frame: no caller */
-#define R_FP (1u << 4)     /* CFA = rbp + 16, caller's rbp at CFA - 16 */
+#define R_FP (1u << 4)     /* CFA = rbp + 16, caller's rbp at CFA - 16; with
+			    * an offset k > 0: CFA = the word at rbp - 8k,
+			    * caller's rbp at rbp (GCC's realigned stack,
+			    * read from the CFI only) */
 #define R_BPSAVED (1u << 5) /* caller's rbp saved at CFA - 8 * save */
 #define R_BPEQ (1u << 30)  /* rbp was equal in both frames in every walk so
 			    * far: taken as not changed by this frame */
@@ -351,7 +354,8 @@ int probe_fu_walk(const struct probe_fu_start *s, uint64_t *ips, int max,
 		  struct probe_fu_reads *rd)
 {
 	struct table *t = ma_atomic_load_acquire(&table);
-	uint64_t ip = s->ip, sp = s->sp, bp = s->bp, cfa;
+	uint64_t ip = s->ip, sp = s->sp, bp = s->bp, cfa, fbp;
+	uint32_t drap; /* the frame's DRAP slot below rbp, in words; 0: none */
 	uint64_t bp_at = 0; /* where bp was read from; 0: it is s->bp */
 	int n = 0, bp_lost = 0;
 
@@ -377,6 +381,8 @@ int probe_fu_walk(const struct probe_fu_start *s, uint64_t *ips, int max,
 		}
 		if (r & R_TERM)
 			break;
+		fbp = bp;
+		drap = 0;
 		if (r & R_FP) {
 			if (bp_lost)
 				return -2;
@@ -385,14 +391,25 @@ int probe_fu_walk(const struct probe_fu_start *s, uint64_t *ips, int max,
 				read_word(bp_at, s->sp, rd);
 			else if (rd)
 				rd->bp_used = 1;
-			cfa = bp + 16;
+			drap = (r >> R_OFF_SHIFT) & R_OFF_MAX;
+			if (!drap)
+				cfa = bp + 16;
+			else if (bp > sp && bp - sp <= SPAN_MAX && !(bp & 7) &&
+				 bp - sp >= 8 * (uint64_t)drap)
+				cfa = read_word(bp - 8 * (uint64_t)drap, s->sp, rd);
+			else
+				return -1;
 		} else {
 			cfa = sp + 8 * ((r >> R_OFF_SHIFT) & R_OFF_MAX);
 		}
 		if (cfa <= sp || cfa - sp > SPAN_MAX || (cfa & 7))
 			return -1;
 		ip = read_word(cfa - 8, s->sp, rd);
-		if (r & R_BPSAVED) {
+		if ((r & R_FP) && drap) {
+			bp_at = fbp;
+			bp = *(const uint64_t *)bp_at;
+			bp_lost = 0;
+		} else if (r & R_BPSAVED) {
 			bp_at = cfa - 8 * ((r >> R_SAVE_SHIFT) & R_SAVE_MAX);
 			bp = *(const uint64_t *)bp_at;
 			bp_lost = 0;
@@ -664,8 +681,10 @@ static uint32_t bp_slot_cfi(const struct frame *f, const struct frame *n)
  * for the call, ip - 1): CFA = rsp + a multiple of 8, or rbp + 16 with
  * the caller's rbp at CFA - 16; the return address at CFA - 8, or none
  * (the outermost frame); the caller's rbp saved in the frame, not
- * changed, or (any other rule) lost.  0 when there is no FDE or it says
- * anything else: a signal frame, a CFA expression, a realigned stack. */
+ * changed, or (any other rule) lost; or GCC's realigned frame (CFA = the
+ * word at rbp - 8k, where it keeps the DRAP register, the caller's rbp
+ * at rbp).  0 when there is no FDE or
+ * it says anything else: a signal frame, another CFA expression. */
 static uint32_t cfi_shape(uint64_t ip)
 {
 	struct dwarf_eh_bases bases;
@@ -682,6 +701,10 @@ static uint32_t cfi_shape(uint64_t ip)
 		return R_TERM;
 	if (f.ra != PROBE_CFI_SAVED || f.ra_off != -8)
 		return 0;
+	if (f.cfa_deref)
+		return f.cfa_reg == PROBE_CFI_RBP && f.cfa_off < 0 && !(f.cfa_off & 7) &&
+		       -f.cfa_off / 8 <= R_OFF_MAX && f.bp == PROBE_CFI_AT_RBP && f.bp_off == 0 ?
+		       R_FP | ((uint32_t)(-f.cfa_off / 8) << R_OFF_SHIFT) : 0;
 	if (f.cfa_reg == PROBE_CFI_RBP)
 		return f.cfa_off == 16 && f.bp == PROBE_CFI_SAVED && f.bp_off == -16 ?
 		       R_FP | R_BPSAVED | (2u << R_SAVE_SHIFT) : 0;

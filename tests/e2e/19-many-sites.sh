@@ -3,7 +3,9 @@
 # tests/progs/sites (a few call sites) keeps the first table of rules and
 # a few entries of its memo of walks; tests/progs/manysites (8192 call
 # sites, each reached three times) makes the table grow and fills the
-# memo's arena until it starts again, while it runs.  Every capture is compared
+# memo's arena until it starts again, while it runs; tests/progs/
+# deepchain goes deeper than the frames kept, tests/progs/realign through
+# realigned frames.  Every capture is compared
 # with libunwind's walk (MEMORY_ANALYZER_UNWIND=check): no mismatch, and
 # the counts and stacks are exact.
 . "$top_srcdir/tests/e2e/lib.sh"
@@ -81,3 +83,20 @@ for depth in 64 2 1; do
 	expect "deepchain $depth: the stack" "$want" \
 		"$("$MA" --format collapsed --weight calls "$t")"
 done
+
+# Frames that realign the stack through GCC's DRAP register
+# (tests/progs/realign: CFA = the word below rbp where the frame keeps
+# that register, the caller's rbp at rbp, both CFI expressions): read from the CFI like any other, so every
+# capture is a fast walk, checked against libunwind's.  (Before, each
+# capture through such a frame was a slow walk: 601 of them.)
+MEMORY_ANALYZER_UNWIND=check record -- "$PROGS/realign"
+expect "realign: status" 0 "$rc"
+t=$(one_trace)
+set -- $(check_line)
+[ $# = 5 ] || { cat err >&2; fail "no unwind check line"; }
+expect "realign: mismatches" 0 "$2"
+expect "realign: slow walks (the probe's own at start)" 1 "$1"
+expect "realign: malloc calls" 600 "$(count functions malloc "$t")"
+expect "realign: stacks" 4 "$(count records stack "$t")"
+expect "realign: the deepest stack" "round_at;realigned;realigned;realigned;realigned;bottom 150" \
+	"$("$MA" --format collapsed --weight calls "$t" | sed -n 's/^.*;round_at;/round_at;/p' | sort | tail -1)"

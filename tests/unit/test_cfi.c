@@ -558,6 +558,81 @@ static void test_frame_forms(void **state)
 	}
 }
 
+/* GCC's realigned frame (force_align_arg_pointer, stack arguments):
+ * lea r10, [rsp + 8]; and rsp, -64; push [r10 - 8]; push rbp; mov rbp,
+ * rsp; push r15; ... push r10; push rbx -- CFA = r10, then the caller's
+ * rbp at rbp (an expression), other registers at rbp - n (expressions,
+ * passed over), then CFA = the word at rbp - 40 (the saved r10); back to
+ * r10 and rsp + 8 in a remembered epilogue.  And expressions of other
+ * forms: not followed. */
+static void test_frame_drap(void **state)
+{
+	static const uint8_t ins[] = {
+		ADV(5), DEF_CFA, 10, 0,
+		ADV(12), EXPRESSION, RBP, 2, 0x76, 0x00,
+		ADV(4), EXPRESSION, 15, 2, 0x76, 0x78, EXPRESSION, 14, 2, 0x76, 0x70,
+		ADV(19), DEF_CFA_EXPR, 3, 0x76, 0x58, 0x06,
+		ADV(1), EXPRESSION, 3, 2, 0x76, 0x50,
+		ADV(20), REMEMBER, DEF_CFA, 10, 0,
+		ADV(4), DEF_CFA, 7, 8,
+		ADV(1), RESTORE_STATE,
+	};
+	static const uint8_t no_deref[] = { ADV(1), DEF_CFA_EXPR, 2, 0x76, 0x58 };
+	static const uint8_t two_ops[] = { ADV(1), DEF_CFA_EXPR, 4, 0x76, 0x58, 0x06, 0x06 };
+	static const uint8_t long_len[] = { ADV(1), DEF_CFA_EXPR, 9, 0x76, 0x58, 0x06 };
+	static const uint8_t rsp_based[] = { ADV(1), EXPRESSION, RBP, 2, 0x77, 0x10 };
+	struct probe_cfi_frame f;
+	struct eh e = { .n = 0 };
+	int64_t off;
+
+	(void)state;
+	cie_std(&e);
+	fde(&e, 80, ins, sizeof(ins));
+	assert_frame(&e, 4, 7, 8, PROBE_CFI_SAME, 0);
+	assert_frame(&e, 5, 10, 0, PROBE_CFI_SAME, 0);
+	assert_int_equal(frame_of(&e, 17, &f), 0);
+	assert_int_equal(f.cfa_reg, 10);
+	assert_int_equal(f.cfa_deref, 0);
+	assert_int_equal(f.bp, PROBE_CFI_AT_RBP);
+	assert_int_equal(f.bp_off, 0);
+	for (uint64_t at = 40; at < 64; at += 20) {
+		assert_int_equal(frame_of(&e, at, &f), 0);
+		assert_int_equal(f.cfa_deref, 1);
+		assert_int_equal(f.cfa_reg, RBP);
+		assert_int_equal(f.cfa_off, -40);
+		assert_int_equal(f.ra, PROBE_CFI_SAVED);
+		assert_int_equal(f.ra_off, -8);
+		assert_int_equal(f.bp, PROBE_CFI_AT_RBP);
+		assert_int_equal(f.bp_off, 0);
+	}
+	assert_int_equal(frame_of(&e, 61, &f), 0);
+	assert_int_equal(f.cfa_deref, 0);
+	assert_int_equal(f.cfa_reg, 10);
+	assert_int_equal(frame_of(&e, 65, &f), 0);
+	assert_int_equal(f.cfa_deref, 0);
+	assert_int_equal(f.cfa_reg, 7);
+	assert_int_equal(f.cfa_off, 8);
+	assert_int_equal(frame_of(&e, 66, &f), 0); /* the remembered row again */
+	assert_int_equal(f.cfa_deref, 1);
+	assert_int_equal(f.cfa_off, -40);
+	/* where rbp is, as probe_cfi_reg_rule tells it: not a CFA slot */
+	assert_int_equal(rule_of(&e, RBP, 40, &off), PROBE_CFI_UNKNOWN);
+
+	const uint8_t *bad[] = { no_deref, two_ops, long_len };
+	size_t bad_n[] = { sizeof(no_deref), sizeof(two_ops), sizeof(long_len) };
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		memset(&e, 0, sizeof(e));
+		cie_std(&e);
+		fde(&e, 10, bad[i], bad_n[i]);
+		assert_int_equal(frame_of(&e, 5, &f), -1);
+	}
+	memset(&e, 0, sizeof(e));
+	cie_std(&e);
+	fde(&e, 10, rsp_based, sizeof(rsp_based));
+	assert_frame(&e, 5, 7, 8, PROBE_CFI_UNKNOWN, 0); /* rbp at rsp + 16: not followed */
+}
+
 static void __attribute__((noinline)) some_function(void)
 {
 	__asm__ volatile("");
@@ -613,6 +688,7 @@ int main(void)
 		cmocka_unit_test(test_truncated),
 		cmocka_unit_test(test_frame_rows),
 		cmocka_unit_test(test_frame_forms),
+		cmocka_unit_test(test_frame_drap),
 		cmocka_unit_test(test_real_fde),
 	};
 
