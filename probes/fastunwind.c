@@ -683,8 +683,8 @@ static uint32_t bp_slot_cfi(const struct frame *f, const struct frame *n)
  * (the outermost frame); the caller's rbp saved in the frame, not
  * changed, or (any other rule) lost; or GCC's realigned frame (CFA = the
  * word at rbp - 8k, where it keeps the DRAP register, the caller's rbp
- * at rbp).  0 when there is no FDE or
- * it says anything else: a signal frame, another CFA expression. */
+ * at rbp).  0 when there is no FDE or it says anything else: a signal
+ * frame, another CFA expression. */
 static uint32_t cfi_shape(uint64_t ip)
 {
 	struct dwarf_eh_bases bases;

@@ -3,13 +3,15 @@
  *
  * A rule says how the frame of one return address finds its caller: the
  * CFA (the caller's stack pointer) as sp + a constant offset, or, in a
- * function that keeps a frame pointer, as rbp + 16; and where the frame
- * saved the caller's rbp, if it did.  The first time a walk needs the
- * rule of an address, it is read from the CFI of its function (the FDE
- * that libgcc's _Unwind_Find_FDE finds through _dl_find_object, without
- * a lock or a system call; cfi.h) and trusted at once.  When the CFI says
- * something a rule cannot (a CFA expression, a realigned stack, a signal
- * frame) or there is none, the walk falls back to the slow unwind
+ * function that keeps a frame pointer, as rbp + 16 (or, in GCC's frames
+ * that realign the stack, as the word below rbp that holds the incoming
+ * stack pointer); and where the frame saved the caller's rbp, if it
+ * did.  The first time a walk needs the rule of an address, it is read
+ * from the CFI of its function (the FDE that libgcc's _Unwind_Find_FDE
+ * finds through _dl_find_object, without a lock or a system call; cfi.h)
+ * and trusted at once.  When the CFI says something a rule cannot
+ * (another CFA expression, a signal frame) or there is none, the walk
+ * falls back to the slow unwind
  * (libgcc's _Unwind_Backtrace, which takes no lock and makes no system
  * call, unlike libunwind's unw_step), which teaches rules from what it
  * saw: the CFA from the walk, and the caller's rbp from the one slot of
