@@ -199,7 +199,8 @@ def trace_stats(ma, path):
 
 
 def measure(w, modes, runs, ht_timeout):
-    """Runs every mode `runs` times, interleaved; (wall, cpu, rss) per run.
+    """Runs every mode `runs` times, interleaved; (wall, cpu, rss, round)
+    per run.
     The full heaptrack command gets a time limit: its interpret step can
     take minutes (and gigabytes) on long traces; a run over the limit is
     left out and counted."""
@@ -217,7 +218,7 @@ def measure(w, modes, runs, ht_timeout):
             if status is None:
                 killed[m] = killed.get(m, 0) + 1
                 continue
-            res[m].append((wall, cpu, rss))
+            res[m].append((wall, cpu, rss, r))
             last[m] = out
     return res, last, killed
 
@@ -315,8 +316,11 @@ def capture_table(workloads, modes, ma, runs, timeout):
     notes = []
     for w in workloads:
         res, last, killed = measure(w, modes, runs, timeout)
-        base_wall = median([x[0] for x in res["none"]])
-        base_cpu = median([x[1] for x in res["none"]])
+        # Each mode's run is compared with the `none` run of its round,
+        # seconds away: the host's drift between rounds (this VM's is
+        # large) cancels out of the medians of those differences, where a
+        # difference of two medians kept it.
+        base = {x[3]: x for x in res["none"]}
         traces = files_with_prefix(last["probe"]) if "probe" in last else []
         main_trace = min(traces, key=len) if traces else None
         calls, events = trace_stats(ma, main_trace) if main_trace else (0, 0)
@@ -333,15 +337,18 @@ def capture_table(workloads, modes, ma, runs, timeout):
             wall = median([x[0] for x in res[m]])
             cpu = median([x[1] for x in res[m]])
             rss = median([x[2] for x in res[m]]) / 2 ** 20
+            paired = [(x, base[x[3]]) for x in res[m] if x[3] in base]
+            d_wall = median([x[0] - b[0] for x, b in paired])
+            d_cpu = median([x[1] - b[1] for x, b in paired])
+            ratio = median([x[1] / b[1] for x, b in paired])
             # CPU time added is spread over the program's threads (and the
             # writer); per call it is the total over all calls.
-            added_cpu = (cpu - base_cpu) * 1e9 / calls if calls else float("nan")
-            added_wall = (wall - base_wall) * 1e9 / per_thread if per_thread else float("nan")
+            added_cpu = d_cpu * 1e9 / calls if calls else float("nan")
+            added_wall = d_wall * 1e9 / per_thread if per_thread else float("nan")
             evs = events / wall / w.threads if m == "probe" and events else float("nan")
             # the probe's own rate: events recorded per second of the CPU
             # time it adds (its cost, whatever the program does besides)
-            cap = events / (cpu - base_cpu) if m == "probe" and events and cpu > base_cpu \
-                else float("nan")
+            cap = events / d_cpu if m == "probe" and events and d_cpu > 0 else float("nan")
             size = float("nan")
             if m == "probe" and traces:
                 size = size_of(traces) / calls if calls else float("nan")
@@ -349,7 +356,7 @@ def capture_table(workloads, modes, ma, runs, timeout):
                 zs = files_with_prefix(last[m])
                 size = size_of(zs) / calls if zs and calls else float("nan")
             lines.append("| %s | %s | %.3f | %.3f | %.2f | %s | %s | %s | %s | %s | %.1f |" % (
-                w.name, m, wall, cpu, cpu / base_cpu, fmt(added_cpu, "%.0f"),
+                w.name, m, wall, cpu, ratio, fmt(added_cpu, "%.0f"),
                 fmt(added_wall, "%.0f"), fmt(evs, "%.2e"), fmt(cap, "%.2e"),
                 fmt(size, "%.2f"), rss))
         ht_raw = last.get("ht-capture")
