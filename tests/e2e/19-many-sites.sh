@@ -16,40 +16,46 @@ check_line() {
 	sed -n 's/^memory-analyzer: unwind check: \([0-9]*\) slow walks, \([0-9]*\) mismatches, \([0-9]*\) rule entries, memo \([0-9]*\) bytes, \([0-9]*\) restarts$/\1 \2 \3 \4 \5/p' err
 }
 
-MEMORY_ANALYZER_UNWIND=check record -- "$PROGS/sites"
-expect "sites: status" 0 "$rc"
-set -- $(check_line)
-[ $# = 5 ] || { cat err >&2; fail "no unwind check line"; }
-expect "sites: mismatches" 0 "$2"
-expect "sites: rule entries (the first table)" 4096 "$3"
+# checked WHAT PROGRAM...: records PROGRAM with every capture compared
+# with libunwind's; it must exit 0 with no mismatch.  Leaves its trace in
+# $t and the check line's figures in $slow, $rules, $memo and $restarts.
+checked() {
+	what=$1
+	shift
+	MEMORY_ANALYZER_UNWIND=check record -- "$@"
+	expect "$what: status" 0 "$rc"
+	t=$(one_trace)
+	set -- $(check_line)
+	[ $# = 5 ] || { cat err >&2; fail "$what: no unwind check line"; }
+	slow=$1 rules=$3 memo=$4 restarts=$5
+	expect "$what: mismatches" 0 "$2"
+}
+
+checked sites "$PROGS/sites"
+expect "sites: rule entries (the first table)" 4096 "$rules"
 # Its memo holds each walk once, sized to it: 48 bytes and 12 for each
 # stack word the walk read (96 at most), in 16-byte units.  Three call
 # sites, three walks at most: a checked capture the memo knew is not
 # added again (when it was, 137 captures left 10 080 bytes).
-[ "$4" -gt 0 ] && [ "$4" -le 3600 ] || fail "sites: memo of $4 bytes"
-pass "sites: memo of $4 bytes"
-expect "sites: memo restarts" 0 "$5"
+[ "$memo" -gt 0 ] && [ "$memo" -le 3600 ] || fail "sites: memo of $memo bytes"
+pass "sites: memo of $memo bytes"
+expect "sites: memo restarts" 0 "$restarts"
 
-MEMORY_ANALYZER_UNWIND=check record -- "$PROGS/manysites"
-expect "manysites: status" 0 "$rc"
-t=$(one_trace)
-set -- $(check_line)
-[ $# = 5 ] || { cat err >&2; fail "no unwind check line"; }
-expect "manysites: mismatches" 0 "$2"
+checked manysites "$PROGS/manysites"
 # Every rule is read from the CFI the first time a walk needs it, so the
 # one slow walk is the probe's own at start (which warms libgcc's
 # unwinder up).  (When two slow walks of a call site taught its rules,
 # this program took 17 000; before empty entries went first, sites
 # sharing a bucket kept pushing each other out: 22 600.)
-expect "manysites: slow walks" 1 "$1"
-[ "$3" -gt 4096 ] || fail "manysites: the table of rules did not grow ($3 entries)"
-pass "manysites: rule entries grew to $3"
+expect "manysites: slow walks" 1 "$slow"
+[ "$rules" -gt 4096 ] || fail "manysites: the table of rules did not grow ($rules entries)"
+pass "manysites: rule entries grew to $rules"
 # Each fast walk the memo did not know adds its entry: about 7 700
 # entries of 144 bytes or more fill the 1 MiB arena, which starts again,
 # and the lookups after it still give the checked stacks (no mismatch
 # above).
-[ "$5" -ge 1 ] || fail "manysites: memo restarted $5 times ($4 bytes in use)"
-pass "manysites: memo restarted $5 times"
+[ "$restarts" -ge 1 ] || fail "manysites: memo restarted $restarts times ($memo bytes in use)"
+pass "manysites: memo restarted $restarts times"
 
 expect "malloc calls" 12288 "$(count functions malloc "$t")"
 expect "calloc calls" 12288 "$(count functions calloc "$t")"
@@ -70,13 +76,10 @@ expect "bytes allocated" \
 # stopping there never taught, every capture was a slow walk: 601 of
 # them.)
 for depth in 64 2 1; do
-	MEMORY_ANALYZER_UNWIND=check MEMORY_ANALYZER_DEPTH=$depth record -- "$PROGS/deepchain"
-	expect "deepchain $depth: status" 0 "$rc"
-	t=$(one_trace)
-	set -- $(check_line)
-	[ $# = 5 ] || { cat err >&2; fail "no unwind check line"; }
-	expect "deepchain $depth: mismatches" 0 "$2"
-	expect "deepchain $depth: slow walks (the probe's own at start)" 1 "$1"
+	export MEMORY_ANALYZER_DEPTH=$depth
+	checked "deepchain $depth" "$PROGS/deepchain"
+	unset MEMORY_ANALYZER_DEPTH
+	expect "deepchain $depth: slow walks (the probe's own at start)" 1 "$slow"
 	expect "deepchain $depth: malloc calls" 600 "$(count functions malloc "$t")"
 	expect "deepchain $depth: stacks" 1 "$(count records stack "$t")"
 	want=$(python3 -c "print(';'.join('c%d' % i for i in range(80 - $depth, 80)) + ' 600')")
@@ -86,16 +89,12 @@ done
 
 # Frames that realign the stack through GCC's DRAP register
 # (tests/progs/realign: CFA = the word below rbp where the frame keeps
-# that register, the caller's rbp at rbp, both CFI expressions): read from the CFI like any other, so every
-# capture is a fast walk, checked against libunwind's.  (Before, each
+# that register, the caller's rbp at rbp, both CFI expressions): read
+# from the CFI like any other, so every capture is a fast walk, checked
+# against libunwind's.  (Before, each
 # capture through such a frame was a slow walk: 601 of them.)
-MEMORY_ANALYZER_UNWIND=check record -- "$PROGS/realign"
-expect "realign: status" 0 "$rc"
-t=$(one_trace)
-set -- $(check_line)
-[ $# = 5 ] || { cat err >&2; fail "no unwind check line"; }
-expect "realign: mismatches" 0 "$2"
-expect "realign: slow walks (the probe's own at start)" 1 "$1"
+checked realign "$PROGS/realign"
+expect "realign: slow walks (the probe's own at start)" 1 "$slow"
 expect "realign: malloc calls" 600 "$(count functions malloc "$t")"
 expect "realign: stacks" 4 "$(count records stack "$t")"
 expect "realign: the deepest stack" "round_at;realigned;realigned;realigned;realigned;bottom 150" \

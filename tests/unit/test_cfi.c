@@ -172,21 +172,22 @@ static void assert_rule(const struct eh *e, uint64_t at, enum probe_cfi_rule wan
 /* push rbp; push rbx; sub rsp, 8; ... call ...; add rsp, 8; pop rbx; pop
  * rbp; ret -- the rows change after each instruction, and the row for an
  * address is the last one at or before it. */
+static const uint8_t prologue[] = {
+	ADV(1), DEF_CFA_OFF, 16, OFFSET(RBP), 2,
+	ADV(1), DEF_CFA_OFF, 24, OFFSET(3), 3,
+	ADV(4), DEF_CFA_OFF, 32,
+	ADV(20), DEF_CFA_OFF, 24,
+	ADV(1), DEF_CFA_OFF, 16,
+	ADV(1), DEF_CFA_OFF, 8,
+};
+
 static void test_prologue(void **state)
 {
-	static const uint8_t ins[] = {
-		ADV(1), DEF_CFA_OFF, 16, OFFSET(RBP), 2,
-		ADV(1), DEF_CFA_OFF, 24, OFFSET(3), 3,
-		ADV(4), DEF_CFA_OFF, 32,
-		ADV(20), DEF_CFA_OFF, 24,
-		ADV(1), DEF_CFA_OFF, 16,
-		ADV(1), DEF_CFA_OFF, 8,
-	};
 	struct eh e = { .n = 0 };
 
 	(void)state;
 	cie_std(&e);
-	fde(&e, 30, ins, sizeof(ins));
+	fde(&e, 30, prologue, sizeof(prologue));
 	assert_rule(&e, 0, PROBE_CFI_SAME);
 	assert_saved(&e, 1, -16);
 	assert_saved(&e, 2, -16);
@@ -445,14 +446,6 @@ static void assert_frame(const struct eh *e, uint64_t at, unsigned reg, int64_t 
  * the rest of the row); leave; ret. */
 static void test_frame_rows(void **state)
 {
-	static const uint8_t sp_ins[] = {
-		ADV(1), DEF_CFA_OFF, 16, OFFSET(RBP), 2,
-		ADV(1), DEF_CFA_OFF, 24, OFFSET(3), 3,
-		ADV(4), DEF_CFA_OFF, 32,
-		ADV(20), DEF_CFA_OFF, 24,
-		ADV(1), DEF_CFA_OFF, 16,
-		ADV(1), DEF_CFA_OFF, 8,
-	};
 	static const uint8_t fp_ins[] = {
 		ADV(1), DEF_CFA_OFF, 16, OFFSET(RBP), 2,
 		ADV(3), DEF_CFA_REG, RBP,
@@ -464,7 +457,7 @@ static void test_frame_rows(void **state)
 
 	(void)state;
 	cie_std(&e);
-	fde(&e, 30, sp_ins, sizeof(sp_ins));
+	fde(&e, 30, prologue, sizeof(prologue));
 	assert_frame(&e, 0, 7, 8, PROBE_CFI_SAME, 0);
 	assert_frame(&e, 1, 7, 16, PROBE_CFI_SAVED, -16);
 	assert_frame(&e, 2, 7, 24, PROBE_CFI_SAVED, -16);
