@@ -685,7 +685,7 @@ static uint32_t bp_slot_cfi(const struct frame *f, const struct frame *n)
  * word at rbp - 8k, where it keeps the DRAP register, the caller's rbp
  * at rbp).  0 when there is no FDE or it says anything else: a signal
  * frame, another CFA expression. */
-static uint32_t cfi_shape(uint64_t ip)
+static uint32_t cfi_shape(uint64_t ip, int *no_fde)
 {
 	struct dwarf_eh_bases bases;
 	struct probe_cfi_frame f;
@@ -693,9 +693,14 @@ static uint32_t cfi_shape(uint64_t ip)
 	uint32_t r;
 	int64_t off;
 
-	if (!ma_atomic_load_acquire(&gcc.find_fde) ||
-	    !(fde = gcc.find_fde((void *)(uintptr_t)(ip - 1), &bases)) ||
-	    probe_cfi_frame(fde, ip - 1, &f) < 0)
+	*no_fde = 0;
+	if (!ma_atomic_load_acquire(&gcc.find_fde))
+		return 0;
+	if (!(fde = gcc.find_fde((void *)(uintptr_t)(ip - 1), &bases))) {
+		*no_fde = 1;
+		return 0;
+	}
+	if (probe_cfi_frame(fde, ip - 1, &f) < 0)
 		return 0;
 	if (f.ra == PROBE_CFI_UNDEFINED)
 		return R_TERM;
@@ -722,11 +727,17 @@ static uint32_t cfi_shape(uint64_t ip)
 }
 
 /* The rule of ip from the CFI, learnt as trusted; 0 when the CFI does not
- * give one (a slow walk will teach it). */
+ * give one (a slow walk will teach it).  A return address without an FDE
+ * (code generated at run time: a JIT's, V8's builtins) ends the walk, as
+ * it ends libgcc's; that is not learnt, since other code may be generated
+ * at the same address later, and the lookup that says so is cheap. */
 static uint32_t cfi_learn(uint64_t ip)
 {
-	uint32_t shape = cfi_shape(ip);
+	int no_fde;
+	uint32_t shape = cfi_shape(ip, &no_fde);
 
+	if (no_fde)
+		return R_TERM | 2u;
 	if (!shape)
 		return 0;
 	learn(ip, shape | R_CFI, 1);

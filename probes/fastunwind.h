@@ -9,9 +9,10 @@
  * did.  The first time a walk needs the rule of an address, it is read
  * from the CFI of its function (the FDE that libgcc's _Unwind_Find_FDE
  * finds through _dl_find_object, without a lock or a system call; cfi.h)
- * and trusted at once.  When the CFI says something a rule cannot
- * (another CFA expression, a signal frame) or there is none, the walk
- * falls back to the slow unwind
+ * and trusted at once; an address without an FDE (generated code) ends
+ * the walk, as it ends libgcc's.  When the CFI says something a rule
+ * cannot (another CFA expression, a signal frame), the walk falls back
+ * to the slow unwind
  * (libgcc's _Unwind_Backtrace, which takes no lock and makes no system
  * call, unlike libunwind's unw_step), which teaches rules from what it
  * saw: the CFA from the walk, and the caller's rbp from the one slot of

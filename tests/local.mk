@@ -10,7 +10,7 @@ check_PROGRAMS += tests/progs/sites tests/progs/threads tests/progs/forks \
 	tests/progs/mmapfile tests/progs/killme tests/progs/static_hello \
 	tests/progs/htcompare tests/progs/newops tests/progs/manysites \
 	tests/progs/paced tests/progs/deepchain tests/progs/samename \
-	tests/progs/realign
+	tests/progs/realign tests/progs/jit
 tests_progs_sites_SOURCES = tests/progs/sites.c tests/progs/progs.h
 tests_progs_sites_CFLAGS = $(progs_cflags)
 tests_progs_threads_SOURCES = tests/progs/threads.c tests/progs/progs.h
@@ -37,6 +37,8 @@ tests_progs_deepchain_SOURCES = tests/progs/deepchain.c tests/progs/progs.h
 tests_progs_deepchain_CFLAGS = $(progs_cflags)
 tests_progs_realign_SOURCES = tests/progs/realign.c tests/progs/progs.h
 tests_progs_realign_CFLAGS = $(progs_cflags)
+tests_progs_jit_SOURCES = tests/progs/jit.c tests/progs/progs.h
+tests_progs_jit_CFLAGS = $(progs_cflags)
 tests_progs_samename_SOURCES = tests/progs/samename.c tests/progs/samename_b.c \
 	tests/progs/progs.h
 tests_progs_samename_CFLAGS = $(progs_cflags)

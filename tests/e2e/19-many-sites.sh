@@ -5,7 +5,7 @@
 # sites, each reached three times) makes the table grow and fills the
 # memo's arena until it starts again, while it runs; tests/progs/
 # deepchain goes deeper than the frames kept, tests/progs/realign through
-# realigned frames.  Every capture is compared
+# realigned frames, tests/progs/jit through code without an FDE.  Every capture is compared
 # with libunwind's walk (MEMORY_ANALYZER_UNWIND=check): no mismatch, and
 # the counts and stacks are exact.
 . "$top_srcdir/tests/e2e/lib.sh"
@@ -99,3 +99,17 @@ expect "realign: malloc calls" 600 "$(count functions malloc "$t")"
 expect "realign: stacks" 4 "$(count records stack "$t")"
 expect "realign: the deepest stack" "round_at;realigned;realigned;realigned;realigned;bottom 150" \
 	"$("$MA" --format collapsed --weight calls "$t" | sed -n 's/^.*;round_at;/round_at;/p' | sort | tail -1)"
+
+# Code generated at run time, without an FDE (tests/progs/jit: main ->
+# generated code -> bottom -> malloc): the walk ends at the generated
+# frame, as libgcc's does, without a slow walk and without learning a
+# rule for an address that may hold other code later.  (Before, each
+# capture through it was a slow walk: 601 of them.)
+checked jit "$PROGS/jit"
+expect "jit: slow walks (the probe's own at start)" 1 "$slow"
+expect "jit: malloc calls" 600 "$(count functions malloc "$t")"
+expect "jit: stacks (the mapping's and the allocation's)" 2 "$(count records stack "$t")"
+"$MA" --format collapsed --weight calls "$t" >jit.collapsed || fail "jit: report exited $?"
+grep -Eq '^0x[0-9a-f]+;bottom 600$' jit.collapsed ||
+	{ cat jit.collapsed >&2; fail "jit: not the generated frame, then bottom, 600 calls"; }
+pass "jit: the generated frame, then bottom"
