@@ -405,6 +405,8 @@ int probe_fu_walk(const struct probe_fu_start *s, uint64_t *ips, int max,
 		if (cfa <= sp || cfa - sp > SPAN_MAX || (cfa & 7))
 			return -1;
 		ip = read_word(cfa - 8, s->sp, rd);
+		if (!ip)
+			break; /* no caller: libgcc's walk ends here too */
 		if ((r & R_FP) && drap) {
 			bp_at = fbp;
 			bp = *(const uint64_t *)bp_at;
