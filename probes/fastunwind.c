@@ -407,7 +407,7 @@ int probe_fu_walk(const struct probe_fu_start *s, uint64_t *ips, int max,
 		ip = read_word(cfa - 8, s->sp, rd);
 		if (!ip)
 			break; /* no caller: libgcc's walk ends here too */
-		if ((r & R_FP) && drap) {
+		if (drap) {
 			bp_at = fbp;
 			bp = *(const uint64_t *)bp_at;
 			bp_lost = 0;
@@ -653,6 +653,22 @@ static struct {
 	const void *(*find_fde)(void *, struct dwarf_eh_bases *);
 } gcc;
 
+/* The FDE of the call before return address ip, as libgcc's unwinder
+ * finds it (through _dl_find_object: no lock, no system call); NULL when
+ * there is none (*missing set) or no lookup is available (*missing 0). */
+static const void *fde_of(uint64_t ip, int *missing)
+{
+	struct dwarf_eh_bases bases;
+	const void *fde;
+
+	*missing = 0;
+	if (!ma_atomic_load_acquire(&gcc.find_fde))
+		return NULL;
+	fde = gcc.find_fde((void *)(uintptr_t)(ip - 1), &bases);
+	*missing = !fde;
+	return fde;
+}
+
 /* Where the CFI of frame f's function says the caller's rbp is, checked
  * against the stack (the slot must hold n->bp, which the slow walk read
  * from it); 0 when the CFI does not tell, or no lookup is available.
@@ -662,12 +678,12 @@ static struct {
  * the instruction before it. */
 static uint32_t bp_slot_cfi(const struct frame *f, const struct frame *n)
 {
-	struct dwarf_eh_bases bases;
 	const void *fde;
 	int64_t off;
 	uint64_t slot;
+	int missing;
 
-	if (!gcc.find_fde || !(fde = gcc.find_fde((void *)(uintptr_t)(f->ip - 1), &bases)))
+	if (!(fde = fde_of(f->ip, &missing)))
 		return 0;
 	if (probe_cfi_reg_rule(fde, f->ip - 1, 6, &off) != PROBE_CFI_SAVED || off >= 0 ||
 	    (off & 7))
@@ -689,20 +705,12 @@ static uint32_t bp_slot_cfi(const struct frame *f, const struct frame *n)
  * frame, another CFA expression. */
 static uint32_t cfi_shape(uint64_t ip, int *no_fde)
 {
-	struct dwarf_eh_bases bases;
 	struct probe_cfi_frame f;
 	const void *fde;
 	uint32_t r;
 	int64_t off;
 
-	*no_fde = 0;
-	if (!ma_atomic_load_acquire(&gcc.find_fde))
-		return 0;
-	if (!(fde = gcc.find_fde((void *)(uintptr_t)(ip - 1), &bases))) {
-		*no_fde = 1;
-		return 0;
-	}
-	if (probe_cfi_frame(fde, ip - 1, &f) < 0)
+	if (!(fde = fde_of(ip, no_fde)) || probe_cfi_frame(fde, ip - 1, &f) < 0)
 		return 0;
 	if (f.ra == PROBE_CFI_UNDEFINED)
 		return R_TERM;
@@ -748,10 +756,10 @@ static uint32_t cfi_learn(uint64_t ip)
 
 int probe_fu_no_fde(uint64_t ip)
 {
-	struct dwarf_eh_bases bases;
+	int missing;
 
-	return ma_atomic_load_acquire(&gcc.find_fde) &&
-	       !gcc.find_fde((void *)(uintptr_t)(ip - 1), &bases);
+	fde_of(ip, &missing);
+	return missing;
 }
 
 /* The slot of frame f that holds the caller's rbp (n->bp), as a count of
