@@ -136,18 +136,29 @@ static void fde(struct eh *e, uint32_t range, const uint8_t *ins, size_t n)
 	fde_enc(e, 0x1b, range, NULL, 0, ins, n);
 }
 
+/* A copy of the entries of exactly their size (ASan catches any read past
+ * it), the absolute pc_begin filled in; *func is the function's first
+ * address in it.  Freed by the caller. */
+static uint8_t *copy_of(const struct eh *e, uint64_t *func)
+{
+	uint8_t *m = malloc(e->n);
+
+	assert_non_null(m);
+	memcpy(m, e->b, e->n);
+	*func = (uintptr_t)m + FUNC_OFF;
+	if (e->abs_at)
+		memcpy(m + e->abs_at, func, 8);
+	return m;
+}
+
 /* The rule of reg at func + at, read from a copy of exactly the entries'
  * size. */
 static enum probe_cfi_rule rule_of(const struct eh *e, unsigned reg, uint64_t at, int64_t *off)
 {
-	uint8_t *m = malloc(e->n);
-	uint64_t func = (uintptr_t)m + FUNC_OFF;
+	uint64_t func;
+	uint8_t *m = copy_of(e, &func);
 	enum probe_cfi_rule r;
 
-	assert_non_null(m);
-	memcpy(m, e->b, e->n);
-	if (e->abs_at)
-		memcpy(m + e->abs_at, &func, 8);
 	*off = 0x7777;
 	r = probe_cfi_reg_rule(m + e->fde, func + at, reg, off);
 	free(m);
@@ -409,14 +420,10 @@ static void test_truncated(void **state)
  * the entries' size; -1 when not understood. */
 static int frame_of(const struct eh *e, uint64_t at, struct probe_cfi_frame *f)
 {
-	uint8_t *m = malloc(e->n);
-	uint64_t func = (uintptr_t)m + FUNC_OFF;
+	uint64_t func;
+	uint8_t *m = copy_of(e, &func);
 	int rc;
 
-	assert_non_null(m);
-	memcpy(m, e->b, e->n);
-	if (e->abs_at)
-		memcpy(m + e->abs_at, &func, 8);
 	memset(f, 0x55, sizeof(*f));
 	rc = probe_cfi_frame(m + e->fde, func + at, f);
 	free(m);
