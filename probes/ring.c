@@ -287,12 +287,14 @@ void probe_ring_check(struct probe_ring *r)
 {
 	uint64_t head, used, at;
 
+	at = r->cap / 8;
 	if (probe_threads_one() || !probe_writer_running()) {
-		at = r->cap / 8;
 		probe_writer_drain_here();
 	} else {
-		at = r->cap / 2;
-		if (ma_atomic_load_acquire(&r->head) - ma_atomic_load_acquire(&r->tail) >= at)
+		/* The writer thread's lock was taken (by it or by another
+		 * producer): it drains this ring if it is half full. */
+		probe_writer_drain_own();
+		if (ma_atomic_load_acquire(&r->head) - ma_atomic_load_acquire(&r->tail) >= r->cap / 2)
 			probe_writer_kick();
 	}
 	/* After the drain, which may also have pushed (ring 0's samples). */

@@ -92,9 +92,10 @@ static inline void probe_ring_mark_prompt(struct probe_ring *r)
 }
 
 /* Called (rarely) when a push reaches r->check; sets the next check.
- * While one thread records, its ring is drained on that thread from an
- * eighth full (writer.h: data the thread just wrote stay in its core's
- * cache); otherwise the writer thread is woken at half full. */
+ * The ring is drained on its own thread from an eighth full (writer.h:
+ * data the thread just wrote stay in its core's cache); while other
+ * threads record, only this ring, and when another drain holds the
+ * writer's lock the writer thread is woken at half full. */
 void probe_ring_check(struct probe_ring *r);
 
 /* Populates the ring's pages ahead of a first pass that reaches

@@ -111,7 +111,8 @@ static int gone(struct probe_ring *r, uint64_t now, int *dead)
  * open chunk, so drains this often cost no bytes, and the producer
  * rarely finds its ring full and writes it itself) -- but the writer
  * thread leaves a lone producer's ring (writer.h) to the producer until
- * it is half full --, DUE_NOW when records have waited DRAIN_AGE_NS
+ * it is half full; with threads, the producers' own drains at an eighth
+ * come first, when they get the lock --, DUE_NOW when records have waited DRAIN_AGE_NS
  * since a drain first saw them, after a prompt record, or when its
  * producer has died (its ring is handed on sooner).  here: the caller
  * is a producer, not the writer thread. */
@@ -253,33 +254,37 @@ static void take(struct probe_ring *r, uint64_t now, int mine)
 	r->pending_since = 0;
 }
 
-/* The drains: each ring when due, each open chunk when full, old,
- * prompt, or its ring's producer is gone.  Caller holds work_lock; mine
- * is its own ring when it is a producer (probe_writer_drain_here), else
- * NULL. */
+/* One ring's drain when due, and its open chunk's write when full, old,
+ * prompt, or its ring's producer is gone.  Caller holds work_lock; here:
+ * the caller is a producer; r == mine: r is its own ring. */
+static void drain_ring(struct probe_ring *r, uint64_t now, int here, const struct probe_ring *mine)
+{
+	struct open_chunk *o;
+	int why, dead = -1, orphan;
+
+	if (ma_atomic_load_acquire(&r->state) != PROBE_RING_ACTIVE)
+		return;
+	why = due(r, now, here, &dead);
+	if (why != DUE_NOT) {
+		ma_atomic_store_relaxed(&r->prompt, 0);
+		take(r, now, r == mine);
+	}
+	/* a dead producer's ring, emptied: its chunk and the ring go */
+	orphan = probe_ring_is_empty(r) && gone(r, now, &dead);
+	o = open_find(r);
+	if (o && (why == DUE_NOW || o->buf->len >= OPEN_TARGET || orphan))
+		open_close(o);
+	if (orphan)
+		probe_thread_retire_dead(r);
+}
+
+/* The drains of every ring, and the write of each open chunk that is
+ * old.  Caller holds work_lock; mine is its own ring when it is a
+ * producer (probe_writer_drain_here), else NULL. */
 static void drain_due(uint64_t now, const struct probe_ring *mine)
 {
-	int here = mine != NULL;
-
-	for (struct probe_ring *r = probe_ring_first(); r; r = r->next) {
-		struct open_chunk *o;
-		int why, dead = -1, orphan;
-
-		if (ma_atomic_load_acquire(&r->state) != PROBE_RING_ACTIVE)
-			continue;
-		why = due(r, now, here, &dead);
-		if (why != DUE_NOT) {
-			ma_atomic_store_relaxed(&r->prompt, 0);
-			take(r, now, r == mine);
-		}
-		/* a dead producer's ring, emptied: its chunk and the ring go */
-		orphan = probe_ring_is_empty(r) && gone(r, now, &dead);
-		o = open_find(r);
-		if (o && (why == DUE_NOW || o->buf->len >= OPEN_TARGET || orphan))
-			open_close(o);
-		if (orphan)
-			probe_thread_retire_dead(r);
-	}
+	for (struct probe_ring *r = probe_ring_first(); r; r = r->next)
+		drain_ring(r, now, mine != NULL, mine);
 	for (int i = 0; i < OPEN_SLOTS; i++)
 		if (open[i].ring && now - open[i].since >= DRAIN_AGE_NS)
 			open_close(&open[i]);
@@ -425,21 +430,38 @@ void probe_writer_sample_here(void)
 	errno = saved;
 }
 
-void probe_writer_drain_here(void)
+/* A drain on a producer's thread: every ring that is due (all), or its
+ * own ring alone. */
+static void drain_on_producer(int all)
 {
+	struct probe_ring *mine = probe_tls.ring;
 	int g;
 
-	if (ma_atomic_load_relaxed(&probe_phase) != PROBE_PHASE_ON || !work_trylock())
+	if (ma_atomic_load_relaxed(&probe_phase) != PROBE_PHASE_ON || (!all && !mine) ||
+	    !work_trylock())
 		return;
 	/* Checked with the lock held: the writer's last round, which closes
 	 * the open chunks, sets stop first. */
 	if (!ma_atomic_load_acquire(&stop) && copy_ready()) {
 		g = probe_guard_enter(probe_tls.guard == PROBE_GUARD_NONE ? PROBE_GUARD_RECORD :
 							       probe_tls.guard);
-		drain_due(probe_now(), probe_tls.ring);
+		if (all)
+			drain_due(probe_now(), mine);
+		else
+			drain_ring(mine, probe_now(), 1, mine);
 		probe_guard_leave(g);
 	}
 	work_unlock();
+}
+
+void probe_writer_drain_here(void)
+{
+	drain_on_producer(1);
+}
+
+void probe_writer_drain_own(void)
+{
+	drain_on_producer(0);
 }
 
 /* The end: a last sample (LAST_FULL: a full one; LAST_PROC: without

@@ -189,7 +189,15 @@ static struct probe_chunkbuf *consumer_buf(struct probe_ring *r, int compress)
 	return b;
 }
 
-/* Records of one thread must be 0..n-1 in order, each once. */
+/* Whether a record is a thread's start or end, which a thread that
+ * registered itself pushes around its events. */
+static int lifecycle(const struct seen *s)
+{
+	return s->rec.tag == MA_REC_THREAD || s->rec.tag == MA_REC_THREAD_END;
+}
+
+/* Records of one thread must be 0..n-1 in order, each once (besides its
+ * start and end). */
 static void check_sequence(struct decoded *d, uint32_t thread, uint64_t n, int markers)
 {
 	uint64_t next = 0, prev_ts = 0;
@@ -197,7 +205,7 @@ static void check_sequence(struct decoded *d, uint32_t thread, uint64_t n, int m
 	for (size_t i = 0; i < d->n; i++) {
 		const struct seen *s = &d->v[i];
 
-		if (s->thread != thread)
+		if (s->thread != thread || lifecycle(s))
 			continue;
 		if (markers) {
 			assert_int_equal(s->rec.tag, MA_REC_MARKER);
@@ -212,6 +220,20 @@ static void check_sequence(struct decoded *d, uint32_t thread, uint64_t n, int m
 		next++;
 	}
 	assert_int_equal(next, n);
+}
+
+/* Records of one producer in d (but its start and end), and how many
+ * came in chunks the producer wrote because its ring was full. */
+static void count_thread(const struct decoded *d, uint32_t thread, size_t *records,
+			 size_t *direct)
+{
+	*records = *direct = 0;
+	for (size_t i = 0; i < d->n; i++) {
+		if (d->v[i].thread != thread || lifecycle(&d->v[i]))
+			continue;
+		(*records)++;
+		*direct += (d->v[i].flags & MA_CHUNK_F_DIRECT) != 0;
+	}
 }
 
 /* ---- tests ---- */
@@ -584,7 +606,7 @@ static void test_lone_producer_drains_here(void **state)
 {
 	struct probe_ring *r;
 	struct decoded *d;
-	size_t direct = 0, records = 0;
+	size_t direct, records;
 
 	(void)state;
 	assert_int_equal(probe_threads_init(), 0);
@@ -599,14 +621,63 @@ static void test_lone_producer_drains_here(void **state)
 	probe_phase = PROBE_PHASE_INIT;
 	d = decode_sorted();
 	check_sequence(d, r->thread, 200000, 0);
-	for (size_t i = 0; i < d->n; i++) {
-		if (d->v[i].thread != r->thread)
-			continue;
-		records++;
-		direct += (d->v[i].flags & MA_CHUNK_F_DIRECT) != 0;
-	}
+	count_thread(d, r->thread, &records, &direct);
 	assert_int_equal(records, 200000);
 	assert_int_equal(direct, 0);
+	decoded_free(d);
+}
+
+#define OWN_EVENTS 100000
+
+/* A thread of test_threads_drain_own: registers, pushes, returns its
+ * ring (NULL when it has none). */
+static void *own_producer(void *arg)
+{
+	struct probe_ring *r = probe_thread_ring();
+
+	(void)arg;
+	if (r)
+		for (uint64_t i = 0; i < OWN_EVENTS; i++)
+			push_free(r, i);
+	return r;
+}
+
+/* While several threads record, each drains its own ring from an eighth
+ * full while the writer thread sleeps (probes/writer.h).  The writer
+ * "runs" here by its flag alone, so its wakes at half full wake nobody:
+ * each thread's 100 000 events through a ring of 64 Ki words (6 times
+ * round) must still go out in order in the writer's open chunks, none as
+ * a chunk the thread wrote because its ring was full.  After the lone
+ * producer's test, whose thread stays counted. */
+static void test_threads_drain_own(void **state)
+{
+	struct probe_ring *r[2];
+	struct decoded *d;
+	size_t records, direct;
+
+	(void)state;
+	probe_writer_forget(); /* the last test stopped it */
+	probe_phase = PROBE_PHASE_ON;
+	ma_atomic_store_release(&probe_writer_thread, 1);
+	for (int k = 0; k < 2; k++) {
+		pthread_t t;
+
+		assert_int_equal(pthread_create(&t, NULL, own_producer, NULL), 0);
+		assert_int_equal(pthread_join(t, (void **)&r[k]), 0);
+		assert_non_null(r[k]);
+	}
+	assert_false(probe_threads_one());
+	ma_atomic_store_release(&probe_writer_thread, 0);
+	assert_int_equal(probe_writer_stop(0), 0);
+	probe_writer_drain_all();
+	probe_phase = PROBE_PHASE_INIT;
+	d = decode_sorted();
+	for (int k = 0; k < 2; k++) {
+		check_sequence(d, r[k]->thread, OWN_EVENTS, 0);
+		count_thread(d, r[k]->thread, &records, &direct);
+		assert_int_equal(records, OWN_EVENTS);
+		assert_int_equal(direct, 0);
+	}
 	decoded_free(d);
 }
 
@@ -661,6 +732,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test_setup_teardown(test_many_producers_one_consumer, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_coarse_while_one_thread, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_lone_producer_drains_here, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_threads_drain_own, setup, teardown),
 	};
 
 	if (argc > 1)
