@@ -20,6 +20,7 @@ probe_core_sources = \
 	probes/unwind.c probes/record.c probes/thread.c probes/clock.h probes/clock.c \
 	probes/writer.h probes/writer.c probes/mallinfo_cost.h probes/sampler.c probes/modules.c \
 	probes/config.c probes/output.c probes/fork.c probes/exit.c \
+	probes/signals.h probes/signals.c \
 	lib/trace_format.h lib/trace_codec.h lib/trace_codec_int.h lib/trace_codec.c
 probe_core_libs = $(LIBUNWIND_LIBS) $(ZSTD_LIBS) -lpthread
 
@@ -32,8 +33,7 @@ pkglib_LTLIBRARIES += probes/libmemory-analyzer-probe.la
 probes_libmemory_analyzer_probe_la_SOURCES = \
 	probes/bootstrap.h probes/bootstrap.c probes/init.c \
 	probes/hooks.c probes/hooks_cxx.c probes/hooks_mmap.c probes/hooks_proc.c probes/annotate.c \
-	probes/hooks_exec.c probes/hooks_fd.c probes/signals.h probes/signals.c \
-	probes/hooks_signal.c \
+	probes/hooks_exec.c probes/hooks_fd.c probes/hooks_signal.c \
 	probes/deepbind.c
 probes_libmemory_analyzer_probe_la_CFLAGS = $(PROBE_CFLAGS)
 probes_libmemory_analyzer_probe_la_LDFLAGS = -module -avoid-version -shared \

@@ -13,6 +13,7 @@
 #include "probe.h"
 #include "rawrec.h"
 #include "ring.h"
+#include "signals.h"
 #include "writer.h"
 
 int probe_phase;
@@ -39,6 +40,20 @@ static void write_lost(struct probe_ring *r)
 
 	probe_tls.lost = 0;
 	probe_ring_push(r, w, 4);
+}
+
+/* The start of an event's recording (guard NONE): events that a signal
+ * handler left waiting in the nested buffer (signals.h) go in first.
+ * They are older than this one, and the hook that was recording when the
+ * handler ran may not have moved them in yet: a signal between its
+ * recording and its move ran a handler whose events, recorded directly,
+ * went in before them -- an address freed in the first handler and
+ * handed out again in the second was then allocated twice in the trace,
+ * and its later release unknown.  Then the guard, RECORD. */
+static int record_begin(void)
+{
+	probe_nested_flush_if_any();
+	return probe_guard_enter(PROBE_GUARD_RECORD);
 }
 
 void probe_record_raw(const uint64_t *w, uint32_t n)
@@ -68,7 +83,7 @@ void probe_record_raw_prompt(const uint64_t *w, uint32_t n)
 
 void probe_record_alloc(void *p, size_t size, size_t align, int fn)
 {
-	int g = probe_guard_enter(PROBE_GUARD_RECORD);
+	int g = record_begin();
 	uint64_t w[7];
 
 	w[1] = probe_event_now();
@@ -88,7 +103,7 @@ void probe_record_alloc(void *p, size_t size, size_t align, int fn)
 
 void probe_record_free(void *p, int fn)
 {
-	int g = probe_guard_enter(PROBE_GUARD_RECORD);
+	int g = record_begin();
 	uint64_t w[4] = { PROBE_RAW_HDR(MA_REC_FREE, 4), probe_event_now(), (uintptr_t)p,
 			  (uint64_t)fn };
 
@@ -99,7 +114,7 @@ void probe_record_free(void *p, int fn)
 
 void probe_record_realloc(uint64_t ts_before, void *old, void *p, size_t size, int fn)
 {
-	int g = probe_guard_enter(PROBE_GUARD_RECORD);
+	int g = record_begin();
 	uint64_t w[8];
 
 	w[0] = PROBE_RAW_HDR(MA_REC_REALLOC, 8);
@@ -117,7 +132,7 @@ void probe_record_realloc(uint64_t ts_before, void *old, void *p, size_t size, i
 
 void probe_record_munmap(void *p, size_t len)
 {
-	int g = probe_guard_enter(PROBE_GUARD_RECORD);
+	int g = record_begin();
 	uint64_t w[4] = { PROBE_RAW_HDR(MA_REC_MUNMAP, 4), probe_now(), (uintptr_t)p, len };
 
 	probe_record_raw(w, 4);
@@ -127,7 +142,7 @@ void probe_record_munmap(void *p, size_t len)
 void probe_record_mremap(uint64_t ts_before, void *old, size_t old_len, void *p,
 			 size_t new_len, int flags)
 {
-	int g = probe_guard_enter(PROBE_GUARD_RECORD);
+	int g = record_begin();
 	uint64_t w[9];
 
 	w[0] = PROBE_RAW_HDR(MA_REC_MREMAP, 9);
@@ -145,7 +160,7 @@ void probe_record_mremap(uint64_t ts_before, void *old, size_t old_len, void *p,
 
 void probe_record_marker(int kind, const char *name, int64_t value)
 {
-	int g = probe_guard_enter(PROBE_GUARD_RECORD);
+	int g = record_begin();
 	uint64_t w[5 + 32];
 	uint32_t len = name ? (uint32_t)strnlen(name, 255) : 0;
 
@@ -160,7 +175,7 @@ void probe_record_marker(int kind, const char *name, int64_t value)
 
 void probe_record_fork(pid_t child)
 {
-	int g = probe_guard_enter(PROBE_GUARD_RECORD);
+	int g = record_begin();
 	uint64_t w[3] = { PROBE_RAW_HDR(MA_REC_FORK, 3), probe_now(), (uint64_t)child };
 
 	probe_record_raw_prompt(w, 3);
@@ -186,7 +201,7 @@ static uint32_t fd_path(int fd, int flags, size_t len, char *buf, size_t size)
 
 void probe_record_mmap(void *p, size_t len, int prot, int flags, int fd, off_t off, int fn)
 {
-	int g = probe_guard_enter(PROBE_GUARD_RECORD);
+	int g = record_begin();
 	uint64_t w[11 + PROBE_RAW_STR_MAX / 8];
 	char path[PROBE_RAW_STR_MAX];
 	int saved = errno;

@@ -1,7 +1,7 @@
 /* Events recorded from inside the probe (signals.h).  The buffer is
  * mapped on first use with a raw system call (async-signal-safe); the
- * hooks append, the thread's next pass through a hook moves the records
- * into its ring in order.
+ * hooks append, the thread's next pass through a hook, or the next event
+ * it records directly, moves the records into its ring in order.
  *
  * Handlers nest (another signal, or the same one with SA_NODEFER, can
  * interrupt a handler in the middle of an append), so an append first

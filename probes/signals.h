@@ -5,7 +5,9 @@
  * (the interrupted push is half done), so they wait in a small per-thread
  * buffer, without a stack (stack id 0: unwinding there is not safe), and
  * the thread moves them into its ring as soon as the interrupted event is
- * in.  Only when that buffer is full is an event counted as lost. */
+ * in, and before any event recorded after them (record.c): a handler that
+ * runs between the two must not put its events in first.  Only when that
+ * buffer is full is an event counted as lost. */
 #ifndef PROBE_SIGNALS_H
 #define PROBE_SIGNALS_H
 

@@ -17,6 +17,14 @@
  * handler allocates a size of its own.  Exits non-zero at the first
  * difference, after saying it; prints the runs of each handler.
  *
+ * rel_signals timer ROUNDS: the order of a handler's events around the
+ * probe's.  An interval timer fires every 50 us while the main thread
+ * maps and unmaps a page ROUNDS times; the handler keeps a malloc(80) and
+ * frees a malloc(81), whose address the next run gets again.  Many runs
+ * land while the probe records the thread's own event, or just after.
+ * At the end the kept blocks are freed: every free matches an allocation,
+ * nothing is live.  Prints the handler's runs.
+ *
  * rel_signals exec: the handlers an exec'd image starts with (SIG_DFL,
  * SIG_IGN kept): sets a handler and an ignored signal, then execs itself
  * with "execed", which checks them. */
@@ -31,6 +39,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/time.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -453,6 +462,50 @@ static int execed(void)
 	return failed;
 }
 
+/* ---- timer ---- */
+
+#define TIMER_KEEP 100000
+static void *timer_kept[TIMER_KEEP];
+static volatile sig_atomic_t timer_runs;
+
+static void on_alarm(int sig)
+{
+	(void)sig;
+	if (timer_runs < TIMER_KEEP) {
+		void *p = touch(malloc(80), 80);
+
+		free(touch(malloc(81), 81));
+		timer_kept[timer_runs++] = p;
+	}
+}
+
+static int timer_order(long rounds)
+{
+	struct itimerval every = { { 0, 50 }, { 0, 50 } }, off = { { 0, 0 }, { 0, 0 } };
+	struct sigaction sa;
+	char line[80];
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_alarm;
+	sa.sa_flags = SA_RESTART;
+	sigaction(SIGALRM, &sa, NULL);
+	setitimer(ITIMER_REAL, &every, NULL);
+	for (long i = 0; i < rounds; i++) {
+		void *m = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+			       -1, 0);
+
+		if (m == MAP_FAILED)
+			_exit(1);
+		munmap(m, 4096);
+	}
+	setitimer(ITIMER_REAL, &off, NULL);
+	for (long i = 0; i < timer_runs; i++)
+		free(timer_kept[i]);
+	snprintf(line, sizeof(line), "timer=%ld", (long)timer_runs);
+	say(line);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc > 1 && strcmp(argv[1], "api") == 0)
@@ -461,5 +514,7 @@ int main(int argc, char **argv)
 		return exec_self(argv[0]);
 	if (argc > 1 && strcmp(argv[1], "execed") == 0)
 		return execed();
+	if (argc > 2 && strcmp(argv[1], "timer") == 0)
+		return timer_order(atol(argv[2]));
 	return stress(argc > 1 ? atol(argv[1]) : 200000, argc > 2 ? atoi(argv[2]) : 1);
 }
