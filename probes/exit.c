@@ -11,6 +11,7 @@
 
 int probe_exit_status;
 static int finished;
+static int finished_by; /* the exit kind of the trailer written */
 
 void probe_finish(int exit_kind, int64_t status)
 {
@@ -20,11 +21,29 @@ void probe_finish(int exit_kind, int64_t status)
 	    !ma_atomic_cas_acq_rel(&finished, &expected, 1))
 		return;
 	g = probe_guard_enter(PROBE_GUARD_INTERNAL);
+	finished_by = exit_kind;
 	probe_writer_stop(exit_kind == MA_EXIT_NORMAL);
 	probe_writer_drain_all();
 	probe_output_trailer(exit_kind, status);
 	ma_atomic_store_release(&probe_phase, PROBE_PHASE_DIRECT);
 	probe_guard_leave(g);
+}
+
+/* An exec returned: it failed, and the process goes on.  Its trailer
+ * (MA_EXIT_EXEC) is already written, so the probe records on, as it did
+ * before it, and the real end writes a second trailer, which readers
+ * take (docs/trace-format.md): the exit status and the blocks still live
+ * then are the process's, not those of an image it never became.  The
+ * writer thread is not started again (an exec may come from a signal
+ * handler, where pthread_create is not safe): each thread drains its own
+ * ring, as when the thread could not start, and samples stop. */
+void probe_finish_undo_exec(void)
+{
+	if (ma_atomic_load_acquire(&probe_phase) != PROBE_PHASE_DIRECT ||
+	    ma_atomic_load_acquire(&finished) != 1 || finished_by != MA_EXIT_EXEC)
+		return;
+	ma_atomic_store_release(&finished, 0);
+	ma_atomic_store_release(&probe_phase, PROBE_PHASE_ON);
 }
 
 static void on_sigabrt(int sig)

@@ -1,5 +1,6 @@
 /* exec: the old image's trace gets its trailer (MA_EXIT_EXEC) before the
- * call; if exec fails the process goes on in direct mode.  When the new
+ * call; if exec fails the probe records on, and the process's real end
+ * writes a second trailer (exit.c, probe_finish_undo_exec).  When the new
  * image will be traced (our library in its LD_PRELOAD) its environment
  * gets MEMORY_ANALYZER_PARENT=<pid>, built on the stack, so that its
  * header carries MA_PROC_F_EXEC_CHILD; the new probe removes the variable
@@ -12,6 +13,7 @@
  * child shares our memory, so an exec there must not touch the parent's
  * trace (probe_in_vfork_child). */
 #define _GNU_SOURCE
+#include <errno.h>
 #include <spawn.h>
 #include <stdarg.h>
 #include <string.h>
@@ -67,14 +69,23 @@ static int do_exec(const char *file, int fd, char *const argv[], char *const env
 	char *marked[n + 2], mark[64];
 	char *const *env = env_marked(envp, n, marked, mark, sizeof(mark));
 
+	int rc, saved;
+
 	probe_bootstrap();
 	if (!probe_in_vfork_child())
 		probe_finish(MA_EXIT_EXEC, 0);
 	if (how == BY_FD)
-		return probe_real.fexecve(fd, argv, env);
-	if (how == BY_SEARCH)
-		return probe_real.execvpe(file, argv, env);
-	return probe_real.execve(file, argv, env);
+		rc = probe_real.fexecve(fd, argv, env);
+	else if (how == BY_SEARCH)
+		rc = probe_real.execvpe(file, argv, env);
+	else
+		rc = probe_real.execve(file, argv, env);
+	/* Back here: the exec failed. */
+	saved = errno;
+	if (!probe_in_vfork_child())
+		probe_finish_undo_exec();
+	errno = saved;
+	return rc;
 }
 
 EXPORT int execve(const char *path, char *const argv[], char *const envp[])

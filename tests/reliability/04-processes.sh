@@ -99,6 +99,29 @@ arg: x
 arg: y z" "$(grep '^arg: ' out)"
 pass "execle: the exec'd program has exactly its own environment"
 
+# An exec that fails: the process goes on, and its trace says how it
+# really ended -- a second trailer after the exec's, with the exit
+# status -- and what it leaked, before the exec and after it.
+record_limited 60 -- "$REL/rel_exec" fail
+expect "failed exec: status and output" "3 exec: failed, going on" "$rc $(cat out)"
+expect "failed exec: traces" 1 "$(traces | wc -l)"
+t=$(traces)
+dump_ok "$t"
+expect "failed exec: trailers, the exec's and the end's" "exec exit" \
+	"$(sed -n 's/.* trailer exit=\([^ ]*\) .*/\1/p' "$t.dump" | tr '\n' ' ' | sed 's/ $//')"
+expect "failed exec: trailer" "exit=exit status=3 lost=0" "$(trailer_of "$t")"
+expect "failed exec: malloc(123) before it and malloc(456) after it" "2 4" \
+	"$(sized malloc 123 "$t") $(sized malloc 456 "$t")"
+"$MA" --report-type leaks --top 0 --format json "$t" >report.json || fail "failed exec: report exited $?"
+expect "failed exec: the report's exit, status, and leaks of 123 and 456 bytes" "exit 3 True 246 1824" \
+	"$(python3 -c 'import json
+r = json.load(open("report.json")); p = r["processes"][0]
+by = {}
+for l in r["leaks"]:
+    by[l["bytes"] // l["blocks"]] = by.get(l["bytes"] // l["blocks"], 0) + l["bytes"]
+print(p["exit"], p["exit_status"], r["leaks_are_leaks"], by.get(123, 0), by.get(456, 0))')"
+rm -f $(traces)
+
 # Shims: a script started through #!/usr/bin/env python3, and a shell
 # wrapper that execs the real program.  The program behind the shim is
 # traced, with its exact allocations.

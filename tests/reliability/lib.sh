@@ -26,11 +26,11 @@ sized() {
 		END { print n + 0 }' "$3.dump"
 }
 
-# trailer_of TRACE: "exit=KIND status=N lost=N" from the trailer, or
-# "none".
+# trailer_of TRACE: "exit=KIND status=N lost=N" from the last trailer (a
+# failed exec's is followed by the end's), or "none".
 trailer_of() {
 	dump_ok_or_truncated "$1"
-	t=$(sed -n 's/.* trailer exit=\([^ ]*\) status=\([^ ]*\) .* lost=\([0-9]*\)$/exit=\1 status=\2 lost=\3/p' "$1.dump")
+	t=$(sed -n 's/.* trailer exit=\([^ ]*\) status=\([^ ]*\) .* lost=\([0-9]*\)$/exit=\1 status=\2 lost=\3/p' "$1.dump" | tail -n 1)
 	echo "${t:-none}"
 }
 
