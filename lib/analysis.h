@@ -228,7 +228,12 @@ struct ma_process {
 	 * have been recorded) and leaks_reason says so. */
 	int leaks_are_leaks;
 	const char *leaks_reason;
-	struct ma_site_list leaks;
+	/* What leaked: every block live at the end when leaks_are_leaks, else
+	 * none.  In the sum, the leaks of the processes that exited: one that
+	 * exec'd leaked nothing (its blocks went with its image), and the sum
+	 * has leaks as long as every other process exited. */
+	uint64_t leaked_bytes, leaked_blocks;
+	struct ma_site_list leaks;  /* the sum's: of the processes that leaked */
 	struct ma_site_list inherited_live; /* from the fork parent, still live */
 	struct ma_mismatch *mismatches;
 	size_t nmismatches;

@@ -80,7 +80,7 @@ static void leaked(struct ma_metric *m, const struct ma_ratings *r,
 				     p->leaks_reason ? p->leaks_reason :
 				     "the process did not exit while recorded");
 	else
-		ma_metric_measured(m, r, MA_METRIC_LEAKED_BYTES, (double)p->totals.live_bytes);
+		ma_metric_measured(m, r, MA_METRIC_LEAKED_BYTES, (double)p->leaked_bytes);
 }
 
 static void rates(struct ma_metric *out, const struct ma_ratings *r,

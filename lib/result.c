@@ -195,6 +195,10 @@ int ma_result_process(struct ma_analysis *a, struct ma_input *in, struct ma_proc
 
 	header(a, in, p);
 	p->totals = r->totals;
+	if (p->leaks_are_leaks) {
+		p->leaked_bytes = r->totals.live_bytes;
+		p->leaked_blocks = r->totals.live_blocks;
+	}
 	p->probe_own = r->own;
 	memcpy(p->histogram, r->hist, sizeof(p->histogram));
 	p->markers = in->markers;
@@ -228,22 +232,35 @@ static void add_totals(struct ma_totals *t, const struct ma_totals *p)
 	t->peak_heap_ts = t->peak_rss_ts = t->peak_mmap_ts = 0;
 }
 
-static int merged(struct ma_analysis *a, size_t off, enum ma_rank rank,
-		  struct ma_site_list *out)
+/* A list of the sum, over every process, or (leaked) over those that
+ * leaked. */
+static int merged_of(struct ma_analysis *a, size_t off, enum ma_rank rank, int leaked,
+		     struct ma_site_list *out)
 {
 	struct ma_analysis_private *pv = a->priv;
 	struct ma_sitesrc *src = calloc(pv->n, sizeof(*src));
+	size_t n = 0;
 	int rc;
 
 	if (!src)
 		return -1;
 	for (size_t i = 0; i < pv->n; i++) {
-		src[i].r = &pv->in[i].r;
-		src[i].list = (const struct ma_rawlist *)((const char *)&pv->in[i] + off);
+		int leaks;
+
+		if (leaked && (leak_reason(&pv->in[i], &leaks), !leaks))
+			continue;
+		src[n].r = &pv->in[i].r;
+		src[n++].list = (const struct ma_rawlist *)((const char *)&pv->in[i] + off);
 	}
-	rc = ma_sitelist_build(&pv->pool, src, pv->n, a->opts.group_by, rank, a->opts.top, out);
+	rc = ma_sitelist_build(&pv->pool, src, n, a->opts.group_by, rank, a->opts.top, out);
 	free(src);
 	return rc;
+}
+
+static int merged(struct ma_analysis *a, size_t off, enum ma_rank rank,
+		  struct ma_site_list *out)
+{
+	return merged_of(a, off, rank, 0, out);
 }
 
 static int total_mismatches(struct ma_analysis *a, struct ma_process *t)
@@ -278,9 +295,17 @@ static void add_probe_own(struct ma_probe_own *t, const struct ma_probe_own *p)
 	t->internal_bytes += p->internal_bytes;
 }
 
+/* Whether p's trace ends at an exec that p made: its blocks were not
+ * leaked, they went with the image (leak_reason). */
+static int execd(const struct ma_process *p)
+{
+	return !p->leaks_are_leaks && p->complete && !p->damaged &&
+	       p->exit_kind == MA_EXIT_EXEC;
+}
+
 static void total_header(struct ma_analysis *a, struct ma_process *t)
 {
-	size_t bad = 0;
+	size_t bad = 0, exec = 0;
 
 	t->complete = t->leaks_are_leaks = 1;
 	for (size_t i = 0; i < a->nprocs; i++) {
@@ -290,16 +315,24 @@ static void total_header(struct ma_analysis *a, struct ma_process *t)
 		for (unsigned b = 0; b < MA_HIST_BUCKETS; b++)
 			t->histogram[b] += p->histogram[b];
 		t->complete &= p->complete;
-		t->leaks_are_leaks &= p->leaks_are_leaks;
+		t->leaks_are_leaks &= p->leaks_are_leaks || execd(p);
+		exec += execd(p);
+		t->leaked_bytes += p->leaked_bytes;
+		t->leaked_blocks += p->leaked_blocks;
 		t->damaged |= p->damaged;
 		bad += p->damage != NULL;
 	}
 	t->exe = a->procs[0].exe;
 	t->cmdline = a->procs[0].cmdline;
 	t->pid = a->procs[0].pid;
-	t->leaks_reason = t->leaks_are_leaks ? a->procs[0].leaks_reason
-		: "some traces are incomplete or their process did not exit normally: "
-		  "their blocks are only live when the trace ends";
+	t->leaks_reason = !t->leaks_are_leaks ?
+		"some traces are incomplete or their process was killed: "
+		"their blocks are only live when the trace ends" :
+		exec ? "never released before the process exited (a process that "
+		       "exec'd leaked nothing: its blocks went with its image)" :
+		a->procs[0].leaks_reason;
+	if (!t->leaks_are_leaks)
+		t->leaked_bytes = t->leaked_blocks = 0;
 	if (bad) {
 		char buf[128];
 		snprintf(buf, sizeof(buf), "%zu of %zu traces are damaged or incomplete",
@@ -320,7 +353,7 @@ int ma_result_total(struct ma_analysis *a)
 	total_header(a, t);
 	snprintf(t->peak.label, sizeof(t->peak.label), "peak (sum of each process's)");
 	t->peak.taken = (a->opts.sections & MA_SEC_PEAK) != 0;
-	if (merged(a, IN_OFF(leaks), MA_RANK_BYTES, &t->leaks) < 0 ||
+	if (merged_of(a, IN_OFF(leaks), MA_RANK_BYTES, t->leaks_are_leaks, &t->leaks) < 0 ||
 	    merged(a, IN_OFF(inherited), MA_RANK_BYTES, &t->inherited_live) < 0 ||
 	    merged(a, IN_OFF(peak), MA_RANK_BYTES, &t->peak.sites) < 0 ||
 	    merged(a, IN_OFF(temp), MA_RANK_BLOCKS, &t->temporary) < 0 ||

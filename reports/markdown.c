@@ -38,9 +38,13 @@ static void summary(FILE *out, const struct ma_process *p)
 			 ma_fmt_duration(b, sizeof(b), t->peak_rss_ts));
 		row(out, "peak RSS", line);
 	}
-	snprintf(line, sizeof(line), "%s%s in %s blocks%s", t->live_bytes ? "**" : "",
-		 ma_fmt_bytes(a, sizeof(a), t->live_bytes), ma_fmt_count(b, sizeof(b), t->live_blocks),
-		 t->live_bytes ? "**" : "");
+	if (p->leaks_are_leaks)
+		snprintf(line, sizeof(line), "%s%s in %s blocks%s", p->leaked_bytes ? "**" : "",
+			 ma_fmt_bytes(a, sizeof(a), p->leaked_bytes),
+			 ma_fmt_count(b, sizeof(b), p->leaked_blocks), p->leaked_bytes ? "**" : "");
+	else
+		snprintf(line, sizeof(line), "%s in %s blocks", ma_fmt_bytes(a, sizeof(a), t->live_bytes),
+			 ma_fmt_count(b, sizeof(b), t->live_blocks));
 	row(out, p->leaks_are_leaks ? "leaked" : "live at end", line);
 	snprintf(line, sizeof(line), "%s (%s)", ma_fmt_count(a, sizeof(a), t->allocations),
 		 ma_fmt_bytes(b, sizeof(b), t->bytes_allocated));

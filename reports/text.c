@@ -199,10 +199,13 @@ static void summary(struct tw *w, const struct ma_process *p)
 	if (t->peak_rss_bytes)
 		row(w, "peak RSS", "%s at %s", ma_fmt_bytes(a, sizeof(a), t->peak_rss_bytes),
 		    ma_fmt_duration(b, sizeof(b), t->peak_rss_ts));
-	row(w, p->leaks_are_leaks ? "leaked" : "live at end", "%s%s in %s blocks%s",
-	    t->live_bytes && p->leaks_are_leaks ? c(w, RED) : "",
-	    ma_fmt_bytes(a, sizeof(a), t->live_bytes), ma_fmt_count(b, sizeof(b), t->live_blocks),
-	    c(w, RESET));
+	if (p->leaks_are_leaks)
+		row(w, "leaked", "%s%s in %s blocks%s", p->leaked_bytes ? c(w, RED) : "",
+		    ma_fmt_bytes(a, sizeof(a), p->leaked_bytes),
+		    ma_fmt_count(b, sizeof(b), p->leaked_blocks), c(w, RESET));
+	else
+		row(w, "live at end", "%s in %s blocks", ma_fmt_bytes(a, sizeof(a), t->live_bytes),
+		    ma_fmt_count(b, sizeof(b), t->live_blocks));
 	probe_own_rows(w, &p->probe_own);
 	row(w, "temporary", "%s", ma_fmt_count(a, sizeof(a), t->temporary));
 	if (t->mmap_calls || t->munmap_calls)

@@ -68,8 +68,11 @@ function header() {
 		['Peak heap', fmtBytes(s.peak_heap_bytes) + ' at ' + fmtTime(s.peak_heap_time_ns)],
 		['Peak RSS', s.peak_rss_bytes ? fmtBytes(s.peak_rss_bytes) + ' at ' +
 			fmtTime(s.peak_rss_time_ns) : 'not sampled'],
-		[leaked, fmtBytes(s.live_bytes_end) + ' in ' + fmtCount(s.live_blocks_end) + ' blocks',
-			data.leaks_are_leaks && s.live_bytes_end > 0],
+		data.leaks_are_leaks ?
+			[leaked, fmtBytes(s.leaked_bytes) + ' in ' + fmtCount(s.leaked_blocks) + ' blocks',
+				s.leaked_bytes > 0] :
+			[leaked, fmtBytes(s.live_bytes_end) + ' in ' + fmtCount(s.live_blocks_end) + ' blocks',
+				false],
 		['Allocations', fmtCount(s.allocations) + ' (' + fmtBytes(s.bytes_allocated) + ')'],
 		['Frees', fmtCount(s.frees)],
 		['Temporary', fmtCount(s.temporary_allocations)],

@@ -48,6 +48,20 @@ expect "fragmentation under 100%" 0 "$rc"
 grep -Eq '^(PASS fragmentation_pct .* <= 100.00%|SKIP fragmentation_pct not measured .*)$' out ||
 	fail "fragmentation verdict: $(cat out)"
 
+# Blocks live when a process execs are not leaks: the report says
+# "not measured", and so do the leak gates, which are skipped.
+"$MA" record -o ex.%p.trace -- sh -c 'exec true' >/dev/null 2>rec.err ||
+	{ cat rec.err >&2; fail "record sh -c 'exec true' exited $?"; }
+pre=$(ls ex.*.trace | grep -v '\.1\.trace$')
+run_ma --report-type leaks --format json "$pre"
+expect "exec'd image: the report's leaks" "False 0" "$(python3 -c 'import json
+r = json.load(open("out")); print(r["leaks_are_leaks"], r["summary"]["leaked_bytes"])')"
+run_ma check --max-leaked 0 --max-leaked-blocks 0 "$pre"
+expect "exec'd image: exit status" 0 "$rc"
+expect "exec'd image: leak gates skipped" 2 \
+	"$(grep -c '^SKIP leaked_\(bytes\|blocks\) not measured in pid [0-9]* (' out)"
+expect_line "exec'd image: summary" "PASS 0 gates passed"
+
 # Sizes with units: 1GB is 10^9 bytes, 2GiB 2^31.
 run_ma check --max-peak-heap 1GB --max-leaked 2GiB leaky.trace
 expect "units: exit status" 0 "$rc"

@@ -78,7 +78,15 @@ run_ma check --max-leaked-blocks 1000 "$@"
 # trailer (tests/e2e/06-fork-exec.sh is an expected failure for that).
 case $rc in 0|4) pass "summed: exit status $rc" ;; *) fail "summed: exit status $rc" ;; esac
 grep -q "^PASS leaked_blocks [0-9]* <= 1000$" out || fail "summed verdict: $(cat out)"
+summed=$(sed -n 's/^PASS leaked_blocks \([0-9]*\) <= 1000$/\1/p' out)
 run_ma check --per-process --max-leaked-blocks 20 "$@"
+# The sum is the leaks of the processes that exited; the one that exec'd
+# leaked nothing, and its gate alone is skipped.
+expect "summed: the leaks of the processes that exited" \
+	"$(sed -n 's/^[A-Z]* leaked_blocks\[pid [0-9]*\] \([0-9]*\) .*/\1/p' out |
+		awk '{ n += $1 } END { print n }')" "$summed"
+expect "per process: the exec'd image before its exec, skipped" 1 \
+	"$(grep -c '^SKIP leaked_blocks\[pid [0-9]*\] not measured' out)"
 expect "per process: exit status" 1 "$rc"
 expect "per process: one verdict each" "$ntraces" \
 	"$(grep -c '^[A-Z]* leaked_blocks\[pid [0-9]*\] ' out)"
