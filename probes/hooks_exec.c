@@ -68,7 +68,6 @@ static int do_exec(const char *file, int fd, char *const argv[], char *const env
 	size_t n = env_count(envp);
 	char *marked[n + 2], mark[64];
 	char *const *env = env_marked(envp, n, marked, mark, sizeof(mark));
-
 	int rc, saved;
 
 	probe_bootstrap();
