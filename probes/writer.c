@@ -431,27 +431,43 @@ void probe_writer_sample_here(void)
 }
 
 /* A drain on a producer's thread: every ring that is due (all), or its
- * own ring alone. */
+ * own ring alone.  The thread's signals are blocked while it holds
+ * work_lock (two system calls a drain, a drain every few thousand
+ * events): a handler that ended the process from inside the drain would
+ * find the lock held below it and wait for it in vain, a second, and
+ * lose the open chunks (a multi-threaded program's _exit from a SIGALRM
+ * handler did, in 4 runs of 14); one that left it by siglongjmp, or
+ * forked, would leave the lock held for good.  A signal that comes then
+ * is delivered when the drain ends, as if the thread had been
+ * descheduled that long. */
 static void drain_on_producer(int all)
 {
 	struct probe_ring *mine = probe_tls.ring;
-	int g;
+	sigset_t every, old;
+	int g, saved;
 
 	if (ma_atomic_load_relaxed(&probe_phase) != PROBE_PHASE_ON || (!all && !mine) ||
-	    !work_trylock())
+	    ma_atomic_load_relaxed(&work_lock))
 		return;
-	/* Checked with the lock held: the writer's last round, which closes
-	 * the open chunks, sets stop first. */
-	if (!ma_atomic_load_acquire(&stop) && copy_ready()) {
-		g = probe_guard_enter(probe_tls.guard == PROBE_GUARD_NONE ? PROBE_GUARD_RECORD :
-							       probe_tls.guard);
-		if (all)
-			drain_due(probe_now(), mine);
-		else
-			drain_ring(mine, probe_now(), 1, mine);
-		probe_guard_leave(g);
+	saved = errno;
+	sigfillset(&every);
+	pthread_sigmask(SIG_SETMASK, &every, &old);
+	if (work_trylock()) {
+		/* Checked with the lock held: the writer's last round, which
+		 * closes the open chunks, sets stop first. */
+		if (!ma_atomic_load_acquire(&stop) && copy_ready()) {
+			g = probe_guard_enter(probe_tls.guard == PROBE_GUARD_NONE ?
+						      PROBE_GUARD_RECORD : probe_tls.guard);
+			if (all)
+				drain_due(probe_now(), mine);
+			else
+				drain_ring(mine, probe_now(), 1, mine);
+			probe_guard_leave(g);
+		}
+		work_unlock();
 	}
-	work_unlock();
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	errno = saved;
 }
 
 void probe_writer_drain_here(void)

@@ -25,6 +25,11 @@
  * At the end the kept blocks are freed: every free matches an allocation,
  * nothing is live.  Prints the handler's runs.
  *
+ * rel_signals exitsig MS: a worker thread and the main thread allocate
+ * and free in a loop until a timer's handler on the main thread calls
+ * _exit(3) after MS milliseconds, most likely while a thread drains its
+ * own ring (docs/probe.md).
+ *
  * rel_signals exec: the handlers an exec'd image starts with (SIG_DFL,
  * SIG_IGN kept): sets a handler and an ignored signal, then execs itself
  * with "execed", which checks them. */
@@ -462,6 +467,44 @@ static int execed(void)
 	return failed;
 }
 
+/* ---- exitsig ---- */
+
+static void *volatile exit_sink;
+
+static void on_exit_alarm(int sig)
+{
+	(void)sig;
+	_exit(3);
+}
+
+static void *exit_worker(void *arg)
+{
+	for (;;)
+		free(exit_sink = malloc(48));
+	return arg;
+}
+
+static int exit_from_handler(long ms)
+{
+	struct itimerval at = { { 0, 0 }, { ms / 1000, ms % 1000 * 1000 } };
+	struct sigaction sa;
+	sigset_t alarm;
+	pthread_t t;
+
+	sigemptyset(&alarm);
+	sigaddset(&alarm, SIGALRM);
+	pthread_sigmask(SIG_BLOCK, &alarm, NULL); /* the worker never takes it */
+	if (pthread_create(&t, NULL, exit_worker, NULL) != 0)
+		return 1;
+	pthread_sigmask(SIG_UNBLOCK, &alarm, NULL);
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_exit_alarm;
+	sigaction(SIGALRM, &sa, NULL);
+	setitimer(ITIMER_REAL, &at, NULL);
+	for (;;)
+		free(exit_sink = malloc(32));
+}
+
 /* ---- timer ---- */
 
 #define TIMER_KEEP 100000
@@ -516,5 +559,7 @@ int main(int argc, char **argv)
 		return execed();
 	if (argc > 2 && strcmp(argv[1], "timer") == 0)
 		return timer_order(atol(argv[2]));
+	if (argc > 2 && strcmp(argv[1], "exitsig") == 0)
+		return exit_from_handler(atol(argv[2]));
 	return stress(argc > 1 ? atol(argv[1]) : 200000, argc > 2 ? atoi(argv[2]) : 1);
 }
