@@ -91,17 +91,22 @@ print(s["unknown_frees"], s["mismatched_frees"])')"
 	rm -f "$t" "$t.dump"
 done
 
-# A handler that ends a multi-threaded process, most likely while a thread
+# A handler that ends a multi-threaded process, often while its thread
 # drains its own ring: that drain holds the writer's lock, so the end
 # would wait for it in vain and lose the open chunks ("1 producer has
-# missing chunks" in about one run in five) but for the signals a drain
-# blocks.  Ten runs, each trace whole.
+# missing chunks, or its last chunk) but for the signals a drain blocks.
+# Ten runs, each trace whole, with every malloc(32) the program made (and
+# the one it was making, maybe).
 for i in 1 2 3 4 5 6 7 8 9 10; do
 	record_limited 60 -- "$REL/rel_signals" exitsig 100
 	expect "exitsig run $i: status" 3 "$rc"
 	t=$(one_trace)
 	dump_ok "$t"
 	expect "exitsig run $i: trailer" "exit=_exit status=3 lost=0" "$(trailer_of "$t")"
+	made=$(cat out) got=$(sized_in malloc 32 "$t.dump")
+	[ "$got" = "$made" ] || [ "$got" = $((made + 1)) ] ||
+		fail "exitsig run $i: $made malloc(32) made, $got recorded"
+	pass "exitsig run $i: $got malloc(32) recorded of $made made"
 	rm -f "$t" "$t.dump"
 done
 

@@ -25,10 +25,13 @@
  * At the end the kept blocks are freed: every free matches an allocation,
  * nothing is live.  Prints the handler's runs.
  *
- * rel_signals exitsig MS: a worker thread and the main thread allocate
- * and free in a loop until a timer's handler on the main thread calls
- * _exit(3) after MS milliseconds, most likely while a thread drains its
- * own ring (docs/probe.md).
+ * rel_signals exitsig MS: the main thread allocates and frees in a loop
+ * until a timer's handler prints how many malloc(32) it completed and
+ * calls _exit(3) after MS milliseconds, often
+ * while the thread drains its own ring (docs/probe.md); a second thread
+ * allocates now and then, so the process has threads, but never fills
+ * its ring while the first one ends the process (a full ring's own
+ * chunk can still be on its way then: docs/reliability.md, Limits).
  *
  * rel_signals exec: the handlers an exec'd image starts with (SIG_DFL,
  * SIG_IGN kept): sets a handler and an ignored signal, then execs itself
@@ -470,17 +473,33 @@ static int execed(void)
 /* ---- exitsig ---- */
 
 static void *volatile exit_sink;
+static volatile long exit_count;
 
+/* Says how many malloc(32) the main thread completed, then ends. */
 static void on_exit_alarm(int sig)
 {
+	char buf[32];
+	long n = exit_count;
+	int at = (int)sizeof(buf);
+
 	(void)sig;
+	buf[--at] = '\n';
+	do
+		buf[--at] = (char)('0' + n % 10);
+	while ((n /= 10) > 0);
+	if (write(1, buf + at, sizeof(buf) - (size_t)at) < 0)
+		_exit(4);
 	_exit(3);
 }
 
 static void *exit_worker(void *arg)
 {
-	for (;;)
+	struct timespec pause = { 0, 200000 };
+
+	for (;;) {
 		free(exit_sink = malloc(48));
+		nanosleep(&pause, NULL);
+	}
 	return arg;
 }
 
@@ -501,8 +520,10 @@ static int exit_from_handler(long ms)
 	sa.sa_handler = on_exit_alarm;
 	sigaction(SIGALRM, &sa, NULL);
 	setitimer(ITIMER_REAL, &at, NULL);
-	for (;;)
+	for (;;) {
 		free(exit_sink = malloc(32));
+		exit_count++;
+	}
 }
 
 /* ---- timer ---- */
