@@ -305,7 +305,7 @@ static int execd(const struct ma_process *p)
 
 static void total_header(struct ma_analysis *a, struct ma_process *t)
 {
-	size_t bad = 0, exec = 0;
+	size_t bad = 0, exec = 0, exited = 0;
 
 	t->complete = t->leaks_are_leaks = 1;
 	for (size_t i = 0; i < a->nprocs; i++) {
@@ -317,6 +317,7 @@ static void total_header(struct ma_analysis *a, struct ma_process *t)
 		t->complete &= p->complete;
 		t->leaks_are_leaks &= p->leaks_are_leaks || execd(p);
 		exec += execd(p);
+		exited += p->leaks_are_leaks != 0;
 		t->leaked_bytes += p->leaked_bytes;
 		t->leaked_blocks += p->leaked_blocks;
 		t->damaged |= p->damaged;
@@ -325,7 +326,12 @@ static void total_header(struct ma_analysis *a, struct ma_process *t)
 	t->exe = a->procs[0].exe;
 	t->cmdline = a->procs[0].cmdline;
 	t->pid = a->procs[0].pid;
-	t->leaks_reason = !t->leaks_are_leaks ?
+	/* Processes that all exec'd: none exited, nothing to call a leak. */
+	t->leaks_are_leaks &= exited > 0;
+	t->leaks_reason = !t->leaks_are_leaks && !exited ?
+		"no process exited while recorded: their blocks are only live when "
+		"their traces end" :
+		!t->leaks_are_leaks ?
 		"some traces are incomplete or their process was killed: "
 		"their blocks are only live when the trace ends" :
 		exec ? "never released before the process exited (a process that "

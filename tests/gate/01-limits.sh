@@ -61,6 +61,14 @@ expect "exec'd image: exit status" 0 "$rc"
 expect "exec'd image: leak gates skipped" 2 \
 	"$(grep -c '^SKIP leaked_\(bytes\|blocks\) not measured in pid [0-9]* (' out)"
 expect_line "exec'd image: summary" "PASS 0 gates passed"
+# Summed, processes that all exec'd have no leaks either: none exited.
+"$MA" record -o ee.%p.trace -- sh -c 'exec env -u LD_PRELOAD true' >/dev/null 2>rec.err ||
+	{ cat rec.err >&2; fail "record sh -c 'exec env ...' exited $?"; }
+expect "two exec'd images: traces" 2 "$(ls ee.*.trace | wc -l)"
+run_ma check --max-leaked 0 ee.*.trace
+expect "two exec'd images: exit status" 0 "$rc"
+expect_line "two exec'd images: the summed leak gate skipped" \
+	"SKIP leaked_bytes not measured in all 2 processes"
 
 # Sizes with units: 1GB is 10^9 bytes, 2GiB 2^31.
 run_ma check --max-peak-heap 1GB --max-leaked 2GiB leaky.trace
