@@ -437,7 +437,8 @@ static void note_record(struct dump *d, const struct ma_record *r)
 	} else if (r->tag == MA_REC_MODULE_GONE) {
 		module_gone(d, r->u.module_gone.id);
 	} else if (r->tag == MA_REC_TRAILER) {
-		d->complete = 1;
+		/* a failed exec's trailer is followed by the end's, if any */
+		d->complete = r->u.trailer.exit_kind != MA_EXIT_EXEC_FAILED;
 		d->trailer = r->u.trailer;
 	}
 }
@@ -589,6 +590,10 @@ static int verdict(struct dump *d, struct ma_chunk_iter *it, int r, uint64_t sto
 		uint64_t size = file_size(path);
 		ma_error("'%s': %s; %" PRIu64 " bytes after it were not read", path,
 			 ma_chunk_iter_error(it), size > stop ? size - stop : 0);
+		code = MA_EXIT_DAMAGED;
+	} else if (!d->complete && d->trailer.exit_kind == MA_EXIT_EXEC_FAILED) {
+		ma_error("'%s': trace is truncated: an exec failed and the process went on, but "
+			 "its end has no trailer (it was killed or is still running)", path);
 		code = MA_EXIT_DAMAGED;
 	} else if (!d->complete) {
 		ma_error("'%s': trace is truncated: no trailer (the process was killed or is still running)",

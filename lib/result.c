@@ -79,6 +79,10 @@ static const char *damage_line(struct ma_pool *pool, const struct ma_input *in)
 	else if (ti->seq_gaps)
 		snprintf(buf, sizeof(buf), "%" PRIu64 " threads miss chunks: their events "
 			 "there are lost", ti->seq_gaps);
+	else if (!ti->complete && ti->trailer.exit_kind == MA_EXIT_EXEC_FAILED)
+		snprintf(buf, sizeof(buf), "an exec failed and the process went on, but its "
+			 "end was not recorded (it was killed): events after its last chunk "
+			 "are lost");
 	else if (!ti->complete)
 		snprintf(buf, sizeof(buf), "the trace has no trailer (the process was killed "
 			 "or the trace was cut short): events after its last chunk are lost");

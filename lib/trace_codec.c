@@ -1105,7 +1105,7 @@ const char *ma_fn_name(uint64_t fn)
 const char *ma_exit_kind_name(uint64_t kind)
 {
 	static const char *const names[] = {
-		"exit", "_exit", "abort", "signal", "exec",
+		"exit", "_exit", "abort", "signal", "exec", "exec-failed",
 	};
 
 	return kind < sizeof(names) / sizeof(names[0]) ? names[kind] : "unknown";

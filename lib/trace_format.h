@@ -233,6 +233,10 @@ enum ma_exit_kind {
 	MA_EXIT_ABORT = 2,      /* abort() or SIGABRT */
 	MA_EXIT_SIGNAL = 3,     /* a fatal signal the probe saw */
 	MA_EXIT_EXEC = 4,       /* the process image was replaced by exec */
+	/* An exec that returned: the process went on.  Written after the
+	 * exec's own trailer, it makes the trace incomplete again until a
+	 * later trailer says how the process ended. */
+	MA_EXIT_EXEC_FAILED = 5,
 };
 
 #endif

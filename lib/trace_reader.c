@@ -82,8 +82,8 @@ static int note_chunk(struct ma_trace *t, const struct ma_chunk_hdr *h, const ui
 		return -1;
 	if (h->kind == MA_CHUNK_HEADER)
 		return take_process(in, &rec.u.process);
-	in->complete = 1;
 	in->trailer = rec.u.trailer;
+	in->complete = in->trailer.exit_kind != MA_EXIT_EXEC_FAILED;
 	return 0;
 }
 

@@ -30,20 +30,29 @@ void probe_finish(int exit_kind, int64_t status)
 }
 
 /* An exec returned: it failed, and the process goes on.  Its trailer
- * (MA_EXIT_EXEC) is already written, so the probe records on, as it did
- * before it, and the real end writes a second trailer, which readers
- * take (docs/trace-format.md): the exit status and the blocks still live
- * then are the process's, not those of an image it never became.  The
- * writer thread is not started again (an exec may come from a signal
- * handler, where pthread_create is not safe): each thread drains its own
- * ring, as when the thread could not start, and samples stop. */
-void probe_finish_undo_exec(void)
+ * (MA_EXIT_EXEC) is already written; a trailer MA_EXIT_EXEC_FAILED (its
+ * status the errno) follows at once, which makes the trace incomplete
+ * again, so that a process killed from here on does not read as one that
+ * exec'd.  The probe records on, as before the exec, and the real end
+ * writes a last trailer, which readers take (docs/trace-format.md): the
+ * exit status and the blocks still live then are the process's, not
+ * those of an image it never became.  The writer thread is not started
+ * again (an exec may come from a signal handler, where pthread_create is
+ * not safe): each thread drains its own ring, as when the thread could
+ * not start, and samples stop. */
+void probe_finish_undo_exec(int err)
 {
+	int g;
+
 	if (ma_atomic_load_acquire(&probe_phase) != PROBE_PHASE_DIRECT ||
 	    ma_atomic_load_acquire(&finished) != 1 || finished_by != MA_EXIT_EXEC)
 		return;
+	g = probe_guard_enter(PROBE_GUARD_INTERNAL);
+	probe_output_trailer(MA_EXIT_EXEC_FAILED, err);
+	probe_writer_resume_without_thread();
 	ma_atomic_store_release(&finished, 0);
 	ma_atomic_store_release(&probe_phase, PROBE_PHASE_ON);
+	probe_guard_leave(g);
 }
 
 static void on_sigabrt(int sig)

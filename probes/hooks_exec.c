@@ -71,6 +71,11 @@ static int do_exec(const char *file, int fd, char *const argv[], char *const env
 	int rc, saved;
 
 	probe_bootstrap();
+	/* A file that cannot be run (a shell trying each directory of PATH)
+	 * fails without the end of the trace and its undoing; if it could be
+	 * run after all (made so meanwhile), its trace ends without trailer. */
+	if (how == BY_PATH && access(file, X_OK) != 0)
+		return probe_real.execve(file, argv, env);
 	if (!probe_in_vfork_child())
 		probe_finish(MA_EXIT_EXEC, 0);
 	if (how == BY_FD)
@@ -82,7 +87,7 @@ static int do_exec(const char *file, int fd, char *const argv[], char *const env
 	/* Back here: the exec failed. */
 	saved = errno;
 	if (!probe_in_vfork_child())
-		probe_finish_undo_exec();
+		probe_finish_undo_exec(saved);
 	errno = saved;
 	return rc;
 }

@@ -193,8 +193,9 @@ void probe_start_early(void);
 /* Flushes everything, writes the trailer, switches to direct mode; only
  * the first call does anything. */
 void probe_finish(int exit_kind, int64_t status);
-/* After an exec that returned (failed): recording goes on (exit.c). */
-void probe_finish_undo_exec(void);
+/* After an exec that returned (failed with err): recording goes on
+ * (exit.c). */
+void probe_finish_undo_exec(int err);
 extern int probe_exit_status;
 void probe_fork_install(void);
 void probe_exit_install(void);

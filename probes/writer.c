@@ -24,6 +24,7 @@
 
 static pthread_t writer;
 int probe_writer_thread;     /* the thread exists */
+static int writer_created;   /* one was started in this process */
 static int stop;             /* asked to stop */
 static uint32_t stopped;     /* it has left its loop (futex) */
 static uint32_t wake_word;   /* futex */
@@ -592,7 +593,27 @@ int probe_writer_start(int heap_safe)
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	if (rc != 0)
 		return -1;
+	writer_created = 1;
 	ma_atomic_store_release(&probe_writer_thread, 1);
+	return 0;
+}
+
+int probe_writer_resume_without_thread(void)
+{
+	uint64_t deadline = probe_now() + 100000000u;
+
+	/* The thread of the stop may not have left its loop yet: it would
+	 * go on with stop cleared, beside the producers. */
+	while (writer_created && !ma_atomic_load_acquire(&stopped)) {
+		uint64_t now = probe_now();
+
+		if (now >= deadline)
+			return -1;
+		probe_os_futex_wait(&stopped, 0, deadline - now);
+	}
+	ma_atomic_store_relaxed(&probe_writer_thread, 0);
+	ma_atomic_store_relaxed(&stop_here, 0);
+	ma_atomic_store_release(&stop, 0);
 	return 0;
 }
 
@@ -652,6 +673,7 @@ int probe_writer_stop(int heap_safe)
 
 void probe_writer_forget(void)
 {
+	writer_created = 0;
 	/* a fork child: the open chunks hold the parent's records */
 	for (int i = 0; i < OPEN_SLOTS; i++)
 		open[i].ring = NULL;

@@ -68,6 +68,11 @@ int probe_writer_start(int heap_safe);
  * the caller holds no allocator lock and is no signal handler (exit), so
  * its last sample may call mallinfo2. */
 int probe_writer_stop(int heap_safe);
+/* After a failed exec (exit.c): the producers drain their own rings
+ * again, with no writer thread, once the stopped one has left its loop
+ * (at most 0.1 s).  Returns 0, or -1 when it has not: only a full ring is
+ * written then, by its thread. */
+int probe_writer_resume_without_thread(void);
 /* Forgets the thread (fork child: it does not exist there). */
 void probe_writer_forget(void);
 /* Wakes it up early (a ring passed half full); cheap when it is awake. */

@@ -99,16 +99,20 @@ arg: x
 arg: y z" "$(grep '^arg: ' out)"
 pass "execle: the exec'd program has exactly its own environment"
 
-# An exec that fails: the process goes on, and its trace says how it
-# really ended -- a second trailer after the exec's, with the exit
-# status -- and what it leaked, before the exec and after it.
+# Execs that fail: the process goes on, and its trace says how it really
+# ended -- after the exec's trailer, one that says it failed (its status
+# the errno, EACCES for a directory), then the end's with the exit
+# status -- and what it leaked, before the exec and after it.  A file
+# that does not exist is not even tried as the end of the trace.
 record_limited 60 -- "$REL/rel_exec" fail
 expect "failed exec: status and output" "3 exec: failed, going on" "$rc $(cat out)"
 expect "failed exec: traces" 1 "$(traces | wc -l)"
 t=$(traces)
 dump_ok "$t"
-expect "failed exec: trailers, the exec's and the end's" "exec exit" \
-	"$(sed -n 's/.* trailer exit=\([^ ]*\) .*/\1/p' "$t.dump" | tr '\n' ' ' | sed 's/ $//')"
+expect "failed exec: trailers, the exec's, its failure's and the end's" \
+	"exec/0 exec-failed/13 exit/3" \
+	"$(sed -n 's/.* trailer exit=\([^ ]*\) status=\([^ ]*\) .*/\1\/\2/p' "$t.dump" | tr '\n' ' ' |
+		sed 's/ $//')"
 expect "failed exec: trailer" "exit=exit status=3 lost=0" "$(trailer_of "$t")"
 expect "failed exec: malloc(123) before it and malloc(456) after it" "2 4" \
 	"$(sized malloc 123 "$t") $(sized malloc 456 "$t")"
@@ -120,6 +124,22 @@ by = {}
 for l in r["leaks"]:
     by[l["bytes"] // l["blocks"]] = by.get(l["bytes"] // l["blocks"], 0) + l["bytes"]
 print(p["exit"], p["exit_status"], r["leaks_are_leaks"], by.get(123, 0), by.get(456, 0))')"
+rm -f $(traces)
+# Killed after the failed exec: the trace is incomplete, not one of a
+# process that exec'd.
+record_limited 60 -- "$REL/rel_exec" failkill
+expect "failed exec, then killed: status" 137 "$rc"
+t=$(traces)
+dump_ok_or_truncated "$t"
+expect "failed exec, then killed: dump's status (incomplete)" 4 "$drc"
+expect "failed exec, then killed: the last trailer" "exit=exec-failed status=13 lost=0" \
+	"$(trailer_of "$t")"
+rrc=0
+"$MA" --report-type leaks --format json "$t" >report.json 2>report.err || rrc=$?
+expect "failed exec, then killed: the report's status (incomplete trace)" 4 "$rrc"
+expect "failed exec, then killed: complete, leaks measured" "False False" \
+	"$(python3 -c 'import json
+r = json.load(open("report.json")); print(r["processes"][0]["complete"], r["leaks_are_leaks"])')"
 rm -f $(traces)
 
 # Shims: a script started through #!/usr/bin/env python3, and a shell

@@ -5,13 +5,15 @@
  *           FOO=from-execle and BAR=2, plus the probe's own variables
  *           (LD_PRELOAD, MEMORY_ANALYZER_*) when they are set, so that
  *           the new image is traced too
- *   fail    execv of a file that does not exist, then 4 x malloc(456)
- *           (leaked) and exit status 3: the exec fails, the process goes
- *           on
+ *   fail    execv of a file that does not exist, then of a directory
+ *           (EACCES), then 4 x malloc(456) (leaked) and exit status 3:
+ *           the execs fail, the process goes on
+ *   failkill  the same, then SIGKILL instead of the exit
  *   show    prints its arguments and its environment but for the probe's
  *           variables, one a line, and does 3 x malloc(321) (leaked)
  * Before an exec the program does 2 x malloc(123) (leaked).  The output
  * is the same with and without the probe. */
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -70,12 +72,15 @@ int main(int argc, char **argv)
 				envp[n++] = *e;
 		envp[n] = NULL;
 		execle(argv[0], "rel_exec", "show", "x", "y z", (char *)NULL, envp);
-	} else if (strcmp(mode, "fail") == 0) {
+	} else if (strcmp(mode, "fail") == 0 || strcmp(mode, "failkill") == 0) {
 		char *args[] = { "rel_exec", "show", NULL };
 
 		execv("/nonexistent/rel_exec", args);
+		execv("/", args);
 		say("exec: failed, going on");
 		work(4, 456);
+		if (strcmp(mode, "failkill") == 0)
+			raise(SIGKILL);
 		return 3;
 	} else {
 		say("exec: unknown mode");
