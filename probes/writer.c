@@ -113,9 +113,9 @@ static int gone(struct probe_ring *r, uint64_t now, int *dead)
  * rarely finds its ring full and writes it itself) -- but the writer
  * thread leaves a lone producer's ring (writer.h) to the producer until
  * it is half full; with threads, the producers' own drains at an eighth
- * come first, when they get the lock --, DUE_NOW when records have waited DRAIN_AGE_NS
- * since a drain first saw them, after a prompt record, or when its
- * producer has died (its ring is handed on sooner).  here: the caller
+ * come first, when they get the lock --, DUE_NOW when records have
+ * waited DRAIN_AGE_NS since a drain first saw them, after a prompt
+ * record, or when its producer has died (its ring is handed on sooner).  here: the caller
  * is a producer, not the writer thread. */
 static int due(struct probe_ring *r, uint64_t now, int here, int *dead)
 {
@@ -598,19 +598,26 @@ int probe_writer_start(int heap_safe)
 	return 0;
 }
 
-int probe_writer_resume_without_thread(void)
+/* Waits for the writer thread to leave its loop, until deadline (the
+ * clock's ns); 0 when it has, -1 when the time ran out. */
+static int wait_stopped(uint64_t deadline)
 {
-	uint64_t deadline = probe_now() + 100000000u;
-
-	/* The thread of the stop may not have left its loop yet: it would
-	 * go on with stop cleared, beside the producers. */
-	while (writer_created && !ma_atomic_load_acquire(&stopped)) {
+	while (!ma_atomic_load_acquire(&stopped)) {
 		uint64_t now = probe_now();
 
 		if (now >= deadline)
 			return -1;
 		probe_os_futex_wait(&stopped, 0, deadline - now);
 	}
+	return 0;
+}
+
+int probe_writer_resume_without_thread(void)
+{
+	/* The thread of the stop may not have left its loop yet: it would
+	 * go on with stop cleared, beside the producers. */
+	if (writer_created && wait_stopped(probe_now() + 100000000u) < 0)
+		return -1;
 	ma_atomic_store_relaxed(&probe_writer_thread, 0);
 	ma_atomic_store_relaxed(&stop_here, 0);
 	ma_atomic_store_release(&stop, 0);
@@ -657,14 +664,8 @@ int probe_writer_stop(int heap_safe)
 			last_round(heap_safe ? LAST_FULL : LAST_PROC, NULL);
 		}
 		work_unlock();
-	} else {
-		while (!ma_atomic_load_acquire(&stopped)) {
-			uint64_t now = probe_now();
-
-			if (now >= deadline)
-				return -1;
-			probe_os_futex_wait(&stopped, 0, deadline - now);
-		}
+	} else if (wait_stopped(deadline) < 0) {
+		return -1;
 	}
 	pthread_detach(writer);
 	ma_atomic_store_release(&probe_writer_thread, 0);
