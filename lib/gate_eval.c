@@ -178,11 +178,21 @@ static int regression_gate(struct ma_gate_result *r, const struct ma_measure *m,
 	const struct ma_gm_def *d = ma_gm_def(g);
 	struct ma_gate_verdict *v;
 	char a[MA_SIZE_BUF], b[MA_SIZE_BUF];
+	int now = ma_measure_has(m, g), then = ma_measure_has(base, g);
 
-	if (!ma_measure_has(m, g) || !ma_measure_has(base, g))
+	if (!now && !then)
 		return 0;
 	if (!(v = new_verdict(r, MA_GATE_REGRESSION, "regression:", d->name, m, suffix)))
 		return -1;
+	if (!now || !then) {
+		/* leaks of a process that exec'd or was killed, an RSS never
+		 * sampled: said, not dropped */
+		v->skipped = 1;
+		r->skipped++;
+		snprintf(v->detail, sizeof(v->detail), "not measured in %s",
+			 now ? "the baseline" : m->label);
+		return 0;
+	}
 	v->value = growth_pct(base->v[g], m->v[g]);
 	v->limit = l->max_regression_pct;
 	settle(r, v, v->value > v->limit);

@@ -57,6 +57,20 @@ expect "22.23% allowed" 0 "$rc"
 run_ma check --baseline base.json --max-regression 22.22 --regression-on leaked_bytes more.trace
 expect "22.22% allowed" 1 "$rc"
 
+# A run whose leaks are not measured (its process exec'd): the leak
+# regression checks say so, and the one of peak heap is made.
+"$MA" record -o ex.%p.trace -- sh -c 'exec true' >/dev/null 2>rec.err ||
+	{ cat rec.err >&2; fail "record sh -c 'exec true' exited $?"; }
+pre=$(ls ex.*.trace | grep -v '\.1\.trace$')
+run_ma check --baseline base.json --max-regression 1000000 \
+	--regression-on leaked_bytes,leaked_blocks,peak_heap_bytes "$pre"
+expect "exec'd image against the baseline: exit status" 0 "$rc"
+expect "exec'd image: leak regressions skipped" 2 \
+	"$(grep -c '^SKIP regression:leaked_\(bytes\|blocks\) not measured in pid [0-9]* (' out)"
+grep -q '^PASS regression:peak_heap_bytes ' out || { cat out >&2; fail "exec'd image: peak gated"; }
+expect_line "exec'd image: summary" "PASS 1 gates passed"
+rm -f ex.*.trace
+
 # The baseline named by the config file, relative to it.
 mkdir ws
 cp base.json ws/
