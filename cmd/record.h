@@ -11,6 +11,7 @@ struct record_opts {
 	const char *workspace;       /* --workspace-path, or NULL */
 	const char *depth;           /* --depth, checked, as given */
 	const char *sample_ms;       /* --sample-ms, checked, as given */
+	const char *writer_delay;    /* --writer-delay, checked, as given */
 	int no_follow;               /* --no-follow-fork */
 	char **argv;                 /* PROGRAM ARGS..., NULL-terminated */
 };
