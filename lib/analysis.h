@@ -182,7 +182,12 @@ struct ma_totals {
 	uint64_t frees;         /* heap blocks released (realloc's old block too) */
 	uint64_t bytes_allocated;
 	uint64_t peak_heap_bytes, peak_heap_ts;  /* requested bytes live */
-	uint64_t peak_rss_bytes, peak_rss_ts;    /* from the samples */
+	/* Peak RSS: the higher of the highest sample and the kernel's
+	 * high-water mark at the end (a peak between samples); its time is
+	 * the highest sample's, the kernel's mark has none. */
+	uint64_t peak_rss_bytes, peak_rss_ts;
+	uint64_t peak_rss_sampled_bytes;         /* the highest sample */
+	uint64_t peak_rss_kernel_bytes;          /* VmHWM ("peak-rss"), 0: none */
 	uint64_t live_blocks, live_bytes;        /* heap at the end */
 	uint64_t mmap_calls, mmap_bytes;         /* mappings made and bytes */
 	uint64_t munmap_calls;
@@ -215,6 +220,8 @@ struct ma_process {
 	const char *exe;
 	const char *cmdline;    /* arguments joined by spaces */
 	int complete;           /* the trace has its trailer */
+	int sum;                /* the sum over the processes (a->total): its
+				 * peaks' times mean nothing */
 	uint64_t exit_kind;     /* enum ma_exit_kind, when complete */
 	int64_t exit_status;
 	/* When the trace is damaged or incomplete, what was lost, one line;

@@ -396,10 +396,14 @@ static int on_stack(struct ma_replay *r, const struct ma_rec_stack *st)
 
 static void on_sample(struct ma_replay *r, const struct ma_rec_sample *s)
 {
-	if (s->rss > r->totals.peak_rss_bytes) {
-		r->totals.peak_rss_bytes = s->rss;
-		r->totals.peak_rss_ts = ma_replay_rel(r, r->ts);
+	struct ma_totals *t = &r->totals;
+
+	if (s->rss > t->peak_rss_sampled_bytes) {
+		t->peak_rss_sampled_bytes = s->rss;
+		t->peak_rss_ts = ma_replay_rel(r, r->ts);
 	}
+	t->peak_rss_bytes = t->peak_rss_sampled_bytes > t->peak_rss_kernel_bytes ?
+				    t->peak_rss_sampled_bytes : t->peak_rss_kernel_bytes;
 	timeline_point(r, s->rss);
 }
 
@@ -424,8 +428,9 @@ static int key_is(const struct ma_bytes *k, const char *key)
 	return k->len == strlen(key) && memcmp(k->ptr, key, k->len) == 0;
 }
 
-/* The probe's own allocations (struct ma_probe_own); a value that does
- * not parse is ignored like any unknown info. */
+/* The probe's own allocations (struct ma_probe_own) and the kernel's
+ * peak RSS; a value that does not parse is ignored like any unknown
+ * info. */
 static int on_info(struct ma_replay *r, const struct ma_record *rec)
 {
 	const struct ma_rec_info *in = &rec->u.info;
@@ -442,6 +447,14 @@ static int on_info(struct ma_replay *r, const struct ma_record *rec)
 		o->internal_calls = v[0];
 		o->internal_bytes = v[1];
 		o->recorded |= 2;
+	} else if (key_is(&in->key, "peak-rss") && parse_counts(&in->value, v, 1) == 0) {
+		/* after a failed exec, a second one of the same image */
+		struct ma_totals *t = &r->totals;
+
+		if (v[0] > t->peak_rss_kernel_bytes)
+			t->peak_rss_kernel_bytes = v[0];
+		if (v[0] > t->peak_rss_bytes)
+			t->peak_rss_bytes = v[0];
 	}
 	return ma_replay_observe(r, MA_EV_INFO, 0, rec);
 }

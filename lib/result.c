@@ -311,7 +311,7 @@ static void total_header(struct ma_analysis *a, struct ma_process *t)
 {
 	size_t bad = 0, exec = 0, exited = 0;
 
-	t->complete = t->leaks_are_leaks = 1;
+	t->complete = t->leaks_are_leaks = t->sum = 1;
 	for (size_t i = 0; i < a->nprocs; i++) {
 		const struct ma_process *p = &a->procs[i];
 		add_totals(&t->totals, &p->totals);

@@ -297,23 +297,29 @@ static unsigned long own(const uint64_t *counter)
 
 /* The probe's own allocations (probe.h) as two info records, in a
  * records chunk of producer 0 just before the trailer: counted up to
- * now, which for the arena's blocks is the end of the program. */
+ * now, which for the arena's blocks is the end of the program.  Then the
+ * kernel's peak RSS of the process, "peak-rss" (its VmHWM, in bytes). */
 static void write_own(void)
 {
-	char boot[96], internal[48];
-	size_t nb, ni;
+	char boot[96], internal[48], hwm[24];
+	size_t nb, ni, nh = 0;
+	uint64_t peak = probe_sampler_peak_rss();
 
 	nb = probe_format(boot, sizeof(boot), "%lu %lu %lu %lu", own(&probe_own.arena_blocks),
 			  own(&probe_own.arena_bytes), own(&probe_own.arena_freed_blocks),
 			  own(&probe_own.arena_freed_bytes));
 	ni = probe_format(internal, sizeof(internal), "%lu %lu", own(&probe_own.internal_calls),
 			  own(&probe_own.internal_bytes));
+	if (peak)
+		nh = probe_format(hwm, sizeof(hwm), "%lu", (unsigned long)peak);
 	probe_chunk_begin(ctl);
 	/* Untimed records only: the chunk takes the time of now, so that
 	 * producer 0's times never go back. */
 	ctl->ts_first = probe_now();
 	add_info("probe-bootstrap", boot, nb);
 	add_info("probe-internal", internal, ni);
+	if (nh)
+		add_info("peak-rss", hwm, nh);
 	probe_chunk_write(ctl, 0, probe_ring_take_seq(probe_ring0), MA_CHUNK_RECORDS, 0);
 }
 

@@ -188,6 +188,10 @@ void probe_sampler_open(void);
  * mappings; without it only the two /proc reads, which take no lock and
  * so may run on a program's thread inside a hook. */
 void probe_sampler_take(uint64_t *w, int full);
+/* The kernel's high-water mark of the process's RSS (VmHWM of
+ * /proc/self/status) in bytes, 0 when it cannot be read.  Not reentrant:
+ * the trailer's caller (one at a time). */
+uint64_t probe_sampler_peak_rss(void);
 
 /* ---- lifecycle (init.c, exit.c, fork.c) ---- */
 /* Starts the probe from a hook called before our constructor ran. */

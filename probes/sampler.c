@@ -38,7 +38,7 @@ static struct mallinfo_cost mallinfo_cost = MALLINFO_COST_INIT;
  * probe never takes one of the program's low descriptor numbers, even
  * for a moment: a program that fills its descriptor table would see
  * EMFILE early, or a slot free that it had filled. */
-static int statm_fd = -1, psi_fd = -1, smaps_fd = -1;
+static int statm_fd = -1, psi_fd = -1, smaps_fd = -1, status_fd = -1;
 static long page_size;
 
 static int open_hidden(const char *path)
@@ -56,7 +56,10 @@ void probe_sampler_open(void)
 		close(psi_fd);
 	if (smaps_fd >= 0)
 		close(smaps_fd);
+	if (status_fd >= 0)
+		close(status_fd);
 	statm_fd = open_hidden("/proc/self/statm");
+	status_fd = open_hidden("/proc/self/status");
 	psi_fd = open_hidden("/proc/pressure/memory");
 	smaps_fd = open_hidden("/proc/self/smaps");
 	page_size = sysconf(_SC_PAGESIZE);
@@ -93,6 +96,31 @@ static uint64_t rss_bytes(void)
 		p++;
 	parse_u64(p, &rss);
 	return rss * (uint64_t)page_size;
+}
+
+/* "...\nVmHWM:\t   14000 kB\n...": the highest RSS the kernel saw, which
+ * the samples miss when it lasts less than an interval.  The Groups line
+ * before it can be long: the buffer is static (one caller at a time),
+ * not on a signal handler's stack. */
+uint64_t probe_sampler_peak_rss(void)
+{
+	static char buf[8192];
+	const char *p;
+	uint64_t kb;
+
+	if (read_file(status_fd, buf, sizeof(buf)) < 0)
+		return 0;
+	for (p = buf; *p; p++) {
+		if (p[0] == '\n' && p[1] == 'V' && p[2] == 'm' && p[3] == 'H' && p[4] == 'W' &&
+		    p[5] == 'M' && p[6] == ':')
+			break;
+	}
+	if (!*p)
+		return 0;
+	for (p += 7; *p == ' ' || *p == '\t'; p++)
+		;
+	parse_u64(p, &kb);
+	return kb * 1024;
 }
 
 /* "some avg10=.. total=N\nfull avg10=.. total=M\n" */

@@ -91,6 +91,8 @@ static void summary(struct jw *w, const struct ma_process *p)
 	jw_u64(w, "peak_heap_time_ns", t->peak_heap_ts);
 	jw_u64(w, "peak_rss_bytes", t->peak_rss_bytes);
 	jw_u64(w, "peak_rss_time_ns", t->peak_rss_ts);
+	jw_u64(w, "peak_rss_sampled_bytes", t->peak_rss_sampled_bytes);
+	jw_u64(w, "peak_rss_kernel_bytes", t->peak_rss_kernel_bytes);
 	/* Only a complete trace of a process that exited has leaks. */
 	jw_u64(w, "leaked_bytes", p->leaked_bytes);
 	jw_u64(w, "leaked_blocks", p->leaked_blocks);

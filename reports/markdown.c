@@ -30,12 +30,21 @@ static void summary(FILE *out, const struct ma_process *p)
 	char a[32], b[32], line[160];
 
 	fputs("| | |\n|---|---|\n", out);
-	snprintf(line, sizeof(line), "**%s** at %s", ma_fmt_bytes(a, sizeof(a), t->peak_heap_bytes),
-		 ma_fmt_duration(b, sizeof(b), t->peak_heap_ts));
+	if (p->sum)
+		snprintf(line, sizeof(line), "**%s** (the sum of each process's)",
+			 ma_fmt_bytes(a, sizeof(a), t->peak_heap_bytes));
+	else
+		snprintf(line, sizeof(line), "**%s** at %s",
+			 ma_fmt_bytes(a, sizeof(a), t->peak_heap_bytes),
+			 ma_fmt_duration(b, sizeof(b), t->peak_heap_ts));
 	row(out, "peak heap", line);
 	if (t->peak_rss_bytes) {
-		snprintf(line, sizeof(line), "%s at %s", ma_fmt_bytes(a, sizeof(a), t->peak_rss_bytes),
-			 ma_fmt_duration(b, sizeof(b), t->peak_rss_ts));
+		char rss[128];
+
+		snprintf(line, sizeof(line), "%s%s",
+			 ma_fmt_peak_rss(rss, sizeof(rss), t->peak_rss_bytes,
+					 t->peak_rss_sampled_bytes, p->sum ? UINT64_MAX : t->peak_rss_ts),
+			 p->sum ? " (the sum of each process's)" : "");
 		row(out, "peak RSS", line);
 	}
 	if (p->leaks_are_leaks)

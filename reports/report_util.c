@@ -3,6 +3,7 @@
 #include "report_util.h"
 
 #include <inttypes.h>
+#include <string.h>
 
 char *ma_fmt_bytes(char *buf, size_t len, uint64_t bytes)
 {
@@ -47,5 +48,25 @@ char *ma_fmt_duration(char *buf, size_t len, uint64_t ns)
 		snprintf(buf, len, "%.1f ms", ns / 1e6);
 	else
 		snprintf(buf, len, "%.2f s", ns / 1e9);
+	return buf;
+}
+
+char *ma_fmt_peak_rss(char *buf, size_t len, uint64_t peak, uint64_t sampled, uint64_t ts)
+{
+	char a[32], b[48], d[32];
+
+	ma_fmt_bytes(a, sizeof(a), peak);
+	b[0] = '\0';
+	if (ts != UINT64_MAX) {
+		memcpy(b, " at ", 5);
+		ma_fmt_duration(b + 4, sizeof(b) - 4, ts);
+	}
+	if (peak <= sampled)
+		snprintf(buf, len, "%s%s", a, b);
+	else if (!sampled)
+		snprintf(buf, len, "%s (the kernel's high-water mark; not sampled)", a);
+	else
+		snprintf(buf, len, "%s (the kernel's high-water mark; highest sample %s%s)", a,
+			 ma_fmt_bytes(d, sizeof(d), sampled), b);
 	return buf;
 }

@@ -194,11 +194,20 @@ static void summary(struct tw *w, const struct ma_process *p)
 	row(w, "allocations", "%s (%s)", ma_fmt_count(a, sizeof(a), t->allocations),
 	    ma_fmt_bytes(b, sizeof(b), t->bytes_allocated));
 	row(w, "frees", "%s", ma_fmt_count(a, sizeof(a), t->frees));
-	row(w, "peak heap", "%s at %s", ma_fmt_bytes(a, sizeof(a), t->peak_heap_bytes),
-	    ma_fmt_duration(b, sizeof(b), t->peak_heap_ts));
-	if (t->peak_rss_bytes)
-		row(w, "peak RSS", "%s at %s", ma_fmt_bytes(a, sizeof(a), t->peak_rss_bytes),
-		    ma_fmt_duration(b, sizeof(b), t->peak_rss_ts));
+	if (p->sum)
+		row(w, "peak heap", "%s (the sum of each process's)",
+		    ma_fmt_bytes(a, sizeof(a), t->peak_heap_bytes));
+	else
+		row(w, "peak heap", "%s at %s", ma_fmt_bytes(a, sizeof(a), t->peak_heap_bytes),
+		    ma_fmt_duration(b, sizeof(b), t->peak_heap_ts));
+	if (t->peak_rss_bytes) {
+		char rss[128];
+
+		row(w, "peak RSS", "%s%s",
+		    ma_fmt_peak_rss(rss, sizeof(rss), t->peak_rss_bytes, t->peak_rss_sampled_bytes,
+				    p->sum ? UINT64_MAX : t->peak_rss_ts),
+		    p->sum ? " (the sum of each process's)" : "");
+	}
 	if (p->leaks_are_leaks)
 		row(w, "leaked", "%s%s in %s blocks%s", p->leaked_bytes ? c(w, RED) : "",
 		    ma_fmt_bytes(a, sizeof(a), p->leaked_bytes),

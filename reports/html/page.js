@@ -48,6 +48,19 @@ function fmtTime(ns) {
 	return (ns / 1e9).toFixed(2) + ' s';
 }
 
+// As the text report says it (reports/report_util.c, ma_fmt_peak_rss).
+// A sum of processes: the sum of each one's peak, which has no time.
+function peakRss(s, sum) {
+	if (!s.peak_rss_bytes) return 'not sampled';
+	const peak = fmtBytes(s.peak_rss_bytes), sampled = s.peak_rss_sampled_bytes;
+	const at = sum ? '' : ' at ' + fmtTime(s.peak_rss_time_ns);
+	const of = sum ? " (the sum of each process's)" : '';
+	if (s.peak_rss_bytes <= sampled) return peak + at + of;
+	if (!sampled) return peak + " (the kernel's high-water mark; not sampled)" + of;
+	return peak + " (the kernel's high-water mark; highest sample " + fmtBytes(sampled) +
+		at + ')' + of;
+}
+
 function fmtShare(part, whole) {
 	return whole ? (100 * part / whole).toFixed(part === whole ? 0 : 1) + '%' : '0%';
 }
@@ -65,9 +78,9 @@ function header() {
 	}
 	const leaked = data.leaks_are_leaks ? 'Leaked' : 'Live at end';
 	const rows = [
-		['Peak heap', fmtBytes(s.peak_heap_bytes) + ' at ' + fmtTime(s.peak_heap_time_ns)],
-		['Peak RSS', s.peak_rss_bytes ? fmtBytes(s.peak_rss_bytes) + ' at ' +
-			fmtTime(s.peak_rss_time_ns) : 'not sampled'],
+		['Peak heap', fmtBytes(s.peak_heap_bytes) + (data.processes > 1 ?
+			" (the sum of each process's)" : ' at ' + fmtTime(s.peak_heap_time_ns))],
+		['Peak RSS', peakRss(s, data.processes > 1)],
 		data.leaks_are_leaks ?
 			[leaked, fmtBytes(s.leaked_bytes) + ' in ' + fmtCount(s.leaked_blocks) + ' blocks',
 				s.leaked_bytes > 0] :

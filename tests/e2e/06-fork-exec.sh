@@ -59,3 +59,17 @@ forks exec False inherited_live 500 5 parent_work forks.c:$pa
 sites exit True leaks 2880 60 site_a sites.c:$sa leaks 1400 7 site_c sites.c:$sc
 END
 expect_file "report of the three images: leaks, inherited blocks" expected report.txt
+
+# The sum of the three images: each peak is the sum of each process's,
+# which has no time; the JSON's peak RSS is the sum of theirs.
+"$MA" "$parent" "$before" "$execd" >report.txt || fail "report exited $?"
+sed -n '/^All 3 processes$/,$p' report.txt >sum.txt
+grep -q "^  peak heap  *[0-9.]* [KM]\?i\?B (the sum of each process's)$" sum.txt ||
+	{ cat sum.txt >&2; fail "the sum's peak heap"; }
+grep -q "^  peak RSS  *[0-9.]* MiB.* (the sum of each process's)$" sum.txt ||
+	{ cat sum.txt >&2; fail "the sum's peak RSS"; }
+pass "the sum's peaks have no time"
+"$MA" --format json "$parent" "$before" "$execd" >report.json || fail "report exited $?"
+expect "the sum's peak RSS is the sum of each process's" "True" "$(python3 -c 'import json
+r = json.load(open("report.json"))
+print(r["summary"]["peak_rss_bytes"] == sum(p["summary"]["peak_rss_bytes"] for p in r["processes"]) > 0)')"

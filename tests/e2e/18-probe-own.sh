@@ -15,18 +15,19 @@ py=$(python3 -c 'import sys; print(sys.executable)')
 own() { sed -n "s/^ *[0-9.]* info key=\"$1\" value=\"\\(.*\\)\"\$/\\1/p" "$2.dump"; }
 
 # records_ok TRACE: dumps TRACE and checks it has one record of each
-# key, in a chunk of their own right before the trailer chunk.
+# key, in a chunk of their own with the kernel's peak RSS ("peak-rss")
+# right before the trailer chunk.
 records_ok() {
 	dump_ok "$1"
 	expect "$1: one probe-bootstrap record" 1 "$(own probe-bootstrap "$1" | wc -l)"
 	expect "$1: one probe-internal record" 1 "$(own probe-internal "$1" | wc -l)"
-	expect "$1: in a chunk of their own, then the trailer" \
-		"records:2 probe-bootstrap probe-internal trailer:1 trailer" "$(awk '
+	expect "$1: in a chunk of their own with the peak RSS, then the trailer" \
+		"records:3 probe-bootstrap probe-internal peak-rss trailer:1 trailer" "$(awk '
 		$1 == "chunk" { k = $0; sub(/.* kind=/, "", k); sub(/ .*/, "", k)
 				n = $0; sub(/.* records=/, "", n); sub(/ .*/, "", n)
 				print k ":" n; next }
 		$2 == "info" { k = $3; sub(/^key="/, "", k); sub(/"$/, "", k); print k; next }
-		{ print $2 }' "$1.dump" | tail -5 | tr '\n' ' ' | sed 's/ $//')"
+		{ print $2 }' "$1.dump" | tail -6 | tr '\n' ' ' | sed 's/ $//')"
 }
 
 # glibc since 2.34 allocates nothing in a dlsym that finds its symbol,
