@@ -11,7 +11,7 @@
 #include "commands.h"
 #include "record.h"
 
-enum { OPT_SAMPLE_MS = 256, OPT_WRITER_DELAY, OPT_NO_FOLLOW };
+enum { OPT_SAMPLE_MS = 256, OPT_NO_FOLLOW };
 
 static const struct argp_option options[] = {
 	{ "output", 'o', "PATH", 0,
@@ -23,12 +23,6 @@ static const struct argp_option options[] = {
 	{ "sample-ms", OPT_SAMPLE_MS, "N", 0,
 	  "sample RSS every N milliseconds, allocator statistics as "
 	  "often when they are cheap", 0 },
-	{ "writer-delay", OPT_WRITER_DELAY, "MS", 0,
-	  "start the probe's writer thread MS milliseconds after the start, or "
-	  "when a second thread allocates, not at once: a program that ends "
-	  "sooner runs without it, faster; but one that goes quiet before then "
-	  "is not sampled while quiet, and a SIGKILL then loses its last events "
-	  "(default 0)", 0 },
 	{ "no-follow-fork", OPT_NO_FOLLOW, NULL, 0,
 	  "record only PROGRAM itself, not the processes it forks", 0 },
 	{ NULL, 0, NULL, 0, NULL, 0 },
@@ -71,9 +65,6 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		break;
 	case OPT_SAMPLE_MS:
 		o->sample_ms = number_arg(state, "--sample-ms", arg, 1, 60000);
-		break;
-	case OPT_WRITER_DELAY:
-		o->writer_delay = number_arg(state, "--writer-delay", arg, 0, 60000);
 		break;
 	case OPT_NO_FOLLOW:
 		o->no_follow = 1;

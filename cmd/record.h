@@ -11,7 +11,6 @@ struct record_opts {
 	const char *workspace;       /* --workspace-path, or NULL */
 	const char *depth;           /* --depth, checked, as given */
 	const char *sample_ms;       /* --sample-ms, checked, as given */
-	const char *writer_delay;    /* --writer-delay, checked, as given */
 	int no_follow;               /* --no-follow-fork */
 	char **argv;                 /* PROGRAM ARGS..., NULL-terminated */
 };

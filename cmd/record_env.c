@@ -106,7 +106,5 @@ int record_setup_env(const struct record_opts *o, const char *probe,
 		return -1;
 	if (o->sample_ms && set("MEMORY_ANALYZER_SAMPLE_MS", o->sample_ms) < 0)
 		return -1;
-	if (o->writer_delay && set("MEMORY_ANALYZER_WRITER_DELAY_MS", o->writer_delay) < 0)
-		return -1;
 	return prepend_preload(probe);
 }

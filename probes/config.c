@@ -46,8 +46,6 @@ void probe_config_read(void)
 	probe_cfg.off = env_uint("MEMORY_ANALYZER_OFF", 0, 0, 1);
 	probe_cfg.depth = env_uint("MEMORY_ANALYZER_DEPTH", PROBE_DEPTH_DEFAULT, 1, PROBE_DEPTH_MAX);
 	probe_cfg.sample_ms = env_uint("MEMORY_ANALYZER_SAMPLE_MS", PROBE_SAMPLE_MS_DEFAULT, 1, 60000);
-	probe_cfg.writer_delay_ms = env_uint("MEMORY_ANALYZER_WRITER_DELAY_MS",
-					     PROBE_WRITER_DELAY_MS_DEFAULT, 0, 60000);
 	probe_cfg.follow = env_uint("MEMORY_ANALYZER_FOLLOW", 1, 0, 1);
 	env_str("MEMORY_ANALYZER_OUTPUT", probe_cfg.output, sizeof(probe_cfg.output));
 	env_str("MEMORY_ANALYZER_SESSION", probe_cfg.session, sizeof(probe_cfg.session));

@@ -16,7 +16,6 @@
 #define PROBE_DEPTH_DEFAULT 64
 #define PROBE_DEPTH_MAX 256
 #define PROBE_SAMPLE_MS_DEFAULT 10
-#define PROBE_WRITER_DELAY_MS_DEFAULT 0
 #define PROBE_PATH_MAX 4096
 
 struct probe_config {
@@ -24,7 +23,6 @@ struct probe_config {
 	char session[256];
 	unsigned depth;
 	unsigned sample_ms;
-	unsigned writer_delay_ms; /* the writer thread's start, after the probe's */
 	int follow;
 	int off;
 };

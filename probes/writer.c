@@ -16,7 +16,6 @@
 #include <time.h>
 
 #include "chunk.h"
-#include "msg.h"
 #include "os.h"
 #include "probe.h"
 #include "rawrec.h"
@@ -344,14 +343,6 @@ static uint64_t interval_ns(void)
 	return (uint64_t)probe_cfg.sample_ms * 1000000u;
 }
 
-/* The thread's start, deferred by MEMORY_ANALYZER_WRITER_DELAY_MS
- * (probe_writer_start; start_late says why): PENDING until a producer's
- * sample finds the delay over or a second thread recording, STARTING
- * while that producer creates it. */
-enum { LATE_NONE, LATE_PENDING, LATE_STARTING };
-static uint32_t late; /* futex */
-static uint64_t late_at;
-
 /* Samples taken by a lone producer (probe_writer_sample_here) so far. */
 static uint64_t lone_samples;
 
@@ -412,9 +403,7 @@ static void work_unlock(void)
  * finds no sample of it and samples every interval again.  Never after
  * the writer has stopped (probe_sample_at is UINT64_MAX from then), never
  * in a vfork child (whose hooks would push its numbers into the parent's
- * ring, and which leaves the parent's next sample as it was).  A start
- * of the writer thread that is due (start_late) comes first.  Caller: a
- * heap event's record, guard at RECORD, which was NONE before. */
+ * ring).  Caller: a heap event's record, guard at RECORD. */
 uint64_t probe_sample_at = UINT64_MAX;
 
 /* A sample into r, the calling thread's own ring; returns its time. */
@@ -428,18 +417,12 @@ static uint64_t sample_own(struct probe_ring *r, int full)
 	return w[1];
 }
 
-static void start_late(void);
-
 void probe_writer_sample_here(void)
 {
 	struct probe_ring *r = probe_tls.ring;
 	int saved = errno;
 
-	if (probe_in_vfork_child())
-		return;
-	if (ma_atomic_load_acquire(&late) == LATE_PENDING)
-		start_late();
-	if (!r || !probe_threads_one()) {
+	if (!r || !probe_threads_one() || probe_in_vfork_child()) {
 		ma_atomic_store_relaxed(&probe_sample_at, UINT64_MAX);
 	} else {
 		ma_atomic_store_relaxed(&probe_sample_at, sample_own(r, 0) + interval_ns());
@@ -586,25 +569,11 @@ static void *writer_main(void *arg)
 	return NULL;
 }
 
-/* Creates the thread, with every signal blocked (it inherits the mask). */
-static int create_thread(void)
+int probe_writer_start(int heap_safe)
 {
 	sigset_t all, old;
 	int rc;
 
-	sigfillset(&all);
-	pthread_sigmask(SIG_SETMASK, &all, &old);
-	rc = pthread_create(&writer, NULL, writer_main, NULL);
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
-	if (rc != 0)
-		return -1;
-	writer_created = 1;
-	ma_atomic_store_release(&probe_writer_thread, 1);
-	return 0;
-}
-
-int probe_writer_start(int heap_safe)
-{
 	/* The buffer of the open chunks is mapped when a drain first needs
 	 * it, as in a fork child: not on the program's thread at start. */
 	if (!copy_ready())
@@ -616,76 +585,17 @@ int probe_writer_start(int heap_safe)
 		sample(heap_safe);
 		work_unlock();
 	}
-	if (probe_cfg.writer_delay_ms) {
-		late_at = probe_now() + (uint64_t)probe_cfg.writer_delay_ms * 1000000u;
-		ma_atomic_store_release(&late, LATE_PENDING);
-		/* a lone producer's samples look at the start (start_late) */
-		ma_atomic_store_relaxed(&probe_sample_at, probe_now() + interval_ns());
-		return 0;
-	}
 	ma_atomic_store_relaxed(&probe_sample_at, probe_threads_one() ? probe_now() + interval_ns() :
 									UINT64_MAX);
-	return create_thread();
-}
-
-/* The deferred start, from a heap event's sample (probe_writer_sample_here)
- * once the delay is over or a second thread records.  A program that ends
- * sooner never has the thread: on this machine the writer thread cost
- * git log -p 2 ms of wall time and 4 of CPU of its 93, a ninth and a fifth
- * of what the probe adds there, and most of that is not the thread's work
- * but its existence (glibc's single-thread paths end, the kernel's
- * page-table changes reach the other vCPU; docs/performance.md).  Until the start the program's
- * thread does what the writer would, but for the wakes: a lone thread
- * drains and samples itself already (its samples lack mallinfo2), and a
- * thread of a multi-threaded program drains every ring that is due.  What
- * is lost meanwhile is what only a wake does, for a program that goes
- * quiet in that time: its last records wait in its ring until it
- * allocates again or ends, and its timeline has no sample meanwhile.
- *
- * The hook's guard was NONE: the program's code, or a handler of a
- * signal that interrupted it, is calling the allocator.  pthread_create
- * is not async-signal-safe, but neither is what called the hook, and it
- * takes no lock a malloc-safe caller could hold (heaptrack starts its
- * thread from the first malloc).  Signals are blocked throughout, so the
- * thread's own exit cannot come between the claim and the thread's
- * existence; another thread's exit waits for it (probe_writer_stop). */
-static void start_late(void)
-{
-	uint32_t expected = LATE_PENDING;
-	sigset_t all, old;
-	int g;
-
-	if (probe_threads_one() && probe_now() < late_at)
-		return;
 	sigfillset(&all);
 	pthread_sigmask(SIG_SETMASK, &all, &old);
-	if (ma_atomic_cas_acq_rel(&late, &expected, LATE_STARTING)) {
-		g = probe_guard_enter(PROBE_GUARD_INTERNAL);
-		if (create_thread() < 0)
-			probe_msg("cannot start the writer thread; rings are written by their threads");
-		probe_guard_leave(g);
-		ma_atomic_store_release(&late, LATE_NONE);
-		probe_os_futex_wake(&late);
-	}
+	rc = pthread_create(&writer, NULL, writer_main, NULL);
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
-}
-
-/* Ends a deferred start: cancels it while it is pending, or waits (at most
- * 0.1 s) for the thread that is starting it. */
-static void late_end(void)
-{
-	uint32_t expected = LATE_PENDING;
-	uint64_t deadline = probe_now() + 100000000u;
-
-	if (ma_atomic_cas_acq_rel(&late, &expected, LATE_NONE))
-		return;
-	while (ma_atomic_load_acquire(&late) == LATE_STARTING) {
-		uint64_t now = probe_now();
-
-		if (now >= deadline)
-			return;
-		probe_os_futex_wait(&late, LATE_STARTING, deadline - now);
-	}
+	if (rc != 0)
+		return -1;
+	writer_created = 1;
+	ma_atomic_store_release(&probe_writer_thread, 1);
+	return 0;
 }
 
 /* Waits for the writer thread to leave its loop, until deadline (the
@@ -732,15 +642,9 @@ int probe_writer_stop(int heap_safe)
 	ma_atomic_store_release(&stop_here, here);
 	ma_atomic_store_release(&stop, 1);
 	ma_atomic_store_relaxed(&probe_sample_at, UINT64_MAX);
-	late_end();
 	if (!probe_writer_running()) {
-		/* No thread (not started yet, or it could not start): the
-		 * last sample, and what the producers' drains left open. */
+		/* No thread: what the producers' drains left open. */
 		if (copy_ready() && work_lock_wait()) {
-			if (here && probe_tls.ring)
-				sample_own(probe_tls.ring, heap_safe);
-			else
-				sample(heap_safe);
 			last_round(LAST_NO_SAMPLE, probe_tls.ring);
 			work_unlock();
 		}
@@ -771,7 +675,6 @@ int probe_writer_stop(int heap_safe)
 void probe_writer_forget(void)
 {
 	writer_created = 0;
-	late = LATE_NONE; /* the child's start defers its own */
 	/* a fork child: the open chunks hold the parent's records */
 	for (int i = 0; i < OPEN_SLOTS; i++)
 		open[i].ring = NULL;

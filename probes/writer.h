@@ -59,10 +59,8 @@ static inline void probe_writer_sample_if_due(uint64_t ts)
 
 /* Takes the first sample (with mallinfo2 when heap_safe: the start, not
  * a fork child, whose fork may have come from a signal handler), then
- * starts the thread (signals blocked, guard held for good), or with
- * MEMORY_ANALYZER_WRITER_DELAY_MS (the default) leaves its start to the
- * first sample of a heap event after that delay, or after a second
- * thread records (writer.c, start_late).  Returns 0 or -1. */
+ * starts the thread (signals blocked, guard held for good).  Returns 0
+ * or -1. */
 int probe_writer_start(int heap_safe);
 /* Asks it to stop and waits at most about a second; returns 0 when it has
  * stopped, or (one thread recording) when the caller has taken the last

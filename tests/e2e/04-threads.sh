@@ -1,22 +1,17 @@
 #!/bin/sh
 # 8 threads allocating concurrently (tests/progs/threads.c): exact totals
-# per call site and size, every thread's records present.  Twice: with
-# the writer thread, and with its start put off for a minute
-# (--writer-delay), where the threads drain their rings themselves until
-# a heap event's sample, which the second thread makes due, starts it.
+# per call site and size, every thread's records present.
 . "$top_srcdir/tests/e2e/lib.sh"
 
-for delay in 0 60000; do
-rm -f ./*.trace*
-record --writer-delay $delay -- "$PROGS/threads"
-expect "delay $delay: status" 0 "$rc"
-expect "delay $delay: stdout" "threads: done" "$(cat out)"
+record -- "$PROGS/threads"
+expect "status" 0 "$rc"
+expect "stdout" "threads: done" "$(cat out)"
 t=$(one_trace)
 
 # 4000 blocks from thread_work and 8 leaked by thread_leak; glibc itself
 # uses calloc (thread DTVs) but never malloc in this program.
-expect "delay $delay: malloc calls" 4008 "$(count functions malloc "$t")"
-expect "delay $delay: thread records (main and 8 workers)" 9 "$(count records thread "$t")"
+expect "malloc calls" 4008 "$(count functions malloc "$t")"
+expect "thread records (main and 8 workers)" 9 "$(count records thread "$t")"
 
 sites "$t" | grep '^thread_' >sites.txt
 cat >expected <<'END'
@@ -30,10 +25,10 @@ thread_work malloc 32 allocs=500 frees=500
 thread_work malloc 64 allocs=500 frees=500
 thread_work malloc 96 allocs=500 frees=500
 END
-expect_file "delay $delay: allocations per call site and size" expected sites.txt
-expect "delay $delay: bytes from thread_work" 576000 \
+expect_file "allocations per call site and size" expected sites.txt
+expect "bytes from thread_work" 576000 \
 	"$(awk '$1 == "alloc" && $4 == "malloc" && $3 != 7 { s += $3 } END { print s }' "$t.events")"
-expect "delay $delay: frees of thread_work blocks" 4000 \
+expect "frees of thread_work blocks" 4000 \
 	"$(awk '$1 == "free" && $4 == "malloc" { n++ } END { print n }' "$t.events")"
 
 # The JSON report: 9 threads, the calls per function and the frees as in
@@ -47,10 +42,9 @@ for l in r["leaks"]:
     if f["function"] == "thread_leak":
         print(l["bytes"], l["blocks"], (f["file"] or "?").rsplit("/", 1)[-1], f["line"])
 ' >report.txt || fail "cannot read the JSON report"
-expect "delay $delay: report: threads, malloc and calloc calls, frees" \
+expect "report: threads, malloc and calloc calls, frees" \
 	"9 $(count functions malloc "$t") $(count functions calloc "$t") $(count functions free "$t")" \
 	"$(sed -n 1p report.txt)"
-expect "delay $delay: report: thread_leak's leak" \
+expect "report: thread_leak's leak" \
 	"56 8 threads.c $(grep -n -F 'malloc(7)' "$top_srcdir/tests/progs/threads.c" | cut -d: -f1)" \
 	"$(sed -n '2,$p' report.txt)"
-done

@@ -22,14 +22,6 @@ samples() {
 		print $1, r, h, f }' "$1.dump" | sort -n -k1,1
 }
 
-# by_producer TRACE: "TS PRODUCER FLAGS" per sample of TRACE.dump, in
-# time order.
-by_producer() {
-	awk '$1 == "chunk" { p = $4; sub(/producer=/, "", p) }
-		$2 == "sample" { f = $NF; sub(/flags=/, "", f); print $1, p, f }' "$1.dump" |
-		sort -n -k1,1
-}
-
 # check_samples NAME TRACE INTERVAL: at least 10 samples, the median gap
 # between INTERVAL and 2 x INTERVAL ms, every sample with an RSS and PSI
 # where the kernel has it, mallinfo2 in the first and then at least once
@@ -111,7 +103,10 @@ time.sleep(0.3); print("ok")'
 expect "lone: status" 0 "$rc"
 t=$(one_trace)
 check_samples lone "$t" 10
-by_producer "$t" >lone.all
+# "TS PRODUCER FLAGS" per sample, in time order.
+awk '$1 == "chunk" { p = $4; sub(/producer=/, "", p) }
+	$2 == "sample" { f = $NF; sub(/flags=/, "", f); print $1, p, f }' "$t.dump" |
+	sort -n -k1,1 >lone.all
 # The thread's last sample is the exit's (the thread takes the last round
 # itself, with mallinfo2 at a normal exit when its cost allows): left out
 # of what follows.
@@ -165,51 +160,3 @@ grep -q "^  peak RSS  *[0-9.]* MiB (the kernel's high-water mark; highest sample
 	{ grep "peak RSS" report.txt >&2; fail "spike: the text report's peak RSS"; }
 pass "spike: the text report says the peak is the kernel's"
 
-# --writer-delay (docs/probe.md): the writer thread starts late.  A
-# program that goes quiet at once and ends before the delay runs without
-# it: the start's sample and the end's alone, nothing while it sleeps
-# (the trade-off the option states), and no call of the probe's own (the
-# thread's start is one: glibc callocs its TLS vector).
-record --writer-delay 10000 -- sleep 0.3
-expect "delay, quiet: status" 0 "$rc"
-t=$(one_trace)
-samples "$t" >dq.samples
-expect "delay, quiet: samples" 2 "$(wc -l <dq.samples)"
-expect "delay, quiet: the probe's own calls" "0 0" \
-	"$(sed -n 's/^ *[0-9.]* info key="probe-internal" value="\(.*\)"$/\1/p' "$t.dump")"
-
-# The loop above with a delay of 150 ms: the thread samples itself from
-# the start; the writer's first sample after the start's comes after the
-# delay, and once the thread is quiet the writer samples every interval.
-PYTHONMALLOC=malloc record --writer-delay 150 -- "$py" -c 'import time
-t = time.time(); x = []
-while time.time() - t < 0.4:
-    x.append(str(len(x)))
-    if len(x) > 20000: x = []
-time.sleep(0.3); print("ok")'
-expect "delay, lone: status" 0 "$rc"
-t=$(one_trace)
-check_samples delayed "$t" 10
-by_producer "$t" >delayed.all
-first0=$(awk '$2 == 0 { if (seen) { print $1; exit } seen = 1 }' delayed.all)
-awk -v f="$first0" 'BEGIN { exit !(f >= 150 && f < 400) }' ||
-	fail "delay, lone: the writer's first sample at $first0 ms"
-n0=$(awk '$2 == 0 && $1 > 500' delayed.all | wc -l)
-[ "$n0" -ge 10 ] || fail "delay, lone: $n0 writer samples once quiet"
-pass "delay, lone: the writer from $first0 ms, $n0 samples once quiet"
-
-# A second thread that allocates starts the writer long before its delay:
-# its samples come every interval while the thread runs.
-PYTHONMALLOC=malloc record --writer-delay 60000 -- "$py" -c 'import threading, time
-def work():
-    t = time.time(); x = []
-    while time.time() - t < 0.3:
-        x.append(str(len(x)))
-        if len(x) > 20000: x = []
-th = threading.Thread(target=work); th.start(); th.join(); print("ok")'
-expect "delay, threads: status" 0 "$rc"
-t=$(one_trace)
-samples "$t" >/dev/null
-n0=$(by_producer "$t" | awk '$2 == 0' | wc -l)
-[ "$n0" -ge 10 ] || fail "delay, threads: $n0 samples of the writer"
-pass "delay, threads: $n0 samples of the writer"
