@@ -124,6 +124,9 @@ int probe_threads_init(void);
 void probe_threads_after_fork(void);
 /* Serial numbers given to threads so far, plus one (thread.c). */
 extern uint32_t probe_next_serial;
+/* The main thread has ended with pthread_exit, its key destructors run
+ * (thread.c): the process ends when its last thread does (writer.c). */
+extern int probe_main_ended;
 
 /* Whether at most one thread has recorded events in this process so far
  * (the count only grows; a thread is counted before its first event is
@@ -190,6 +193,8 @@ void probe_sampler_take(uint64_t *w, int full);
  * /proc/self/status) in bytes, 0 when it cannot be read.  Not reentrant:
  * the trailer's caller (one at a time). */
 uint64_t probe_sampler_peak_rss(void);
+/* The threads of the process (/proc/self/stat), -1 when unknown. */
+int probe_sampler_threads(void);
 
 /* ---- lifecycle (init.c, exit.c, fork.c) ---- */
 /* Starts the probe from a hook called before our constructor ran. */

@@ -38,7 +38,7 @@ static struct mallinfo_cost mallinfo_cost = MALLINFO_COST_INIT;
  * probe never takes one of the program's low descriptor numbers, even
  * for a moment: a program that fills its descriptor table would see
  * EMFILE early, or a slot free that it had filled. */
-static int statm_fd = -1, psi_fd = -1, smaps_fd = -1, status_fd = -1;
+static int statm_fd = -1, psi_fd = -1, smaps_fd = -1, status_fd = -1, stat_fd = -1;
 static long page_size;
 
 static int open_hidden(const char *path)
@@ -58,8 +58,11 @@ void probe_sampler_open(void)
 		close(smaps_fd);
 	if (status_fd >= 0)
 		close(status_fd);
+	if (stat_fd >= 0)
+		close(stat_fd);
 	statm_fd = open_hidden("/proc/self/statm");
 	status_fd = open_hidden("/proc/self/status");
+	stat_fd = open_hidden("/proc/self/stat");
 	psi_fd = open_hidden("/proc/pressure/memory");
 	smaps_fd = open_hidden("/proc/self/smaps");
 	page_size = sysconf(_SC_PAGESIZE);
@@ -121,6 +124,31 @@ uint64_t probe_sampler_peak_rss(void)
 		;
 	parse_u64(p, &kb);
 	return kb * 1024;
+}
+
+/* Field 20 of /proc/self/stat, counted after the ')' that ends the
+ * command's name (which may hold spaces and parentheses). */
+int probe_sampler_threads(void)
+{
+	char buf[512];
+	const char *p, *close_ = NULL;
+	uint64_t n;
+	int field = 2;
+
+	if (read_file(stat_fd, buf, sizeof(buf)) < 0)
+		return -1;
+	for (p = buf; *p; p++)
+		if (*p == ')')
+			close_ = p;
+	if (!close_)
+		return -1;
+	for (p = close_ + 1; *p && field < 20; p++)
+		if (*p == ' ')
+			field++;
+	if (field != 20)
+		return -1;
+	parse_u64(p, &n);
+	return (int)n;
 }
 
 /* "some avg10=.. total=N\nfull avg10=.. total=M\n" */

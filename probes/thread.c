@@ -3,6 +3,7 @@
  * MA_REC_THREAD_END, and the reuse of a dead thread's ring. */
 #include <limits.h>
 #include <pthread.h>
+#include <unistd.h>
 
 #include "os.h"
 #include "probe.h"
@@ -62,6 +63,8 @@ static void thread_end(void *arg)
 		pthread_setspecific(thread_key, arg);
 		return;
 	}
+	if (probe_os_gettid() == getpid())
+		ma_atomic_store_relaxed(&probe_main_ended, 1);
 	if (probe_tls.ended || !probe_tls.ring || probe_tls.guard)
 		return;
 	g = probe_guard_enter(PROBE_GUARD_RECORD);
@@ -107,10 +110,13 @@ int probe_threads_init(void)
 	return 0;
 }
 
+int probe_main_ended;
+
 void probe_threads_after_fork(void)
 {
 	struct probe_ring *mine = probe_tls.ring;
 
+	probe_main_ended = 0; /* the child's main thread is the one that forked */
 	probe_next_serial = 1;
 	events_retired = 0;
 	for (struct probe_ring *r = probe_ring_first(); r; r = r->next) {

@@ -507,10 +507,44 @@ static void last_round(int sampling, const struct probe_ring *mine)
 
 /* Set by probe_writer_stop: the thread leaves the last round to it. */
 static int stop_here;
+/* The signal mask of the thread that started the writer (the thread
+ * blocks every signal). */
+static sigset_t start_mask;
+
+/* Whether the writer thread is the last thread of the process: the main
+ * thread ended with pthread_exit and every other thread is gone.  Without
+ * the writer, glibc would end the process as its last thread ends; with
+ * it, the process would wait for the writer for good.  Read from the
+ * kernel (one pread) only once the main thread has ended; the kernel
+ * counts the main thread until the process ends (a zombie), so two
+ * threads are the main thread and the writer. */
+static int writer_alone(void)
+{
+	int n;
+
+	if (!ma_atomic_load_relaxed(&probe_main_ended))
+		return 0;
+	n = probe_sampler_threads();
+	return n >= 1 && n <= 2;
+}
+
+/* The writer, the last thread, ends as the program's last thread would:
+ * it becomes a thread of the program (its hooks record, on a ring of
+ * its own, with the mask the program's thread that started the probe
+ * had), and returns, and glibc calls exit(0) as its last thread ends,
+ * which runs the program's exit handlers and the probe's end. */
+static void become_last_thread(void)
+{
+	ma_atomic_store_release(&probe_writer_thread, 0);
+	probe_tls.ring = NULL;
+	probe_guard_leave(PROBE_GUARD_NONE);
+	pthread_sigmask(SIG_SETMASK, &start_mask, NULL);
+}
 
 static void *writer_main(void *arg)
 {
 	uint64_t interval = interval_ns(), next = probe_now(), seen = 0;
+	int alone = 0;
 
 	/* The start took the first sample.  A lone producer samples itself
 	 * from there, until a wake finds it did not; the thread's first wake
@@ -533,6 +567,11 @@ static void *writer_main(void *arg)
 			/* Stopped meanwhile: the stopping thread may be about
 			 * to take the last round itself (probe_writer_stop). */
 			work_unlock();
+			break;
+		}
+		if (writer_alone()) {
+			work_unlock();
+			alone = 1;
 			break;
 		}
 
@@ -566,6 +605,8 @@ static void *writer_main(void *arg)
 	}
 	ma_atomic_store_release(&stopped, 1);
 	probe_os_futex_wake(&stopped);
+	if (alone)
+		become_last_thread();
 	return NULL;
 }
 
@@ -589,6 +630,7 @@ int probe_writer_start(int heap_safe)
 									UINT64_MAX);
 	sigfillset(&all);
 	pthread_sigmask(SIG_SETMASK, &all, &old);
+	start_mask = old;
 	rc = pthread_create(&writer, NULL, writer_main, NULL);
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	if (rc != 0)
