@@ -284,6 +284,29 @@ static int on_sample(struct ma_frag *f, const struct ma_event *ev)
 	return keep_frag(f, p.frag_pct);
 }
 
+/* The kernel's peak RSS, "peak-rss" (docs/trace-format.md). */
+static void on_info(struct ma_frag *f, const struct ma_rec_info *in)
+{
+	uint64_t v = 0;
+
+	if (in->key.len != 8 || memcmp(in->key.ptr, "peak-rss", 8) != 0 || !in->value.len)
+		return;
+	for (uint32_t i = 0; i < in->value.len; i++) {
+		char c = (char)in->value.ptr[i];
+
+		if (c < '0' || c > '9' || v > UINT64_MAX / 10)
+			return;
+		v = v * 10 + (uint64_t)(c - '0');
+	}
+	if (v > f->peak_rss_kernel)
+		f->peak_rss_kernel = v;
+}
+
+uint64_t ma_frag_peak_rss(const struct ma_frag *f)
+{
+	return f->peak_rss > f->peak_rss_kernel ? f->peak_rss : f->peak_rss_kernel;
+}
+
 int ma_frag_event(struct ma_frag *f, const struct ma_event *ev)
 {
 	switch (ev->kind) {
@@ -304,6 +327,9 @@ int ma_frag_event(struct ma_frag *f, const struct ma_event *ev)
 	case MA_EV_SAMPLE:
 		growth(f, ev);
 		return on_sample(f, ev);
+	case MA_EV_INFO:
+		on_info(f, &ev->rec->u.info);
+		return 0;
 	default:
 		return 0;
 	}

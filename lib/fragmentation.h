@@ -116,6 +116,8 @@ struct ma_frag {
 
 	/* the sample with the highest RSS */
 	uint64_t peak_rss, peak_rss_ts, heap_at_peak_rss, mmap_at_peak_rss;
+	/* the kernel's high-water mark at the end ("peak-rss"), 0: none */
+	uint64_t peak_rss_kernel;
 
 	/* live internal waste (modelled), now and at its highest */
 	uint64_t live_usable, live_requested;
@@ -166,6 +168,9 @@ struct ma_frag_rated {
 void ma_frag_init(struct ma_frag *f);
 void ma_frag_release(struct ma_frag *f);
 /* 0, or -1 when out of memory. */
+/* The peak RSS: the higher of the highest sample and the kernel's mark
+ * (as the report's summary has it, docs/metrics.md). */
+uint64_t ma_frag_peak_rss(const struct ma_frag *f);
 int ma_frag_event(struct ma_frag *f, const struct ma_event *ev);
 /* After the last event: medians and sorting.  Classes are sorted by
  * waste, most first, empty ones dropped. */

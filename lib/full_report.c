@@ -109,7 +109,7 @@ static size_t main_input(const struct ma_full_report *fr)
 	size_t best = 0;
 
 	for (size_t i = 1; i < fr->nfrags; i++)
-		if (fr->frags[i].peak_rss > fr->frags[best].peak_rss)
+		if (ma_frag_peak_rss(&fr->frags[i]) > ma_frag_peak_rss(&fr->frags[best]))
 			best = i;
 	return best;
 }

@@ -339,7 +339,7 @@ static void fragmentation(struct jw *w, const struct ma_full_report *fr)
 	jw_u64(w, "mapped_bytes", f->mmap_at_peak_rss);
 	jw_u64(w, "machine_ram_bytes", fr->ram_bytes);
 	if (fr->ram_bytes)
-		jw_num(w, "rss_of_ram_pct", 100.0 * (double)f->peak_rss / (double)fr->ram_bytes);
+		jw_num(w, "rss_of_ram_pct", 100.0 * (double)ma_frag_peak_rss(f) / (double)fr->ram_bytes);
 	jw_close(w, '}');
 	JW_EACH(w, "size_classes_by_waste", f->classes, f->nclasses < 10 ? f->nclasses : 10, '{',
 		waste_class);

@@ -56,17 +56,20 @@ char *ma_fmt_peak_rss(char *buf, size_t len, uint64_t peak, uint64_t sampled, ui
 	char a[32], b[48], d[32];
 
 	ma_fmt_bytes(a, sizeof(a), peak);
+	ma_fmt_bytes(d, sizeof(d), sampled);
 	b[0] = '\0';
-	if (ts != UINT64_MAX) {
-		memcpy(b, " at ", 5);
-		ma_fmt_duration(b + 4, sizeof(b) - 4, ts);
+	if (ts == UINT64_MAX) {
+		/* a sum: of each process's peak, whichever way it was measured */
+		snprintf(buf, len, "%s", a);
+		return buf;
 	}
-	if (peak <= sampled)
-		snprintf(buf, len, "%s%s", a, b);
+	memcpy(b, " at ", 5);
+	ma_fmt_duration(b + 4, sizeof(b) - 4, ts);
+	if (peak <= sampled || strcmp(a, d) == 0)
+		snprintf(buf, len, "%s%s", a, b); /* the same, as printed */
 	else if (!sampled)
 		snprintf(buf, len, "%s (the kernel's high-water mark; not sampled)", a);
 	else
-		snprintf(buf, len, "%s (the kernel's high-water mark; highest sample %s%s)", a,
-			 ma_fmt_bytes(d, sizeof(d), sampled), b);
+		snprintf(buf, len, "%s (the kernel's high-water mark; highest sample %s%s)", a, d, b);
 	return buf;
 }

@@ -15,8 +15,9 @@ char *ma_fmt_duration(char *buf, size_t len, uint64_t ns);
 /* Peak RSS (struct ma_totals): "12.3 MiB at 1.20 s", the highest sample
  * and its time, or, when the kernel's high-water mark is higher (a peak
  * between samples), "14.0 MiB (the kernel's high-water mark; highest
- * sample 10.4 MiB at 53.0 ms)".  ts UINT64_MAX: no time (a sum of
- * processes).  Into buf, returns buf. */
+ * sample 10.4 MiB at 53.0 ms)"; the first form also when the two print
+ * alike.  ts UINT64_MAX: a sum of processes, the bytes alone (each
+ * process's peak, measured either way).  Into buf, returns buf. */
 char *ma_fmt_peak_rss(char *buf, size_t len, uint64_t peak, uint64_t sampled, uint64_t ts);
 
 #endif

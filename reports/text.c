@@ -532,13 +532,13 @@ static void frag_figures(struct tw *w, const struct ma_full_report *fr, const st
 	wrow(w, "internal waste", "%s at most, at %s (glibc chunk model)",
 	    ma_fmt_bytes(a, sizeof(a), f->peak_waste),
 	    ma_fmt_duration(b, sizeof(b), f->peak_waste_ts));
-	wrow(w, "RSS vs heap", "peak RSS %s at %s: heap %s, mapped %s%s",
+	wrow(w, "RSS vs heap", "highest RSS sample %s at %s: heap %s, mapped %s%s",
 	    ma_fmt_bytes(a, sizeof(a), f->peak_rss), ma_fmt_duration(b, sizeof(b), f->peak_rss_ts),
 	    ma_fmt_bytes(d, sizeof(d), f->heap_at_peak_rss),
 	    ma_fmt_bytes(e, sizeof(e), f->mmap_at_peak_rss), "");
 	if (fr->ram_bytes)
 		wrow(w, "RSS vs RAM", "%.1f %% of %s (%s)",
-		    100.0 * (double)f->peak_rss / (double)fr->ram_bytes,
+		    100.0 * (double)ma_frag_peak_rss(f) / (double)fr->ram_bytes,
 		    ma_fmt_bytes(a, sizeof(a), fr->ram_bytes), fr->ram_source);
 	if (f->psi)
 		wrow(w, "memory pressure", "stalled %s (some), %s (full); in %" PRIu64 " samples",

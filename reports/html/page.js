@@ -49,16 +49,17 @@ function fmtTime(ns) {
 }
 
 // As the text report says it (reports/report_util.c, ma_fmt_peak_rss).
-// A sum of processes: the sum of each one's peak, which has no time.
+// A sum of processes: the sum of each one's peak, measured either way,
+// which has no time.
 function peakRss(s, sum) {
 	if (!s.peak_rss_bytes) return 'not sampled';
 	const peak = fmtBytes(s.peak_rss_bytes), sampled = s.peak_rss_sampled_bytes;
-	const at = sum ? '' : ' at ' + fmtTime(s.peak_rss_time_ns);
-	const of = sum ? " (the sum of each process's)" : '';
-	if (s.peak_rss_bytes <= sampled) return peak + at + of;
-	if (!sampled) return peak + " (the kernel's high-water mark; not sampled)" + of;
+	if (sum) return peak + " (the sum of each process's)";
+	const at = ' at ' + fmtTime(s.peak_rss_time_ns);
+	if (s.peak_rss_bytes <= sampled || peak === fmtBytes(sampled)) return peak + at;
+	if (!sampled) return peak + " (the kernel's high-water mark; not sampled)";
 	return peak + " (the kernel's high-water mark; highest sample " + fmtBytes(sampled) +
-		at + ')' + of;
+		at + ')';
 }
 
 function fmtShare(part, whole) {

@@ -159,4 +159,9 @@ print(s["peak_rss_sampled_bytes"], s["peak_rss_kernel_bytes"], s["peak_rss_bytes
 grep -q "^  peak RSS  *[0-9.]* MiB (the kernel's high-water mark; highest sample [0-9.]* [KM]iB at [0-9.]* [mu]\?s)\$" report.txt ||
 	{ grep "peak RSS" report.txt >&2; fail "spike: the text report's peak RSS"; }
 pass "spike: the text report says the peak is the kernel's"
+# The full report's RSS against the machine's RAM is of that peak too.
+"$MA" --report-type full --format json "$t" >full.json || fail "full report exited $?"
+expect "spike: rss_of_ram_pct is of the kernel's peak" True "$(python3 -c 'import json
+r = json.load(open("full.json")); v = r["fragmentation"]["rss_vs_heap"]
+print(abs(v["rss_of_ram_pct"] - 100.0 * r["summary"]["peak_rss_bytes"] / v["machine_ram_bytes"]) < 1e-6 and v["peak_rss_bytes"] < r["summary"]["peak_rss_bytes"])')"
 
