@@ -167,10 +167,10 @@ struct ma_frag_rated {
 
 void ma_frag_init(struct ma_frag *f);
 void ma_frag_release(struct ma_frag *f);
-/* 0, or -1 when out of memory. */
 /* The peak RSS: the higher of the highest sample and the kernel's mark
  * (as the report's summary has it, docs/metrics.md). */
 uint64_t ma_frag_peak_rss(const struct ma_frag *f);
+/* 0, or -1 when out of memory. */
 int ma_frag_event(struct ma_frag *f, const struct ma_event *ev);
 /* After the last event: medians and sorting.  Classes are sorted by
  * waste, most first, empty ones dropped. */
