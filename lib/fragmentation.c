@@ -287,18 +287,9 @@ static int on_sample(struct ma_frag *f, const struct ma_event *ev)
 /* The kernel's peak RSS, "peak-rss" (docs/trace-format.md). */
 static void on_info(struct ma_frag *f, const struct ma_rec_info *in)
 {
-	uint64_t v = 0;
+	uint64_t v;
 
-	if (in->key.len != 8 || memcmp(in->key.ptr, "peak-rss", 8) != 0 || !in->value.len)
-		return;
-	for (uint32_t i = 0; i < in->value.len; i++) {
-		char c = (char)in->value.ptr[i];
-
-		if (c < '0' || c > '9' || v > UINT64_MAX / 10)
-			return;
-		v = v * 10 + (uint64_t)(c - '0');
-	}
-	if (v > f->peak_rss_kernel)
+	if (ma_info_counts(in, "peak-rss", &v, 1) == 0 && v > f->peak_rss_kernel)
 		f->peak_rss_kernel = v;
 }
 

@@ -407,27 +407,6 @@ static void on_sample(struct ma_replay *r, const struct ma_rec_sample *s)
 	timeline_point(r, s->rss);
 }
 
-/* n unsigned decimals separated by single spaces, and nothing else. */
-static int parse_counts(const struct ma_bytes *v, uint64_t *out, unsigned n)
-{
-	uint32_t i = 0;
-
-	for (unsigned k = 0; k < n; k++) {
-		if (k && (i >= v->len || v->ptr[i++] != ' '))
-			return -1;
-		if (i >= v->len || v->ptr[i] < '0' || v->ptr[i] > '9')
-			return -1;
-		for (out[k] = 0; i < v->len && v->ptr[i] >= '0' && v->ptr[i] <= '9'; i++)
-			out[k] = out[k] * 10 + (uint64_t)(v->ptr[i] - '0');
-	}
-	return i == v->len ? 0 : -1;
-}
-
-static int key_is(const struct ma_bytes *k, const char *key)
-{
-	return k->len == strlen(key) && memcmp(k->ptr, key, k->len) == 0;
-}
-
 /* The probe's own allocations (struct ma_probe_own) and the kernel's
  * peak RSS; a value that does not parse is ignored like any unknown
  * info. */
@@ -437,17 +416,17 @@ static int on_info(struct ma_replay *r, const struct ma_record *rec)
 	struct ma_probe_own *o = &r->own;
 	uint64_t v[4];
 
-	if (key_is(&in->key, "probe-bootstrap") && parse_counts(&in->value, v, 4) == 0) {
+	if (ma_info_counts(in, "probe-bootstrap", v, 4) == 0) {
 		o->boot_blocks = v[0];
 		o->boot_bytes = v[1];
 		o->boot_freed_blocks = v[2];
 		o->boot_freed_bytes = v[3];
 		o->recorded |= 1;
-	} else if (key_is(&in->key, "probe-internal") && parse_counts(&in->value, v, 2) == 0) {
+	} else if (ma_info_counts(in, "probe-internal", v, 2) == 0) {
 		o->internal_calls = v[0];
 		o->internal_bytes = v[1];
 		o->recorded |= 2;
-	} else if (key_is(&in->key, "peak-rss") && parse_counts(&in->value, v, 1) == 0) {
+	} else if (ma_info_counts(in, "peak-rss", v, 1) == 0) {
 		/* after a failed exec, a second one of the same image */
 		struct ma_totals *t = &r->totals;
 

@@ -1110,3 +1110,26 @@ const char *ma_exit_kind_name(uint64_t kind)
 
 	return kind < sizeof(names) / sizeof(names[0]) ? names[kind] : "unknown";
 }
+
+int ma_info_counts(const struct ma_rec_info *in, const char *key, uint64_t *out, unsigned n)
+{
+	const struct ma_bytes *v = &in->value;
+	uint32_t i = 0;
+
+	if (in->key.len != strlen(key) || memcmp(in->key.ptr, key, in->key.len) != 0)
+		return -1;
+	for (unsigned k = 0; k < n; k++) {
+		if (k && (i >= v->len || v->ptr[i++] != ' '))
+			return -1;
+		if (i >= v->len || v->ptr[i] < '0' || v->ptr[i] > '9')
+			return -1;
+		for (out[k] = 0; i < v->len && v->ptr[i] >= '0' && v->ptr[i] <= '9'; i++) {
+			uint64_t d = (uint64_t)(v->ptr[i] - '0');
+
+			if (out[k] > (UINT64_MAX - d) / 10)
+				return -1; /* more than 64 bits: not the probe's */
+			out[k] = out[k] * 10 + d;
+		}
+	}
+	return i == v->len ? 0 : -1;
+}

@@ -281,6 +281,11 @@ static inline int ma_tag_is_timed(uint8_t tag)
 	       !((1u << MA_REC_PROCESS | 1u << MA_REC_STACK | 1u << MA_REC_INFO |
 		  1u << MA_REC_LOST) >> tag & 1);
 }
+/* An info record of the probe whose value is numbers (docs/trace-format.md:
+ * "probe-bootstrap", "probe-internal", "peak-rss"): 0 when its key is key
+ * and its value exactly n unsigned decimals of 64 bits separated by single
+ * spaces, into out; -1 otherwise. */
+int ma_info_counts(const struct ma_rec_info *in, const char *key, uint64_t *out, unsigned n);
 /* Name of a tag, fn, exit kind... for dumps ("alloc", "malloc", ...). */
 const char *ma_tag_name(uint8_t tag);
 const char *ma_fn_name(uint64_t fn);
