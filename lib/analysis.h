@@ -183,8 +183,9 @@ struct ma_totals {
 	uint64_t bytes_allocated;
 	uint64_t peak_heap_bytes, peak_heap_ts;  /* requested bytes live */
 	/* Peak RSS: the higher of the highest sample and the kernel's
-	 * high-water mark at the end (a peak between samples); its time is
-	 * the highest sample's, the kernel's mark has none. */
+	 * high-water mark at the end (a peak between samples), set once the
+	 * replay is over (lib/result.c); its time is the highest sample's,
+	 * the kernel's mark has none. */
 	uint64_t peak_rss_bytes, peak_rss_ts;
 	uint64_t peak_rss_sampled_bytes;         /* the highest sample */
 	uint64_t peak_rss_kernel_bytes;          /* VmHWM ("peak-rss"), 0: none */

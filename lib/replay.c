@@ -402,8 +402,6 @@ static void on_sample(struct ma_replay *r, const struct ma_rec_sample *s)
 		t->peak_rss_sampled_bytes = s->rss;
 		t->peak_rss_ts = ma_replay_rel(r, r->ts);
 	}
-	t->peak_rss_bytes = t->peak_rss_sampled_bytes > t->peak_rss_kernel_bytes ?
-				    t->peak_rss_sampled_bytes : t->peak_rss_kernel_bytes;
 	timeline_point(r, s->rss);
 }
 
@@ -432,8 +430,6 @@ static int on_info(struct ma_replay *r, const struct ma_record *rec)
 
 		if (v[0] > t->peak_rss_kernel_bytes)
 			t->peak_rss_kernel_bytes = v[0];
-		if (v[0] > t->peak_rss_bytes)
-			t->peak_rss_bytes = v[0];
 	}
 	return ma_replay_observe(r, MA_EV_INFO, 0, rec);
 }

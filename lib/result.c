@@ -199,6 +199,9 @@ int ma_result_process(struct ma_analysis *a, struct ma_input *in, struct ma_proc
 
 	header(a, in, p);
 	p->totals = r->totals;
+	p->totals.peak_rss_bytes = r->totals.peak_rss_sampled_bytes > r->totals.peak_rss_kernel_bytes ?
+					   r->totals.peak_rss_sampled_bytes :
+					   r->totals.peak_rss_kernel_bytes;
 	if (p->leaks_are_leaks) {
 		p->leaked_bytes = r->totals.live_bytes;
 		p->leaked_blocks = r->totals.live_blocks;
