@@ -38,15 +38,10 @@ static void summary(FILE *out, const struct ma_process *p)
 			 ma_fmt_bytes(a, sizeof(a), t->peak_heap_bytes),
 			 ma_fmt_duration(b, sizeof(b), t->peak_heap_ts));
 	row(out, "peak heap", line);
-	if (t->peak_rss_bytes) {
-		char rss[128];
-
-		snprintf(line, sizeof(line), "%s%s",
-			 ma_fmt_peak_rss(rss, sizeof(rss), t->peak_rss_bytes,
-					 t->peak_rss_sampled_bytes, p->sum ? UINT64_MAX : t->peak_rss_ts),
-			 p->sum ? " (the sum of each process's)" : "");
-		row(out, "peak RSS", line);
-	}
+	if (t->peak_rss_bytes)
+		row(out, "peak RSS", ma_fmt_peak_rss(line, sizeof(line), t->peak_rss_bytes,
+						     t->peak_rss_sampled_bytes, t->peak_rss_ts,
+						     p->sum));
 	if (p->leaks_are_leaks)
 		snprintf(line, sizeof(line), "%s%s in %s blocks%s", p->leaked_bytes ? "**" : "",
 			 ma_fmt_bytes(a, sizeof(a), p->leaked_bytes),

@@ -51,25 +51,22 @@ char *ma_fmt_duration(char *buf, size_t len, uint64_t ns)
 	return buf;
 }
 
-char *ma_fmt_peak_rss(char *buf, size_t len, uint64_t peak, uint64_t sampled, uint64_t ts)
+char *ma_fmt_peak_rss(char *buf, size_t len, uint64_t peak, uint64_t sampled, uint64_t ts,
+		      int sum)
 {
-	char a[32], b[48], d[32];
+	char a[32], b[32], d[32];
 
 	ma_fmt_bytes(a, sizeof(a), peak);
 	ma_fmt_bytes(d, sizeof(d), sampled);
-	b[0] = '\0';
-	if (ts == UINT64_MAX) {
-		/* a sum: of each process's peak, whichever way it was measured */
-		snprintf(buf, len, "%s", a);
-		return buf;
-	}
-	memcpy(b, " at ", 5);
-	ma_fmt_duration(b + 4, sizeof(b) - 4, ts);
-	if (peak <= sampled || strcmp(a, d) == 0)
-		snprintf(buf, len, "%s%s", a, b); /* the same, as printed */
+	ma_fmt_duration(b, sizeof(b), ts);
+	if (sum) /* each process's peak, whichever way it was measured */
+		snprintf(buf, len, "%s (the sum of each process's)", a);
+	else if (peak <= sampled || strcmp(a, d) == 0)
+		snprintf(buf, len, "%s at %s", a, b); /* the same, as printed */
 	else if (!sampled)
 		snprintf(buf, len, "%s (the kernel's high-water mark; not sampled)", a);
 	else
-		snprintf(buf, len, "%s (the kernel's high-water mark; highest sample %s%s)", a, d, b);
+		snprintf(buf, len, "%s (the kernel's high-water mark; highest sample %s at %s)", a,
+			 d, b);
 	return buf;
 }

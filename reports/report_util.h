@@ -16,8 +16,10 @@ char *ma_fmt_duration(char *buf, size_t len, uint64_t ns);
  * and its time, or, when the kernel's high-water mark is higher (a peak
  * between samples), "14.0 MiB (the kernel's high-water mark; highest
  * sample 10.4 MiB at 53.0 ms)"; the first form also when the two print
- * alike.  ts UINT64_MAX: a sum of processes, the bytes alone (each
- * process's peak, measured either way).  Into buf, returns buf. */
-char *ma_fmt_peak_rss(char *buf, size_t len, uint64_t peak, uint64_t sampled, uint64_t ts);
+ * alike.  sum: a sum of processes, "14.0 MiB (the sum of each
+ * process's)", each one's peak measured either way, no time.  Into buf,
+ * returns buf. */
+char *ma_fmt_peak_rss(char *buf, size_t len, uint64_t peak, uint64_t sampled, uint64_t ts,
+		      int sum);
 
 #endif

@@ -203,10 +203,9 @@ static void summary(struct tw *w, const struct ma_process *p)
 	if (t->peak_rss_bytes) {
 		char rss[128];
 
-		row(w, "peak RSS", "%s%s",
+		row(w, "peak RSS", "%s",
 		    ma_fmt_peak_rss(rss, sizeof(rss), t->peak_rss_bytes, t->peak_rss_sampled_bytes,
-				    p->sum ? UINT64_MAX : t->peak_rss_ts),
-		    p->sum ? " (the sum of each process's)" : "");
+				    t->peak_rss_ts, p->sum));
 	}
 	if (p->leaks_are_leaks)
 		row(w, "leaked", "%s%s in %s blocks%s", p->leaked_bytes ? c(w, RED) : "",
