@@ -15,6 +15,7 @@
 
 #include <fcntl.h>
 #include <malloc.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "atomic.h"
@@ -111,14 +112,7 @@ uint64_t probe_sampler_peak_rss(void)
 	const char *p;
 	uint64_t kb;
 
-	if (read_file(status_fd, buf, sizeof(buf)) < 0)
-		return 0;
-	for (p = buf; *p; p++) {
-		if (p[0] == '\n' && p[1] == 'V' && p[2] == 'm' && p[3] == 'H' && p[4] == 'W' &&
-		    p[5] == 'M' && p[6] == ':')
-			break;
-	}
-	if (!*p)
+	if (read_file(status_fd, buf, sizeof(buf)) < 0 || !(p = strstr(buf, "\nVmHWM:")))
 		return 0;
 	for (p += 7; *p == ' ' || *p == '\t'; p++)
 		;
@@ -160,11 +154,8 @@ static int psi_totals(uint64_t *some, uint64_t *full)
 
 	if (read_file(psi_fd, buf, sizeof(buf)) < 0)
 		return 0;
-	for (const char *p = buf; *p && k < 2; p++) {
-		if (p[0] == 't' && p[1] == 'o' && p[2] == 't' && p[3] == 'a' &&
-		    p[4] == 'l' && p[5] == '=')
-			p = parse_u64(p + 6, out[k++]) - 1;
-	}
+	for (const char *p = buf; k < 2 && (p = strstr(p, "total=")); k++)
+		p = parse_u64(p + 6, out[k]);
 	return k == 2;
 }
 
