@@ -220,6 +220,10 @@ struct ma_process {
 	uint64_t pid, ppid, flags; /* enum ma_proc_flag */
 	const char *exe;
 	const char *cmdline;    /* arguments joined by spaces */
+	/* When the process's trace started: its CLOCK_MONOTONIC zero (the
+	 * times of its events count from there) and the wall clock then (0
+	 * when the trace does not say).  In the sum, the earliest. */
+	uint64_t start_monotonic_ns, start_realtime_ns;
 	int complete;           /* the trace has its trailer */
 	int sum;                /* the sum over the processes (a->total): its
 				 * peaks' times mean nothing */

@@ -183,6 +183,8 @@ static void header(struct ma_analysis *a, struct ma_input *in, struct ma_process
 	p->pid = ti->pid;
 	p->ppid = ti->ppid;
 	p->flags = ti->flags;
+	p->start_monotonic_ns = in->r.t0;
+	p->start_realtime_ns = ti->start_realtime_ns;
 	p->exe = ma_pool_str(pool, ti->exe ? ti->exe : "");
 	p->cmdline = pool_bytes(pool, ti->cmdline ? ti->cmdline : "", ti->cmdline_len);
 	p->complete = ti->complete;
@@ -229,8 +231,9 @@ int ma_result_process(struct ma_analysis *a, struct ma_input *in, struct ma_proc
 
 static void add_totals(struct ma_totals *t, const struct ma_totals *p)
 {
-	/* Every field is a count or a sum except the times; peaks add up to
-	 * the sum of each process's peak (processes peak at other times). */
+	/* Every field is a count or a sum except the times (the duration is
+	 * total_duration's); peaks add up to the sum of each process's peak
+	 * (processes peak at other times). */
 	const uint64_t *src = (const uint64_t *)p;
 	uint64_t *dst = (uint64_t *)t;
 
@@ -310,6 +313,45 @@ static int execd(const struct ma_process *p)
 	       p->exit_kind == MA_EXIT_EXEC;
 }
 
+/* The sum's duration: from the first process's start to the last one's
+ * end, when every trace says when it started on the same boot's
+ * monotonic clock (each one's wall clock minus its monotonic clock, the
+ * boot's time, agrees within a second); else the sum of the durations,
+ * which overstates processes that ran side by side. */
+#define SAME_BOOT_NS 1000000000ull
+
+/* Whether p says when it started, on the boot of p0's clock. */
+static int same_boot(const struct ma_process *p, const struct ma_process *p0)
+{
+	uint64_t boot, boot0;
+
+	if (!p->start_realtime_ns || p->start_realtime_ns < p->start_monotonic_ns ||
+	    !p0->start_realtime_ns || p0->start_realtime_ns < p0->start_monotonic_ns)
+		return 0;
+	boot = p->start_realtime_ns - p->start_monotonic_ns;
+	boot0 = p0->start_realtime_ns - p0->start_monotonic_ns;
+	return (boot > boot0 ? boot - boot0 : boot0 - boot) <= SAME_BOOT_NS;
+}
+
+static uint64_t total_duration(const struct ma_analysis *a)
+{
+	uint64_t first = UINT64_MAX, last = 0, sum = 0;
+	int span = 1;
+
+	for (size_t i = 0; i < a->nprocs; i++) {
+		const struct ma_process *p = &a->procs[i];
+		uint64_t end = p->start_monotonic_ns + p->totals.duration_ns;
+
+		sum += p->totals.duration_ns;
+		span &= same_boot(p, &a->procs[0]);
+		if (p->start_monotonic_ns < first)
+			first = p->start_monotonic_ns;
+		if (end > last)
+			last = end;
+	}
+	return span ? last - first : sum;
+}
+
 static void total_header(struct ma_analysis *a, struct ma_process *t)
 {
 	size_t bad = 0, exec = 0, exited = 0;
@@ -330,6 +372,14 @@ static void total_header(struct ma_analysis *a, struct ma_process *t)
 		t->damaged |= p->damaged;
 		bad += p->damage != NULL;
 	}
+	t->totals.duration_ns = total_duration(a);
+	t->start_monotonic_ns = a->procs[0].start_monotonic_ns;
+	t->start_realtime_ns = a->procs[0].start_realtime_ns;
+	for (size_t i = 1; i < a->nprocs; i++)
+		if (a->procs[i].start_monotonic_ns < t->start_monotonic_ns) {
+			t->start_monotonic_ns = a->procs[i].start_monotonic_ns;
+			t->start_realtime_ns = a->procs[i].start_realtime_ns;
+		}
 	t->exe = a->procs[0].exe;
 	t->cmdline = a->procs[0].cmdline;
 	t->pid = a->procs[0].pid;

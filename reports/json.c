@@ -467,6 +467,8 @@ static void process(struct jw *w, const struct ma_process *p, unsigned sec)
 	jw_str(w, "cmdline", p->cmdline);
 	jw_str(w, "trace", p->trace_path);
 	jw_bool(w, "fork_child", (p->flags & MA_PROC_F_FORK_CHILD) != 0);
+	jw_u64(w, "start_realtime_ns", p->start_realtime_ns);
+	jw_u64(w, "start_monotonic_ns", p->start_monotonic_ns);
 	jw_bool(w, "complete", p->complete);
 	jw_str(w, "exit", p->complete ? ma_exit_kind_name(p->exit_kind) : NULL);
 	jw_i64(w, "exit_status", p->exit_status);

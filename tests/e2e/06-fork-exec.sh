@@ -73,3 +73,22 @@ pass "the sum's peaks have no time"
 expect "the sum's peak RSS is the sum of each process's" "True" "$(python3 -c 'import json
 r = json.load(open("report.json"))
 print(r["summary"]["peak_rss_bytes"] == sum(p["summary"]["peak_rss_bytes"] for p in r["processes"]) > 0)')"
+
+# Processes side by side: the sum lasts from the first start to the last
+# end, not the sum of the durations (two sleeps of 0.3 s beside their
+# shell, which waits for them).
+record -o "$PWD/side.%p.trace" -- sh -c 'sleep 0.3 & sleep 0.3; wait'
+expect "status of the shell" 0 "$rc"
+# shellcheck disable=SC2046
+"$MA" --format json $(traces) >side.json || fail "report exited $?"
+python3 -c 'import json
+r = json.load(open("side.json"))
+ps = r["processes"]
+start = min(p["start_monotonic_ns"] for p in ps)
+end = max(p["start_monotonic_ns"] + p["summary"]["duration_ns"] for p in ps)
+each = [p["summary"]["duration_ns"] for p in ps]
+d = r["summary"]["duration_ns"]
+print(len(ps) >= 3, d == end - start, max(each) <= d < sum(each) * 0.7, d >= 300000000,
+      all(p["start_realtime_ns"] > 1600000000 * 10**9 for p in ps))
+' >side.txt || fail "cannot read the JSON report"
+expect "the sum's duration: the span of the processes" "True True True True True" "$(cat side.txt)"

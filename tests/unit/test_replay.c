@@ -287,6 +287,70 @@ static void test_fork_with_parent(void **state)
 	ma_analysis_free(a);
 }
 
+/* A trace of pid that starts at mono on the monotonic clock and real on
+ * the wall clock (0: unknown), allocates 16 bytes at once and exits ms
+ * later. */
+static void write_span(const char *name, uint64_t pid, uint64_t mono, uint64_t real,
+		       uint64_t ms)
+{
+	struct ma_rec_process proc = { .pid = pid, .ppid = 1, .start_monotonic_ns = mono,
+				       .start_realtime_ns = real, .stack_depth = 64,
+				       .sample_interval_ms = 10 };
+	struct ma_rec_trailer t = { .exit_kind = MA_EXIT_NORMAL };
+	struct ma_record r = { .tag = MA_REC_ALLOC, .ts = mono + 1000 };
+	struct ma_trace_build *b;
+
+	proc.exe = tg_str("/usr/bin/prog");
+	proc.cmdline = tg_str("prog");
+	proc.probe_version = tg_str("test");
+	assert_non_null(b = ma_trace_build_open(path_of(name), &proc, 0));
+	r.u.alloc = (struct ma_rec_alloc){ 0x1000, 16, 0, MA_FN_MALLOC, 0 };
+	assert_int_equal(ma_trace_build_add(b, 1, &r, NULL), 0);
+	assert_int_equal(ma_trace_build_close(b, &t, mono + ms * 1000000u), 0);
+}
+
+static uint64_t sum_duration(const char *a, const char *b, const char *c)
+{
+	const char *paths[3] = { path_of(a), path_of(b), path_of(c) };
+	struct ma_analysis_opts o;
+	struct ma_analysis *an;
+	uint64_t d;
+
+	ma_analysis_opts_init(&o);
+	an = analyse_opts(paths, 3, &o);
+	assert_int_equal(an->nprocs, 3);
+	assert_non_null(an->total);
+	assert_int_equal(an->procs[0].totals.duration_ns +
+				 an->procs[1].totals.duration_ns +
+				 an->procs[2].totals.duration_ns,
+			 1400000000u);
+	d = an->total->totals.duration_ns;
+	assert_int_equal(an->total->start_monotonic_ns, 1000000000u);
+	ma_analysis_free(an);
+	return d;
+}
+
+/* The sum's duration: from the first start to the last end when every
+ * trace's clocks say they ran on one boot (wall minus monotonic within a
+ * second), else the sum of the durations. */
+static void test_sum_duration(void **state)
+{
+	const uint64_t boot = 1700000000000000000ull, s = 1000000000ull;
+
+	(void)state;
+	write_span("s1.trace", 11, s, boot + s, 500);
+	write_span("s2.trace", 12, s + 100000000u, boot + s + 100000000u + 900000000u, 300);
+	write_span("s3.trace", 13, s + 200000000u, boot + s + 200000000u, 600);
+	/* 1.0 s to 1.8 s; the second trace's wall clock 0.9 s off: one boot */
+	assert_int_equal(sum_duration("s1.trace", "s2.trace", "s3.trace"), 800000000u);
+	/* another boot (its wall clock a day off): the sum */
+	write_span("s4.trace", 14, s + 200000000u, boot + 86400000000000ull, 600);
+	assert_int_equal(sum_duration("s1.trace", "s2.trace", "s4.trace"), 1400000000u);
+	/* a trace without a wall clock: the sum */
+	write_span("s5.trace", 15, s + 200000000u, 0, 600);
+	assert_int_equal(sum_duration("s5.trace", "s2.trace", "s1.trace"), 1400000000u);
+}
+
 static void test_fork_without_parent(void **state)
 {
 	struct ma_analysis *a;
@@ -608,6 +672,7 @@ int main(void)
 		cmocka_unit_test(test_damaged_file),
 		cmocka_unit_test(test_fork_with_parent),
 		cmocka_unit_test(test_fork_without_parent),
+		cmocka_unit_test(test_sum_duration),
 		cmocka_unit_test(test_mismatch),
 		cmocka_unit_test(test_snapshots),
 		cmocka_unit_test(test_temporary),
