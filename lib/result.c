@@ -91,12 +91,21 @@ static const char *damage_line(struct ma_pool *pool, const struct ma_input *in)
 	return ma_pool_str(pool, buf);
 }
 
+/* Bytes or chunks of the trace could not be read, or chunks are missing
+ * from the sequence: records, frees among them, may be lost. */
+static int input_damaged(const struct ma_input *in)
+{
+	return in->info->damaged || in->next_error[0] || in->info->seq_gaps;
+}
+
+/* Why blocks live at the end are, or are not, leaks.  execd() below is
+ * the same rule's exec case, asked of a process's result. */
 static const char *leak_reason(const struct ma_input *in, int *are_leaks)
 {
 	const struct ma_trace_info *ti = in->info;
 
 	*are_leaks = 0;
-	if (!ti->complete || ti->damaged || in->next_error[0])
+	if (!ti->complete || input_damaged(in))
 		return "the trace is incomplete: these blocks were live when it ends, "
 		       "their release may simply not have been recorded";
 	switch (ti->trailer.exit_kind) {
@@ -190,7 +199,7 @@ static void header(struct ma_analysis *a, struct ma_input *in, struct ma_process
 	p->complete = ti->complete;
 	p->exit_kind = ti->trailer.exit_kind;
 	p->exit_status = ti->trailer.exit_status;
-	p->damaged = ti->damaged || in->next_error[0] || ti->seq_gaps;
+	p->damaged = input_damaged(in);
 	p->damage = damage_line(pool, in);
 	p->leaks_reason = leak_reason(in, &p->leaks_are_leaks);
 }
@@ -309,8 +318,7 @@ static void add_probe_own(struct ma_probe_own *t, const struct ma_probe_own *p)
  * leaked, they went with the image (leak_reason). */
 static int execd(const struct ma_process *p)
 {
-	return !p->leaks_are_leaks && p->complete && !p->damaged &&
-	       p->exit_kind == MA_EXIT_EXEC;
+	return p->complete && !p->damaged && p->exit_kind == MA_EXIT_EXEC;
 }
 
 /* The sum's duration: from the first process's start to the last one's
