@@ -77,8 +77,9 @@ static const char *damage_line(struct ma_pool *pool, const struct ma_input *in)
 		snprintf(buf, sizeof(buf), "%s; the records after it were not read",
 			 in->next_error);
 	else if (ti->seq_gaps)
-		snprintf(buf, sizeof(buf), "%" PRIu64 " threads miss chunks: their events "
-			 "there are lost", ti->seq_gaps);
+		snprintf(buf, sizeof(buf), "%" PRIu64 " %s chunks: %s events there are lost",
+			 ti->seq_gaps, ti->seq_gaps == 1 ? "thread misses" : "threads miss",
+			 ti->seq_gaps == 1 ? "its" : "their");
 	else if (!ti->complete && ti->trailer.exit_kind == MA_EXIT_EXEC_FAILED)
 		snprintf(buf, sizeof(buf), "an exec failed and the process went on, but its "
 			 "end was not recorded (it was killed): events after its last chunk "

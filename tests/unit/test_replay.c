@@ -409,7 +409,7 @@ static void test_missing_chunk_no_leaks(void **state)
 	a = analyse("gap.trace");
 	assert_true(a->procs[0].complete);
 	assert_true(a->procs[0].damaged);
-	assert_string_equal(a->procs[0].damage, "1 threads miss chunks: their events there are lost");
+	assert_string_equal(a->procs[0].damage, "1 thread misses chunks: its events there are lost");
 	assert_int_equal(a->procs[0].leaks_are_leaks, 0);
 	assert_int_equal(a->procs[0].leaked_bytes, 0);
 	assert_int_equal(a->procs[0].totals.live_bytes, 64);
