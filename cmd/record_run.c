@@ -12,8 +12,23 @@
 #include "cli_util.h"
 #include "record.h"
 
-static const int forwarded[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT };
-#define NFORWARDED (sizeof forwarded / sizeof forwarded[0])
+/* The signals record passes on: every one whose default action ends a
+ * process and that is not about record's own code (SIGSEGV, SIGBUS,
+ * SIGFPE, SIGILL, SIGTRAP, SIGABRT, SIGSYS) or its own writes
+ * (SIGPIPE), with the real-time ones (SIGRTMIN..SIGRTMAX) added at run
+ * time.  Without a handler, one of them sent to record would end record
+ * and leave PROGRAM running on, its status lost. */
+static const int fixed[] = {
+	SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGALRM, SIGVTALRM, SIGPROF,
+	SIGIO, SIGXCPU, SIGXFSZ,
+#ifdef SIGPWR
+	SIGPWR,
+#endif
+#ifdef SIGSTKFLT
+	SIGSTKFLT,
+#endif
+};
+#define NFIXED (sizeof fixed / sizeof fixed[0])
 
 static volatile sig_atomic_t child_pid;
 
@@ -22,39 +37,60 @@ static void forward(int sig, siginfo_t *si, void *uctx)
 	(void)uctx;
 	/* A signal from the terminal (^C, ^\, hangup) went to the whole
 	 * foreground process group, the program included: sending it again
-	 * would deliver it twice. */
-	if (si->si_code == SI_KERNEL)
+	 * would deliver it twice.  So did one the program sent to its own
+	 * process group (kill(0, sig)), and one it sent to record, its
+	 * parent, was not meant for it. */
+	if (si->si_code == SI_KERNEL || (si->si_code <= 0 && si->si_pid == child_pid))
 		return;
 	if (child_pid > 0)
 		kill(child_pid, sig);
+}
+
+/* The signals passed on, in set. */
+static void forwarded(sigset_t *set)
+{
+	sigemptyset(set);
+	for (size_t i = 0; i < NFIXED; i++)
+		sigaddset(set, fixed[i]);
+	for (int sig = SIGRTMIN; sig <= SIGRTMAX; sig++)
+		sigaddset(set, sig);
 }
 
 static void block_forwarded(int how, sigset_t *old)
 {
 	sigset_t set;
 
-	sigemptyset(&set);
-	for (size_t i = 0; i < NFORWARDED; i++)
-		sigaddset(&set, forwarded[i]);
+	forwarded(&set);
 	sigprocmask(how, &set, old);
 }
 
-static void install_forwarding(void)
+/* Each signal passed on takes the handler (install) or its default
+ * action back; one that record's caller left ignored stays ignored, as
+ * it does for PROGRAM, which inherits that. */
+static void set_forwarding(int install)
 {
-	struct sigaction sa;
+	struct sigaction sa, old;
+	sigset_t set;
 
 	memset(&sa, 0, sizeof sa);
 	sa.sa_sigaction = forward;
 	sa.sa_flags = SA_SIGINFO | SA_RESTART;
 	sigemptyset(&sa.sa_mask);
-	for (size_t i = 0; i < NFORWARDED; i++)
-		sigaction(forwarded[i], &sa, NULL);
-}
+	forwarded(&set);
+	for (int sig = 1; sig < NSIG; sig++) {
+		if (sigismember(&set, sig) != 1 || sigaction(sig, NULL, &old) < 0 ||
+		    (!(old.sa_flags & SA_SIGINFO) && old.sa_handler == SIG_IGN))
+			continue;
+		if (install) {
+			sigaction(sig, &sa, NULL);
+		} else {
+			struct sigaction dfl;
 
-static void restore_defaults(void)
-{
-	for (size_t i = 0; i < NFORWARDED; i++)
-		signal(forwarded[i], SIG_DFL);
+			memset(&dfl, 0, sizeof dfl);
+			dfl.sa_handler = SIG_DFL;
+			sigaction(sig, &dfl, NULL);
+		}
+	}
 }
 
 static __attribute__((noreturn)) void exec_child(const char *path, char **argv,
@@ -62,7 +98,7 @@ static __attribute__((noreturn)) void exec_child(const char *path, char **argv,
 {
 	int err;
 
-	restore_defaults();
+	set_forwarding(0);
 	sigprocmask(SIG_SETMASK, mask, NULL);
 	execv(path, argv);
 	err = errno;
@@ -90,7 +126,7 @@ int record_run(const char *path, char **argv)
 	/* Blocked across fork so that no signal finds the handler without a
 	 * child to forward to, nor the child before it restored defaults. */
 	block_forwarded(SIG_BLOCK, &old);
-	install_forwarding();
+	set_forwarding(1);
 	fflush(NULL);
 	pid = fork();
 	if (pid == 0)
@@ -109,6 +145,6 @@ int record_run(const char *path, char **argv)
 		}
 	}
 	child_pid = 0;
-	restore_defaults();
+	set_forwarding(0);
 	return shell_status(status);
 }

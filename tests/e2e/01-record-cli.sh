@@ -127,6 +127,31 @@ rc=0
 wait $rpid || rc=$?
 expect "status after SIGTERM forwarded to a trapping program" 42 "$rc"
 
+# So do the other signals that would end record (SIGUSR1 here), where
+# record died of them and left the program running.
+"$MA" record -- sh -c 'trap "exit 43" USR1; echo up; while :; do sleep 0.05; done' \
+	>out 2>err &
+rpid=$!
+i=0
+while [ "$(cat out)" != up ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+kill -USR1 $rpid
+rc=0
+wait $rpid || rc=$?
+expect "status after SIGUSR1 forwarded to a trapping program" 43 "$rc"
+
+# A signal the program sends to its own process group reaches record too:
+# it is not sent to the program a second time.  (In a session of its
+# own: the group is record's and the program's alone.)
+rc=0
+setsid -w "$MA" record -- sh -c 'n=0; trap "n=\$((n + 1))" USR2; kill -USR2 0; sleep 0.3; echo "got $n"' \
+	>out 2>err || rc=$?
+expect "status of a program signalling its own group" 0 "$rc"
+expect "signals to its own group received" "got 1" "$(cat out)"
+
+# A signal ignored by record's caller (nohup) stays ignored for the program.
+(trap "" HUP; "$MA" record -- sh -c 'kill -HUP $$; echo alive' >out 2>err) || :
+expect "an ignored SIGHUP stays ignored" alive "$(cat out)"
+
 # A daemon left behind by the program does not keep record waiting.  It
 # is ended afterwards: traced, it would otherwise write its trace into
 # this directory while the exit trap removes it.
