@@ -181,6 +181,7 @@ static void resolve_all(void)
 	RESOLVE(exit, "exit");
 	RESOLVE(_exit, "_exit");
 	RESOLVE(_Exit, "_Exit");
+	RESOLVE(quick_exit, "quick_exit");
 	RESOLVE(abort, "abort");
 	RESOLVE(libc_start_main, "__libc_start_main");
 }

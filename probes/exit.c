@@ -1,8 +1,9 @@
-/* The end of the process: the destructor, _exit/_Exit/abort, SIGABRT
+/* The end of the process: the destructor, _exit/_Exit/quick_exit/abort, SIGABRT
  * from inside libc.  Each flushes every ring and writes the trailer once;
  * events after that (later destructors) are written one by one ("direct
  * mode"). */
 #include <signal.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "os.h"
@@ -10,6 +11,7 @@
 #include "writer.h"
 
 int probe_exit_status;
+int probe_quick_exit;
 static int finished;
 static int finished_by; /* the exit kind of the trailer written */
 
@@ -66,9 +68,17 @@ static void on_sigabrt(int sig)
 	raise(SIGABRT); /* pending until the handler returns, then fatal */
 }
 
+static void on_quick_exit(void)
+{
+	if (ma_atomic_load_acquire(&probe_quick_exit))
+		probe_finish(MA_EXIT_UNDERSCORE, probe_exit_status);
+}
+
 void probe_exit_install(void)
 {
 	struct sigaction old, sa;
+
+	at_quick_exit(on_quick_exit);
 
 	/* Only when the program has no handler of its own; if it installs
 	 * one later, that one wins and we do not fight it. */

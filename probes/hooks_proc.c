@@ -1,6 +1,6 @@
 /* Process-level hooks: dlopen/dlclose keep the module map current; fork
- * is recorded in the parent; exit, _exit, _Exit and abort flush the trace
- * and record how the process ended; __libc_start_main is wrapped so the
+ * is recorded in the parent; exit, _exit, _Exit, quick_exit and abort
+ * flush the trace and record how the process ended; __libc_start_main is wrapped so the
  * value returned by main becomes the recorded exit status. */
 #define _GNU_SOURCE
 #include <dlfcn.h>
@@ -91,6 +91,22 @@ EXPORT void _Exit(int status)
 	probe_finish(MA_EXIT_UNDERSCORE, status);
 	if (probe_real._Exit)
 		probe_real._Exit(status);
+	for (;;)
+		syscall(SYS_exit_group, status);
+}
+
+/* Its handlers (at_quick_exit) run first: the probe's, registered before
+ * the program's, runs last and writes the trailer, kind _exit, as
+ * quick_exit then ends the process with _exit; called inside libc, that
+ * _exit is not ours. */
+EXPORT void quick_exit(int status)
+{
+	probe_bootstrap();
+	probe_exit_status = status;
+	ma_atomic_store_release(&probe_quick_exit, 1);
+	if (probe_real.quick_exit)
+		probe_real.quick_exit(status);
+	probe_finish(MA_EXIT_UNDERSCORE, status);
 	for (;;)
 		syscall(SYS_exit_group, status);
 }

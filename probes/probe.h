@@ -206,6 +206,9 @@ void probe_finish(int exit_kind, int64_t status);
  * (exit.c). */
 void probe_finish_undo_exec(int err);
 extern int probe_exit_status;
+/* quick_exit was called, its status in probe_exit_status: the probe's
+ * at_quick_exit handler, the last to run, ends the trace (exit.c). */
+extern int probe_quick_exit;
 void probe_fork_install(void);
 void probe_exit_install(void);
 void probe_fork_parent_ts(void);

@@ -1,6 +1,6 @@
 #!/bin/sh
 # Every way to end leaves a trace that decodes, with every event before
-# the end: return from main, exit, _exit, abort, an uncaught C++
+# the end: return from main, exit, _exit, quick_exit, abort, an uncaught C++
 # exception, SIGKILL, SIGKILL at a high RSS as the OOM killer sends, and
 # a main thread's pthread_exit before the last thread returns.
 . "$top_srcdir/tests/reliability/lib.sh"
@@ -22,6 +22,9 @@ check_end return 5 "exit=exit status=5 lost=0"
 check_end exit 3 "exit=exit status=3 lost=0"
 check_end _exit 4 "exit=_exit status=4 lost=0"
 check_end abort 134 "exit=abort status=6 lost=0"
+# quick_exit: the program's at_quick_exit handler (one free) runs before
+# the probe's, which writes the trailer (quick_exit ends with _exit).
+check_end quick_exit 7 "exit=_exit status=7 lost=0" 6
 check_end kill 137 none
 check_end oom 137 none
 # The main thread ends with pthread_exit, the last thread by returning:

@@ -5,6 +5,8 @@
  *   pthread_exit  main starts a thread and ends with pthread_exit; the
  *           thread waits 50 ms, then frees the 15 other blocks and
  *           returns: the process ends with it, status 0
+ *   quick_exit  its at_quick_exit handler frees one more block, then it
+ *           ends with status 7
  * Before a SIGKILL it waits 1.2 s: the probe writes a record at the
  * latest when it has waited a second (and a sample interval, 10 ms), and
  * a kill loses what it had not yet written (docs/reliability.md). */
@@ -27,6 +29,11 @@ NOINLINE static void work(void)
 	for (int i = 0; i < 5; i++)
 		free(p[i]);
 	memcpy(p_rest, p + 5, sizeof(p_rest));
+}
+
+static void free_one(void)
+{
+	free(p_rest[0]);
 }
 
 static void *last_thread(void *arg)
@@ -55,6 +62,10 @@ int main(int argc, char **argv)
 		_exit(4);
 	if (strcmp(how, "abort") == 0)
 		abort();
+	if (strcmp(how, "quick_exit") == 0) {
+		at_quick_exit(free_one);
+		quick_exit(7);
+	}
 	if (strcmp(how, "pthread_exit") == 0) {
 		pthread_t t;
 
