@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -20,6 +21,7 @@
 
 #define OPEN_FLAGS (O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_APPEND | O_CLOEXEC)
 #define FD_HIDE_MIN 500
+#define FD_HIDE_ROOM 8 /* the probe's descriptors, and one more for a move */
 
 static struct probe_chunkbuf *ctl;  /* header and trailer chunks */
 static char cmdline[16384];
@@ -72,9 +74,23 @@ static void guard_fd(int fd)
 	}
 }
 
+/* Where the probe's descriptors go: from FD_HIDE_MIN, or, under a lower
+ * limit of descriptors, at its top, so that the program's own still get
+ * the numbers they would get without the probe (its first open 3, not
+ * 9; under `ulimit -n 64` ours were 3 to 8). */
+static int hide_min(void)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) < 0 || rl.rlim_cur == RLIM_INFINITY ||
+	    rl.rlim_cur >= FD_HIDE_MIN + FD_HIDE_ROOM)
+		return FD_HIDE_MIN;
+	return rl.rlim_cur > 3 + FD_HIDE_ROOM ? (int)rl.rlim_cur - FD_HIDE_ROOM : 3;
+}
+
 int probe_fd_hide(int fd)
 {
-	int hi = fcntl(fd, F_DUPFD_CLOEXEC, FD_HIDE_MIN);
+	int hi = fcntl(fd, F_DUPFD_CLOEXEC, hide_min());
 
 	if (hi >= 0) {
 		close(fd);
@@ -86,7 +102,7 @@ int probe_fd_hide(int fd)
 
 int probe_fd_move(int fd)
 {
-	int hi = fcntl(fd, F_DUPFD_CLOEXEC, FD_HIDE_MIN);
+	int hi = fcntl(fd, F_DUPFD_CLOEXEC, hide_min());
 
 	if (hi < 0)
 		return -1;

@@ -47,6 +47,15 @@ dump_ok "$t"
 expect "emfile: parent's malloc(99)" 16 "$(sized malloc 99 "$t")"
 rm -f "$t"
 
+# Under a low limit of descriptors the probe's go to its top: the
+# program's first open() gets the number it gets without the probe (it
+# got 9, the probe's six taking 3 to 8).
+plain=$(sh -c 'ulimit -n 64 && exec "$0" firstfd' "$REL/rel_fds")
+record_limited 60 -- sh -c 'ulimit -n 64 && exec "$0" firstfd' "$REL/rel_fds"
+expect "low descriptor limit: status" 0 "$rc"
+expect "low descriptor limit: the program's first descriptor" "$plain" "$(cat out)"
+rm -f ./*.trace
+
 # A symlink and a plain file planted at the output path: neither is
 # followed nor touched, the trace goes to the next name, said once.
 echo "precious" >target

@@ -9,12 +9,16 @@
  *   dup2race   a second thread does 200000 x (malloc(77), free) while
  *              the main thread dup2()s /dev/null over 3..1023 twenty
  *              times (the trace moves under writes in flight)
+ *   firstfd    prints "fds: first N", N the descriptor its first open()
+ *              gets (under a low RLIMIT_NOFILE, the probe's are out of
+ *              its way), then exits 0
  *   loop N     N rounds of 1000 x (malloc(128), free) with 10 ms sleeps
  *              (for faults made from outside while it runs)
  * Prints "fds: done" and exits 0. */
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
@@ -105,6 +109,14 @@ int main(int argc, char **argv)
 		dup2_all();
 	} else if (strcmp(mode, "dup2race") == 0) {
 		rc = dup2race();
+	} else if (strcmp(mode, "firstfd") == 0) {
+		char line[32];
+		int fd = open("/dev/null", O_RDONLY);
+
+		line[0] = '\0';
+		snprintf(line, sizeof(line), "fds: first %d", fd);
+		say(line);
+		return 0;
 	} else if (strcmp(mode, "emfile") == 0) {
 		rc = emfile();
 	} else if (strcmp(mode, "loop") == 0 && argc > 2) {
