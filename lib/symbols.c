@@ -24,6 +24,7 @@ struct ma_symbols *ma_symbols_new(const struct ma_symbols_opts *opts)
 static void module_free(struct ma_sym_module *m)
 {
 	ma_sym_cache_release(&m->cache);
+	ma_sym_units_release(&m->units);
 	free(m->path);
 	free(m->build_id);
 	free(m);

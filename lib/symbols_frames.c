@@ -49,12 +49,24 @@ static char *symtab_function(Dwfl_Module *mod, GElf_Addr addr)
 						NULL, NULL, NULL));
 }
 
-static void line_of(Dwfl_Module *mod, GElf_Addr addr, struct ma_frame_info *f)
+/* The line of addr: libdwfl's lookup, else the line table of the unit
+ * its ranges give (ma_sym_unit_at). */
+static void line_of(struct ma_sym_module *m, GElf_Addr addr, struct ma_frame_info *f)
 {
-	Dwfl_Line *line = dwfl_module_getsrc(mod, addr);
+	Dwfl_Line *line = dwfl_module_getsrc(m->dwmod, addr);
 	int lineno = 0;
 	const char *file = line ? dwfl_lineinfo(line, NULL, &lineno, NULL,
 						NULL, NULL) : NULL;
+	Dwarf_Die cu;
+	Dwarf_Addr bias;
+	Dwarf_Line *dl;
+
+	if (!line && ma_sym_unit_at(m, addr, &cu, &bias) &&
+	    (dl = dwarf_getsrc_die(&cu, addr - bias)) != NULL) {
+		file = dwarf_linesrc(dl, NULL, NULL);
+		if (dwarf_lineno(dl, &lineno) != 0)
+			lineno = 0;
+	}
 	f->file = dup_or_null(file);
 	f->line = file && lineno > 0 ? (unsigned)lineno : 0;
 }
@@ -84,14 +96,15 @@ static int is_function(Dwarf_Die *die)
 
 /* The scopes holding addr, innermost first, in the concrete tree
  * (symbols_scopes.c). */
-static int scopes_at(Dwfl_Module *mod, GElf_Addr addr, Dwarf_Die **scopes)
+static int scopes_at(struct ma_sym_module *m, GElf_Addr addr, Dwarf_Die **scopes)
 {
 	Dwarf_Addr bias;
-	Dwarf_Die *cudie = dwfl_module_addrdie(mod, addr, &bias);
+	Dwarf_Die cudie;
+
 	*scopes = NULL;
-	if (cudie == NULL)
+	if (!ma_sym_unit_at(m, addr, &cudie, &bias))
 		return 0;
-	return ma_sym_scopes_at(cudie, addr - bias, scopes);
+	return ma_sym_scopes_at(&cudie, addr - bias, scopes);
 }
 
 /* The function-like scopes up to and including the first one that is
@@ -109,18 +122,18 @@ static int keep_functions(Dwarf_Die *scopes, int n)
 	return k;
 }
 
-static void fill_frames(Dwfl_Module *mod, GElf_Addr addr, Dwarf_Die *fn,
+static void fill_frames(struct ma_sym_module *m, GElf_Addr addr, Dwarf_Die *fn,
 			int k, struct ma_frame_info *out)
 {
 	for (int i = 0; i < k; i++) {
 		out[i].function = die_function(&fn[i]);
 		if (i == 0)
-			line_of(mod, addr, &out[i]);
+			line_of(m, addr, &out[i]);
 		else
 			call_site_of(&fn[i - 1], &out[i]);
 	}
 	if (out[k - 1].function == NULL)
-		out[k - 1].function = symtab_function(mod, addr);
+		out[k - 1].function = symtab_function(m->dwmod, addr);
 }
 
 int ma_sym_dwfl_resolve(struct ma_sym_module *m, struct ma_sym_entry *e)
@@ -128,7 +141,7 @@ int ma_sym_dwfl_resolve(struct ma_sym_module *m, struct ma_sym_entry *e)
 	/* The recorded address is a return address: look up the call. */
 	GElf_Addr addr = m->bias + e->offset - 1;
 	Dwarf_Die *scopes;
-	int n = scopes_at(m->dwmod, addr, &scopes);
+	int n = scopes_at(m, addr, &scopes);
 	int k = keep_functions(scopes, n);
 	e->n = k > 0 ? k : 1;
 	e->frames = calloc((size_t)e->n, sizeof(*e->frames));
@@ -137,10 +150,10 @@ int ma_sym_dwfl_resolve(struct ma_sym_module *m, struct ma_sym_entry *e)
 		return -1;
 	}
 	if (k > 0) {
-		fill_frames(m->dwmod, addr, scopes, k, e->frames);
+		fill_frames(m, addr, scopes, k, e->frames);
 	} else {
 		e->frames[0].function = symtab_function(m->dwmod, addr);
-		line_of(m->dwmod, addr, &e->frames[0]);
+		line_of(m, addr, &e->frames[0]);
 	}
 	free(scopes);
 	for (int i = 0; i < e->n; i++) {

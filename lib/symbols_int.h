@@ -30,6 +30,15 @@ enum ma_sym_state {
 	MA_SYM_BROKEN,       /* never use names: see problem */
 };
 
+/* The units of a module with their address ranges, listed when libdwfl
+ * finds no unit for an address (symbols_units.c). */
+struct ma_sym_unit_range;
+struct ma_sym_units {
+	struct ma_sym_unit_range *v; /* sorted by start */
+	size_t n, cap;
+	int built;
+};
+
 struct ma_sym_module {
 	uint64_t id;
 	uint64_t bias, lo, hi; /* hi is exclusive */
@@ -45,6 +54,7 @@ struct ma_sym_module {
 	struct ma_symbols *owner; /* the userdata libdwfl hands our callbacks */
 	Dwfl_Module *dwmod;
 	struct ma_sym_cache cache;
+	struct ma_sym_units units;
 };
 
 struct ma_symbols {
@@ -107,6 +117,12 @@ void ma_sym_module_load(struct ma_symbols *s, struct ma_sym_module *m);
 void ma_sym_module_use(struct ma_symbols *s, struct ma_sym_module *m);
 /* Fills e (offset already set) for a READY module; returns 0 or -1 (OOM). */
 int ma_sym_dwfl_resolve(struct ma_sym_module *m, struct ma_sym_entry *e);
+
+/* symbols_units.c: the DWARF unit of m holding addr (a module address,
+ * the bias included), by libdwfl (.debug_aranges) or else by the units'
+ * own ranges; 1 with *cu and *bias set, 0 when none holds it. */
+int ma_sym_unit_at(struct ma_sym_module *m, GElf_Addr addr, Dwarf_Die *cu, Dwarf_Addr *bias);
+void ma_sym_units_release(struct ma_sym_units *u);
 
 /* symbols_scopes.c: the scopes of the concrete DIE tree holding pc in
  * the unit cudie, innermost first up to the root of the innermost's own

@@ -274,6 +274,26 @@ static void test_debuglink(void **state)
 	fx_tmpdir_remove(dir);
 }
 
+/* Without .debug_aranges (clang does not emit them by default) the unit
+ * is found by its own ranges: the same functions, files, lines and
+ * inlined calls. */
+static void test_no_aranges(void **state)
+{
+	char *dir = fx_tmpdir(), *copy;
+	assert_non_null(dir);
+	assert_true(asprintf(&copy, "%s/sym_inline.so", dir) > 0);
+	assert_int_equal(fx_run("${OBJCOPY:-objcopy} --remove-section .debug_aranges '%s' '%s'",
+				inl.path, copy), 0);
+	assert_int_equal(fx_run("${READELF:-readelf} -S '%s' | grep -q debug_aranges", copy) != 0,
+			 1);
+	struct ma_symbols *s = ma_symbols_new(NULL);
+	assert_int_equal(add(s, 1, &inl, copy, 0), 0);
+	expect_inline_chain(s, addr_in(&inl, "ma_fx_outer"), copy);
+	ma_symbols_free(s);
+	free(copy);
+	fx_tmpdir_remove(dir);
+}
+
 /* No debuglink: the debug file is found only by build-id, under
  * <debug dir>/.build-id/xx/yyyy.debug. */
 static void test_build_id_dir(void **state)
@@ -664,6 +684,7 @@ int main(void)
 		cmocka_unit_test(test_plugins_by_time),
 		cmocka_unit_test(test_debuglink),
 		cmocka_unit_test(test_build_id_dir),
+		cmocka_unit_test(test_no_aranges),
 		cmocka_unit_test(test_stripped_without_debug),
 		cmocka_unit_test(test_sysroot),
 		cmocka_unit_test(test_reloaded),
