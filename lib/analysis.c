@@ -387,6 +387,7 @@ static int init_all(struct ma_analysis *a)
 		struct ma_input *in = &pv->in[i];
 		if (ma_replay_init(&in->r, in->info, &a->opts, &pv->pool) < 0)
 			return -1;
+		in->r.sym.lru = &pv->symbolizers;
 		in->r.peak_counts = peak_in_first_pass(&a->opts);
 		in->r.on_fork = inherit;
 		in->r.fork_arg = pv;

@@ -27,10 +27,49 @@ int ma_symctx_init(struct ma_symctx *c, struct ma_pool *pool,
 	return 0;
 }
 
+/* Takes c out of the live set (its symbolizer is going). */
+static void lru_forget(struct ma_symctx *c)
+{
+	struct ma_symctx_lru *l = c->lru;
+
+	for (size_t i = 0; l && i < l->n; i++)
+		if (l->live[i] == c) {
+			l->live[i] = l->live[--l->n];
+			return;
+		}
+}
+
+/* c has a symbolizer now: in the live set, the least recently used of
+ * the others dropped when it is full. */
+static void lru_enter(struct ma_symctx *c)
+{
+	struct ma_symctx_lru *l = c->lru;
+	size_t old = 0;
+
+	if (!l)
+		return;
+	c->used = ++l->clock;
+	for (size_t i = 0; i < l->n; i++)
+		if (l->live[i] == c)
+			return;
+	if (l->n == MA_SYMCTX_LIVE) {
+		for (size_t i = 1; i < l->n; i++)
+			if (l->live[i]->used < l->live[old]->used)
+				old = i;
+		ma_symbols_free(l->live[old]->sym);
+		l->live[old]->sym = NULL;
+		l->live[old]->nfed = 0;
+		l->live[old] = c;
+		return;
+	}
+	l->live[l->n++] = c;
+}
+
 void ma_symctx_release(struct ma_symctx *c)
 {
 	size_t fed;
 
+	lru_forget(c);
 	ma_symbols_free(ma_symbols_ahead_take(c->ahead, &fed));
 	if (c->sym)
 		ma_symbols_free(c->sym);
@@ -140,6 +179,7 @@ static struct ma_symbols *symbols(struct ma_symctx *c)
 				return NULL;
 		}
 	}
+	lru_enter(c);
 	if (c->nfed < c->nlog) {
 		if (ma_symbols_feed(c->sym, c->mods, c->log, c->nfed, c->nlog) < 0)
 			return NULL;

@@ -70,7 +70,8 @@ e2e_tests = tests/e2e/01-record-cli.sh tests/e2e/02-no-preload.sh \
 	tests/e2e/14-report-exact.sh tests/e2e/15-heaptrack.sh \
 	tests/e2e/16-samples.sh tests/e2e/17-newops.sh tests/e2e/18-probe-own.sh \
 	tests/e2e/19-many-sites.sh tests/e2e/20-event-clock.sh \
-	tests/e2e/21-exit-chunks.sh tests/e2e/22-second-core.sh tests/e2e/23-hugepages.sh
+	tests/e2e/21-exit-chunks.sh tests/e2e/22-second-core.sh tests/e2e/23-hugepages.sh \
+	tests/e2e/24-many-processes.sh
 TESTS += $(e2e_tests)
 dist_check_SCRIPTS += $(e2e_tests)
 EXTRA_DIST += tests/e2e/lib.sh
