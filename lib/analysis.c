@@ -387,7 +387,7 @@ static int init_all(struct ma_analysis *a)
 		struct ma_input *in = &pv->in[i];
 		if (ma_replay_init(&in->r, in->info, &a->opts, &pv->pool) < 0)
 			return -1;
-		in->r.sym.lru = &pv->symbolizers;
+		in->r.sym.shared = &pv->symbolizing;
 		in->r.peak_counts = peak_in_first_pass(&a->opts);
 		in->r.on_fork = inherit;
 		in->r.fork_arg = pv;
@@ -488,6 +488,7 @@ void ma_analysis_free(struct ma_analysis *a)
 	for (size_t i = 0; i < pv->n; i++)
 		free_input(&pv->in[i]);
 	free(pv->in);
+	ma_symctx_shared_release(&pv->symbolizing);
 	ma_pool_release(&pv->pool);
 	free(pv);
 	free(a);

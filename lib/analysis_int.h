@@ -32,7 +32,7 @@ struct ma_input {
 
 struct ma_analysis_private {
 	struct ma_pool pool;
-	struct ma_symctx_lru symbolizers; /* the inputs' live symbolizers */
+	struct ma_symctx_shared symbolizing; /* what the inputs share of it */
 	struct ma_input *in;
 	size_t n;
 	uint64_t progress_done, progress_total;

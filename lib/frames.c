@@ -27,10 +27,104 @@ int ma_symctx_init(struct ma_symctx *c, struct ma_pool *pool,
 	return 0;
 }
 
+/* ---- frames resolved, by module file and offset ---- */
+
+struct ma_symctx_done {
+	const char *path;          /* interned in the pool: compared as pointers */
+	const uint8_t *build_id;
+	size_t build_id_len;
+	uint64_t offset;
+	struct ma_frame *frames;   /* in the pool; NULL: a free slot */
+	int n;
+};
+
+static uint64_t done_hash(const char *path, uint64_t offset)
+{
+	uint64_t h = (uint64_t)(uintptr_t)path * 0x9e3779b97f4a7c15ull ^ offset;
+
+	h ^= h >> 29;
+	h *= 0xbf58476d1ce4e5b9ull;
+	return h ^ h >> 32;
+}
+
+static int done_same(const struct ma_symctx_done *d, const struct ma_module *m, uint64_t offset)
+{
+	return d->path == m->path && d->offset == offset && d->build_id_len == m->build_id_len &&
+	       (!m->build_id_len || memcmp(d->build_id, m->build_id, m->build_id_len) == 0);
+}
+
+static struct ma_symctx_done *done_find(struct ma_symctx_shared *sh, const struct ma_module *m,
+					uint64_t offset)
+{
+	size_t mask = sh->capdone - 1;
+
+	if (!sh->capdone)
+		return NULL;
+	for (size_t i = done_hash(m->path, offset) & mask;; i = (i + 1) & mask) {
+		struct ma_symctx_done *d = &sh->done[i];
+
+		if (!d->frames || done_same(d, m, offset))
+			return d;
+	}
+}
+
+static int done_grow(struct ma_symctx_shared *sh)
+{
+	size_t cap = sh->capdone ? sh->capdone * 2 : 1024;
+	struct ma_symctx_done *old = sh->done, *v = calloc(cap, sizeof(*v));
+	size_t oldcap = sh->capdone;
+
+	if (!v)
+		return -1;
+	sh->done = v;
+	sh->capdone = cap;
+	for (size_t i = 0; i < oldcap; i++) {
+		struct ma_symctx_done *d = &old[i];
+		size_t j = done_hash(d->path, d->offset) & (cap - 1);
+
+		if (!d->frames)
+			continue;
+		while (v[j].frames)
+			j = (j + 1) & (cap - 1);
+		v[j] = *d;
+	}
+	free(old);
+	return 0;
+}
+
+/* Keeps the n frames of (m's file, offset); a failure only costs a
+ * lookup later. */
+static void done_add(struct ma_symctx *c, const struct ma_module *m, uint64_t offset,
+		     const struct ma_frame *f, int n)
+{
+	struct ma_symctx_shared *sh = c->shared;
+	struct ma_symctx_done *d;
+	struct ma_frame *copy;
+
+	if ((sh->ndone + 1) * 2 > sh->capdone && done_grow(sh) < 0)
+		return;
+	if (!(copy = ma_pool_alloc(c->pool, (size_t)n * sizeof(*copy))))
+		return;
+	memcpy(copy, f, (size_t)n * sizeof(*copy));
+	d = done_find(sh, m, offset);
+	if (d->frames)
+		return;
+	*d = (struct ma_symctx_done){ m->path, m->build_id, m->build_id_len, offset, copy, n };
+	sh->ndone++;
+}
+
+void ma_symctx_shared_release(struct ma_symctx_shared *sh)
+{
+	free(sh->done);
+	memset(sh, 0, sizeof(*sh));
+}
+
+/* ---- the live symbolizers ---- */
+
 /* Takes c out of the live set (its symbolizer is going). */
 static void lru_forget(struct ma_symctx *c)
 {
-	struct ma_symctx_lru *l = c->lru;
+	struct ma_symctx_shared *l = c->shared;
 
 	for (size_t i = 0; l && i < l->n; i++)
 		if (l->live[i] == c) {
@@ -43,7 +137,7 @@ static void lru_forget(struct ma_symctx *c)
  * the others dropped when it is full. */
 static void lru_enter(struct ma_symctx *c)
 {
-	struct ma_symctx_lru *l = c->lru;
+	struct ma_symctx_shared *l = c->shared;
 	size_t old = 0;
 
 	if (!l)
@@ -277,6 +371,17 @@ static int resolve(struct ma_symctx *c, uint64_t addr, uint64_t ts,
 	out->offset = m ? addr - m->bias : addr;
 	if (!c->symbolize)
 		return 1;
+	if (m && c->shared) {
+		const struct ma_symctx_done *d = done_find(c->shared, m, out->offset);
+
+		if (d && d->frames) {
+			n = d->n < max ? d->n : max;
+			memcpy(out, d->frames, (size_t)n * sizeof(*out));
+			for (int i = 0; i < n; i++)
+				out[i].addr = addr;
+			return n;
+		}
+	}
 	if (!(sym = symbols(c)))
 		return -1;
 	/* A module found by the fallback (not loaded at ts: a stack inherited
@@ -293,6 +398,8 @@ static int resolve(struct ma_symctx *c, uint64_t addr, uint64_t ts,
 		out[i].offset = fi[i].module ? fi[i].offset : out[0].offset;
 		out[i].inlined = fi[i].inlined;
 	}
+	if (n > 0 && m && c->shared && max >= MAX_INLINE)
+		done_add(c, m, out->offset, out, n);
 	return n > 0 ? n : 1;
 }
 

@@ -25,19 +25,28 @@ struct ma_module {
 	size_t build_id_len;
 };
 
-/* The symbolizers kept at once over the processes of one analysis: each
- * holds its modules' DWARF (several MiB a process even for /bin/true:
- * libc's and the loader's tables), so a run of 600 processes took 10 GB.
- * The one used least recently is dropped for a new one; its process's
- * module map stays, and a later lookup loads it again.  Strings handed
- * out are in the pool and outlive it. */
+/* What the processes of one analysis share of symbolization.
+ *
+ * The frames of every (module file, offset) resolved so far: a fork
+ * child, or another run of the same program, asks for the same ones,
+ * and its symbolizer then never loads the module (several MiB of DWARF
+ * for libc's debug file, 20 ms).
+ *
+ * The symbolizers kept at once: each holds its modules' DWARF, so a run
+ * of 600 processes took 10 GB.  The one used least recently is dropped
+ * for a new one; its process's module map stays, and a later lookup
+ * loads it again.  Strings handed out are in the pool and outlive it. */
 #define MA_SYMCTX_LIVE 4
 struct ma_symctx;
-struct ma_symctx_lru {
+struct ma_symctx_done;
+struct ma_symctx_shared {
 	struct ma_symctx *live[MA_SYMCTX_LIVE];
 	size_t n;
 	uint64_t clock;
+	struct ma_symctx_done *done;  /* open addressing, cap a power of 2 */
+	size_t ndone, capdone;
 };
+void ma_symctx_shared_release(struct ma_symctx_shared *sh);
 
 struct ma_symctx {
 	struct ma_module *mods;
@@ -56,8 +65,8 @@ struct ma_symctx {
 	size_t want_hint;            /* the module the last frame fell in */
 	int ahead_tried;
 	struct ma_pool *pool;        /* owns every string and frame handed out */
-	struct ma_symctx_lru *lru;   /* shared with the analysis' others; NULL: none */
-	uint64_t used;               /* lru->clock when sym was last used */
+	struct ma_symctx_shared *shared; /* with the analysis' others; NULL: none */
+	uint64_t used;               /* shared->clock when sym was last used */
 };
 
 /* Strings and frames handed out live in pool.  -1 when out of memory. */

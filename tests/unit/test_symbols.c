@@ -21,7 +21,9 @@
 
 #include "../symbols/fixture.h"
 #include "../symbols/fixture_util.h"
+#include "analysis.h"
 #include "frames.h"
+#include "pool.h"
 #include "symbols.h"
 #include "symbols_ahead.h"
 
@@ -597,6 +599,86 @@ static void test_load_ahead_quiet(void **state)
 	fx_tmpdir_remove(dir);
 }
 
+#define NCTX (MA_SYMCTX_LIVE + 2)
+
+/* Processes of one analysis share what they symbolize: a fork child
+ * asking for an address of the same module file is answered without a
+ * symbolizer of its own; processes whose files differ each load one, and
+ * at most MA_SYMCTX_LIVE are kept, the least recently used dropped and
+ * loaded again when needed. */
+static void test_symctx_shared(void **state)
+{
+	struct ma_symctx_shared sh = { 0 };
+	struct ma_symctx c[NCTX];
+	struct ma_analysis_opts o;
+	struct ma_pool pool;
+	struct ma_stack st;
+	char *dir = fx_tmpdir(), *copy[NCTX];
+	uint64_t addr = addr_in(&inl, "ma_fx_outer");
+	size_t live = 0;
+
+	(void)state;
+	assert_non_null(dir);
+	ma_pool_init(&pool);
+	ma_analysis_opts_init(&o);
+	for (int i = 0; i < NCTX; i++) {
+		assert_true(asprintf(&copy[i], "%s/copy%d.so", dir, i) > 0);
+		assert_int_equal(fx_run("cp '%s' '%s'", inl.path, copy[i]), 0);
+	}
+	/* The same file in every process: one symbolizer, the first's. */
+	for (int i = 0; i < NCTX; i++) {
+		struct ma_rec_module m = { 1, inl.bias, inl.lo, inl.hi,
+					   { (const uint8_t *)inl.path, (uint32_t)strlen(inl.path) },
+					   { inl.build_id, (uint32_t)inl.build_id_len } };
+		assert_int_equal(ma_symctx_init(&c[i], &pool, &o), 0);
+		c[i].shared = &sh;
+		assert_int_equal(ma_symctx_add_module(&c[i], &m, 0), 0);
+		assert_int_equal(ma_symctx_stack(&c[i], &addr, 1, 1, &st), 0);
+		assert_int_equal(st.nframes, 3);
+		assert_string_equal(st.frames[0].function, "ma_fx_leaf");
+		assert_string_equal(st.frames[2].function, "ma_fx_outer");
+		assert_int_equal(st.frames[2].addr, addr);
+		assert_true((c[i].sym != NULL) == (i == 0));
+	}
+	for (int i = 0; i < NCTX; i++)
+		ma_symctx_release(&c[i]);
+	/* A file of its own in each: each loads a symbolizer, four kept. */
+	for (int i = 0; i < NCTX; i++) {
+		struct ma_rec_module m = { 1, inl.bias, inl.lo, inl.hi,
+					   { (const uint8_t *)copy[i], (uint32_t)strlen(copy[i]) },
+					   { inl.build_id, (uint32_t)inl.build_id_len } };
+		assert_int_equal(ma_symctx_init(&c[i], &pool, &o), 0);
+		c[i].shared = &sh;
+		assert_int_equal(ma_symctx_add_module(&c[i], &m, 0), 0);
+		assert_int_equal(ma_symctx_stack(&c[i], &addr, 1, 1, &st), 0);
+		assert_int_equal(st.nframes, 3);
+		assert_string_equal(base(st.frames[0].file), "inline.c");
+		assert_string_equal(st.frames[0].module, copy[i]);
+	}
+	for (int i = 0; i < NCTX; i++)
+		live += c[i].sym != NULL;
+	assert_int_equal(live, MA_SYMCTX_LIVE);
+	assert_null(c[0].sym);             /* the first two, used least recently */
+	assert_null(c[1].sym);
+	assert_non_null(c[NCTX - 1].sym);
+	/* Dropped, then needed again (an address not resolved before): loaded
+	 * again, and another dropped. */
+	uint64_t next = addr + 1;
+	assert_int_equal(ma_symctx_stack(&c[0], &next, 1, 1, &st), 0);
+	assert_true(st.nframes >= 1);
+	assert_string_equal(st.frames[st.nframes - 1].function, "ma_fx_outer");
+	assert_non_null(c[0].sym);
+	assert_null(c[2].sym);
+	for (int i = 0; i < NCTX; i++) {
+		ma_symctx_release(&c[i]);
+		free(copy[i]);
+	}
+	assert_int_equal(sh.n, 0);
+	ma_symctx_shared_release(&sh);
+	ma_pool_release(&pool);
+	fx_tmpdir_remove(dir);
+}
+
 static int cpu_count(void)
 {
 	cpu_set_t set;
@@ -676,6 +758,7 @@ int main(void)
 		cmocka_unit_test(test_inlined_chain),
 		cmocka_unit_test(test_load_ahead_quiet),
 		cmocka_unit_test(test_symbols_ahead),
+		cmocka_unit_test(test_symctx_shared),
 		cmocka_unit_test(test_cxx_name),
 		cmocka_unit_test(test_rust_names),
 		cmocka_unit_test(test_unknown_address),
