@@ -2,9 +2,10 @@
 # A run of many processes, analysed together: the report sums them all,
 # and the analyzer's memory does not grow with their number beyond what
 # each one's own records need.  Each process's symbolizer holds its
-# modules' DWARF, several MiB even for /bin/true; at most a few are kept
-# at once (lib/frames.h), where 203 processes took 1.7 GB and 603 took
-# 10 GB.  Prints the numbers.
+# modules' DWARF, several MiB even for /bin/true: the processes share
+# what was resolved, and at most a few symbolizers are kept at once
+# (lib/frames.h), where 203 processes took 1.7 GB and 603 took 10 GB.
+# Prints the numbers.
 . "$top_srcdir/tests/e2e/lib.sh"
 command -v python3 >/dev/null || skip "no python3"
 
