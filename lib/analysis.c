@@ -413,6 +413,8 @@ static int run_all(struct ma_analysis *a)
 		rc = analyse_one(pv, &a->opts, in);
 		if (!rc)
 			rc = ma_result_process(a, in, &a->procs[i]);
+		/* the sum needs its results, not its reading */
+		ma_trace_idle(in->trace);
 		if (!rc && a->procs[i].damage)
 			a->damaged = 1;
 	}

@@ -316,6 +316,12 @@ void ma_rd_replay_release(struct ma_trace *t)
 	t->nslots = t->nfree = t->slot_cap = 0;
 }
 
+void ma_trace_idle(struct ma_trace *t)
+{
+	ma_rd_replay_release(t);
+	ma_rd_file_unshare(&t->f);
+}
+
 int ma_trace_rewind(struct ma_trace *t)
 {
 	ma_rd_replay_release(t);
