@@ -32,18 +32,27 @@ static const int fixed[] = {
 
 static volatile sig_atomic_t child_pid;
 
+/* Whether the kernel sent sig to the whole foreground process group, as
+ * the terminal does (^C, ^\, hangup), rather than to record alone (a
+ * timer armed before record was exec'd, a resource limit). */
+static int from_terminal(int sig, const siginfo_t *si)
+{
+	return si->si_code == SI_KERNEL && (sig == SIGINT || sig == SIGQUIT || sig == SIGHUP);
+}
+
 static void forward(int sig, siginfo_t *si, void *uctx)
 {
+	int saved = errno;
+
 	(void)uctx;
-	/* A signal from the terminal (^C, ^\, hangup) went to the whole
-	 * foreground process group, the program included: sending it again
+	/* One from the terminal went to the program too: sending it again
 	 * would deliver it twice.  So did one the program sent to its own
 	 * process group (kill(0, sig)), and one it sent to record, its
 	 * parent, was not meant for it. */
-	if (si->si_code == SI_KERNEL || (si->si_code <= 0 && si->si_pid == child_pid))
-		return;
-	if (child_pid > 0)
+	if (!from_terminal(sig, si) && !(si->si_code <= 0 && si->si_pid == child_pid) &&
+	    child_pid > 0)
 		kill(child_pid, sig);
+	errno = saved;
 }
 
 /* The signals passed on, in set. */
@@ -133,6 +142,7 @@ int record_run(const char *path, char **argv)
 		exec_child(path, argv, &old);
 	if (pid < 0) {
 		ma_error("cannot run '%s': %s", argv[0], strerror(errno));
+		set_forwarding(0);
 		sigprocmask(SIG_SETMASK, &old, NULL);
 		return MA_EXIT_INTERNAL;
 	}

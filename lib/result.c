@@ -106,9 +106,12 @@ static const char *leak_reason(const struct ma_input *in, int *are_leaks)
 	const struct ma_trace_info *ti = in->info;
 
 	*are_leaks = 0;
-	if (!ti->complete || input_damaged(in))
+	if (!ti->complete)
 		return "the trace is incomplete: these blocks were live when it ends, "
 		       "their release may simply not have been recorded";
+	if (input_damaged(in))
+		return "records of the trace are lost (damaged or missing chunks): these "
+		       "blocks were live when it ends, their release may be among them";
 	switch (ti->trailer.exit_kind) {
 	case MA_EXIT_NORMAL:
 	case MA_EXIT_UNDERSCORE:

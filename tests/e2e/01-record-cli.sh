@@ -148,6 +148,13 @@ setsid -w "$MA" record -- sh -c 'n=0; trap "n=\$((n + 1))" USR2; kill -USR2 0; s
 expect "status of a program signalling its own group" 0 "$rc"
 expect "signals to its own group received" "got 1" "$(cat out)"
 
+# A timer armed before record was exec'd fires in record, as it would in
+# the program without record: the kernel's SIGALRM is passed on.
+rc=0
+python3 -c 'import os, signal, sys; signal.alarm(1); os.execv(sys.argv[1], sys.argv[1:])' \
+	"$MA" record -- sh -c 'trap "kill \$!; exit 44" ALRM; sleep 5 & wait' >out 2>err || rc=$?
+expect "status after an alarm armed before record" 44 "$rc"
+
 # A signal ignored by record's caller (nohup) stays ignored for the program.
 (trap "" HUP; "$MA" record -- sh -c 'kill -HUP $$; echo alive' >out 2>err) || :
 expect "an ignored SIGHUP stays ignored" alive "$(cat out)"

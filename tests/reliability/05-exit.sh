@@ -15,6 +15,11 @@ check_end() {
 	expect "$1: malloc(40)" 20 "$(sized malloc 40 "$t")"
 	expect "$1: frees" "${4:-5}" "$(grep -c ' free addr=.* fn=free$' "$t.dump")"
 	expect "$1: trailer" "$3" "$(trailer_of "$t")"
+	# quick_exit: the program's at_quick_exit handler frees before the
+	# probe's writes the trailer (not after it, in direct mode).
+	[ "$1" != quick_exit ] ||
+		expect "$1: the handler's free before the trailer" before \
+			"$(awk '/ trailer /{t=NR} / free addr=/{f=NR} END{print f < t ? "before" : "after"}' "$t.dump")"
 	rm -f "$t"
 }
 

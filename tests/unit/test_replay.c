@@ -411,6 +411,9 @@ static void test_missing_chunk_no_leaks(void **state)
 	assert_true(a->procs[0].damaged);
 	assert_string_equal(a->procs[0].damage, "1 thread misses chunks: its events there are lost");
 	assert_int_equal(a->procs[0].leaks_are_leaks, 0);
+	assert_string_equal(a->procs[0].leaks_reason,
+			    "records of the trace are lost (damaged or missing chunks): these "
+			    "blocks were live when it ends, their release may be among them");
 	assert_int_equal(a->procs[0].leaked_bytes, 0);
 	assert_int_equal(a->procs[0].totals.live_bytes, 64);
 	ma_analysis_free(a);
