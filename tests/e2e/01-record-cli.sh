@@ -116,28 +116,25 @@ record -w ws -- "$PROGS/sites"
 expect "traces named by a second run" 1 "$(traces | wc -l)"
 expect "traces in the directory" 2 "$(ls ws/.memory-analyzer/traces | wc -l)"
 
-# Signals meant for record reach the program; record waits for it.
-"$MA" record -- sh -c 'trap "exit 42" TERM; echo up; while :; do sleep 0.05; done' \
-	>out 2>err &
-rpid=$!
-i=0
-while [ "$(cat out)" != up ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
-kill -TERM $rpid
-rc=0
-wait $rpid || rc=$?
-expect "status after SIGTERM forwarded to a trapping program" 42 "$rc"
+# forwarded SIG STATUS: a program that exits with STATUS on SIG, under
+# record, which is sent SIG once the program is up.
+forwarded() {
+	"$MA" record -- sh -c "trap 'exit $2' $1; echo up; while :; do sleep 0.05; done" \
+		>out 2>err &
+	rpid=$!
+	i=0
+	while [ "$(cat out)" != up ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+	kill -"$1" $rpid
+	rc=0
+	wait $rpid || rc=$?
+	expect "status after SIG$1 forwarded to a trapping program" "$2" "$rc"
+}
 
+# Signals meant for record reach the program; record waits for it.
+forwarded TERM 42
 # So do the other signals that would end record (SIGUSR1 here), where
 # record died of them and left the program running.
-"$MA" record -- sh -c 'trap "exit 43" USR1; echo up; while :; do sleep 0.05; done' \
-	>out 2>err &
-rpid=$!
-i=0
-while [ "$(cat out)" != up ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
-kill -USR1 $rpid
-rc=0
-wait $rpid || rc=$?
-expect "status after SIGUSR1 forwarded to a trapping program" 43 "$rc"
+forwarded USR1 43
 
 # A signal the program sends to its own process group reaches record too:
 # it is not sent to the program a second time.  (In a session of its
