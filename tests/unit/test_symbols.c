@@ -261,16 +261,24 @@ static char *stripped_copy(const char *dir, const char *debug, int link)
 	return copy;
 }
 
+/* The inline chain of ma_fx_outer, from the fixture's file at path
+ * (a copy of it, stripped or not), looked up with opts. */
+static void expect_chain_of(const struct ma_symbols_opts *opts, const char *path)
+{
+	struct ma_symbols *s = ma_symbols_new(opts);
+	assert_non_null(s);
+	assert_int_equal(add(s, 1, &inl, path, 0), 0);
+	expect_inline_chain(s, addr_in(&inl, "ma_fx_outer"), path);
+	ma_symbols_free(s);
+}
+
 static void test_debuglink(void **state)
 {
 	char *dir = fx_tmpdir(), *debug;
 	assert_non_null(dir);
 	assert_true(asprintf(&debug, "%s/sym_inline.so.debug", dir) > 0);
 	char *copy = stripped_copy(dir, debug, 1);
-	struct ma_symbols *s = ma_symbols_new(NULL);
-	assert_int_equal(add(s, 1, &inl, copy, 0), 0);
-	expect_inline_chain(s, addr_in(&inl, "ma_fx_outer"), copy);
-	ma_symbols_free(s);
+	expect_chain_of(NULL, copy);
 	free(copy);
 	free(debug);
 	fx_tmpdir_remove(dir);
@@ -288,10 +296,7 @@ static void test_no_aranges(void **state)
 				inl.path, copy), 0);
 	assert_int_equal(fx_run("${READELF:-readelf} -S '%s' | grep -q debug_aranges", copy) != 0,
 			 1);
-	struct ma_symbols *s = ma_symbols_new(NULL);
-	assert_int_equal(add(s, 1, &inl, copy, 0), 0);
-	expect_inline_chain(s, addr_in(&inl, "ma_fx_outer"), copy);
-	ma_symbols_free(s);
+	expect_chain_of(NULL, copy);
 	free(copy);
 	fx_tmpdir_remove(dir);
 }
@@ -310,10 +315,7 @@ static void test_build_id_dir(void **state)
 	char *copy = stripped_copy(dir, debug, 0);
 	const char *dirs[] = { dbg, NULL };
 	struct ma_symbols_opts opts = { .debug_dirs = dirs };
-	struct ma_symbols *s = ma_symbols_new(&opts);
-	assert_int_equal(add(s, 1, &inl, copy, 0), 0);
-	expect_inline_chain(s, addr_in(&inl, "ma_fx_outer"), copy);
-	ma_symbols_free(s);
+	expect_chain_of(&opts, copy);
 	free(copy);
 	free(debug);
 	free(sub);
