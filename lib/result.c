@@ -245,7 +245,7 @@ int ma_result_process(struct ma_analysis *a, struct ma_input *in, struct ma_proc
 static void add_totals(struct ma_totals *t, const struct ma_totals *p)
 {
 	/* Every field is a count or a sum except the times (the duration is
-	 * total_duration's); peaks add up to the sum of each process's peak
+	 * total_times'); peaks add up to the sum of each process's peak
 	 * (processes peak at other times). */
 	const uint64_t *src = (const uint64_t *)p;
 	uint64_t *dst = (uint64_t *)t;
@@ -345,9 +345,11 @@ static int same_boot(const struct ma_process *p, const struct ma_process *p0)
 	return (boot > boot0 ? boot - boot0 : boot0 - boot) <= SAME_BOOT_NS;
 }
 
-static uint64_t total_duration(const struct ma_analysis *a)
+/* The sum's start, that of its earliest process, and its duration. */
+static void total_times(const struct ma_analysis *a, struct ma_process *t)
 {
-	uint64_t first = UINT64_MAX, last = 0, sum = 0;
+	const struct ma_process *earliest = &a->procs[0];
+	uint64_t last = 0, sum = 0;
 	int span = 1;
 
 	for (size_t i = 0; i < a->nprocs; i++) {
@@ -356,12 +358,14 @@ static uint64_t total_duration(const struct ma_analysis *a)
 
 		sum += p->totals.duration_ns;
 		span &= same_boot(p, &a->procs[0]);
-		if (p->start_monotonic_ns < first)
-			first = p->start_monotonic_ns;
+		if (p->start_monotonic_ns < earliest->start_monotonic_ns)
+			earliest = p;
 		if (end > last)
 			last = end;
 	}
-	return span ? last - first : sum;
+	t->start_monotonic_ns = earliest->start_monotonic_ns;
+	t->start_realtime_ns = earliest->start_realtime_ns;
+	t->totals.duration_ns = span ? last - earliest->start_monotonic_ns : sum;
 }
 
 static void total_header(struct ma_analysis *a, struct ma_process *t)
@@ -384,14 +388,7 @@ static void total_header(struct ma_analysis *a, struct ma_process *t)
 		t->damaged |= p->damaged;
 		bad += p->damage != NULL;
 	}
-	t->totals.duration_ns = total_duration(a);
-	t->start_monotonic_ns = a->procs[0].start_monotonic_ns;
-	t->start_realtime_ns = a->procs[0].start_realtime_ns;
-	for (size_t i = 1; i < a->nprocs; i++)
-		if (a->procs[i].start_monotonic_ns < t->start_monotonic_ns) {
-			t->start_monotonic_ns = a->procs[i].start_monotonic_ns;
-			t->start_realtime_ns = a->procs[i].start_realtime_ns;
-		}
+	total_times(a, t);
 	t->exe = a->procs[0].exe;
 	t->cmdline = a->procs[0].cmdline;
 	t->pid = a->procs[0].pid;
