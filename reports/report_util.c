@@ -51,6 +51,18 @@ char *ma_fmt_duration(char *buf, size_t len, uint64_t ns)
 	return buf;
 }
 
+char *ma_fmt_peak(char *buf, size_t len, uint64_t peak, uint64_t ts, int sum)
+{
+	char a[32], b[32];
+
+	ma_fmt_bytes(a, sizeof(a), peak);
+	if (sum)
+		snprintf(buf, len, "%s (the sum of each process's)", a);
+	else
+		snprintf(buf, len, "%s at %s", a, ma_fmt_duration(b, sizeof(b), ts));
+	return buf;
+}
+
 char *ma_fmt_peak_rss(char *buf, size_t len, uint64_t peak, uint64_t sampled, uint64_t ts,
 		      int sum)
 {
@@ -59,11 +71,11 @@ char *ma_fmt_peak_rss(char *buf, size_t len, uint64_t peak, uint64_t sampled, ui
 	ma_fmt_bytes(a, sizeof(a), peak);
 	ma_fmt_bytes(d, sizeof(d), sampled);
 	ma_fmt_duration(b, sizeof(b), ts);
-	if (sum) /* each process's peak, whichever way it was measured */
-		snprintf(buf, len, "%s (the sum of each process's)", a);
-	else if (peak <= sampled || strcmp(a, d) == 0)
-		snprintf(buf, len, "%s at %s", a, b); /* the same, as printed */
-	else if (!sampled)
+	/* a sum: each process's peak, whichever way it was measured; else
+	 * the highest sample, when the mark is no higher as printed */
+	if (sum || peak <= sampled || strcmp(a, d) == 0)
+		return ma_fmt_peak(buf, len, peak, ts, sum);
+	if (!sampled)
 		snprintf(buf, len, "%s (the kernel's high-water mark; not sampled)", a);
 	else
 		snprintf(buf, len, "%s (the kernel's high-water mark; highest sample %s at %s)", a,

@@ -12,6 +12,10 @@ char *ma_fmt_bytes(char *buf, size_t len, uint64_t bytes);
 char *ma_fmt_count(char *buf, size_t len, uint64_t n);
 /* "850 ns", "12.5 ms", "3.20 s". */
 char *ma_fmt_duration(char *buf, size_t len, uint64_t ns);
+/* A peak (struct ma_totals): "12.3 MiB at 1.20 s", or, for a sum of
+ * processes (sum), "12.3 MiB (the sum of each process's)", the sum of
+ * each one's peak, which has no time.  Into buf, returns buf. */
+char *ma_fmt_peak(char *buf, size_t len, uint64_t peak, uint64_t ts, int sum);
 /* Peak RSS (struct ma_totals): "12.3 MiB at 1.20 s", the highest sample
  * and its time, or, when the kernel's high-water mark is higher (a peak
  * between samples), "14.0 MiB (the kernel's high-water mark; highest

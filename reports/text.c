@@ -187,26 +187,19 @@ static void probe_own_rows(struct tw *w, const struct ma_probe_own *o)
 static void summary(struct tw *w, const struct ma_process *p)
 {
 	const struct ma_totals *t = &p->totals;
-	char a[32], b[32], d[32], e[32];
+	char a[32], b[32], d[32], e[32], peak[128];
 
 	title(w, "Summary", NULL);
 	calls_line(w, t);
 	row(w, "allocations", "%s (%s)", ma_fmt_count(a, sizeof(a), t->allocations),
 	    ma_fmt_bytes(b, sizeof(b), t->bytes_allocated));
 	row(w, "frees", "%s", ma_fmt_count(a, sizeof(a), t->frees));
-	if (p->sum)
-		row(w, "peak heap", "%s (the sum of each process's)",
-		    ma_fmt_bytes(a, sizeof(a), t->peak_heap_bytes));
-	else
-		row(w, "peak heap", "%s at %s", ma_fmt_bytes(a, sizeof(a), t->peak_heap_bytes),
-		    ma_fmt_duration(b, sizeof(b), t->peak_heap_ts));
-	if (t->peak_rss_bytes) {
-		char rss[128];
-
+	row(w, "peak heap", "%s",
+	    ma_fmt_peak(peak, sizeof(peak), t->peak_heap_bytes, t->peak_heap_ts, p->sum));
+	if (t->peak_rss_bytes)
 		row(w, "peak RSS", "%s",
-		    ma_fmt_peak_rss(rss, sizeof(rss), t->peak_rss_bytes, t->peak_rss_sampled_bytes,
+		    ma_fmt_peak_rss(peak, sizeof(peak), t->peak_rss_bytes, t->peak_rss_sampled_bytes,
 				    t->peak_rss_ts, p->sum));
-	}
 	if (p->leaks_are_leaks)
 		row(w, "leaked", "%s%s in %s blocks%s", p->leaked_bytes ? c(w, RED) : "",
 		    ma_fmt_bytes(a, sizeof(a), p->leaked_bytes),
